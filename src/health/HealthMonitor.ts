@@ -1,0 +1,224 @@
+import type { HealthState } from '../types.js';
+
+/** Options of the per-model health state machine. All times in milliseconds. */
+export interface HealthOptions {
+  /**
+   * Consecutive failed calls that open a model (stop routing to it).
+   * @default 5
+   */
+  readonly openAfterFailures?: number;
+  /**
+   * Error rate (0..1, exponentially weighted over recent calls) above which a model is `degraded`.
+   * @default 0.2
+   */
+  readonly degradedErrorRate?: number;
+  /**
+   * Error rate (0..1) above which a model opens, once at least `minSamples` calls were seen.
+   * @default 0.5
+   */
+  readonly openErrorRate?: number;
+  /**
+   * Calls seen before error rates and drift can change the state.
+   * @default 10
+   */
+  readonly minSamples?: number;
+  /**
+   * Weight of the newest call in the error-rate average, in (0, 1].
+   * @default 0.1
+   */
+  readonly alpha?: number;
+  /**
+   * Recent mean latency over long-run mean latency above which a model is `degraded` (drift).
+   * `Infinity` disables drift detection.
+   * @default 3
+   */
+  readonly driftRatio?: number;
+  /**
+   * How long an open model rests before a probe request may test it (half-open). Doubles after
+   * each failed probe, up to `maxCooldownMs`.
+   * @default 5000
+   */
+  readonly cooldownMs?: number;
+  /** @default 60000 */
+  readonly maxCooldownMs?: number;
+}
+
+/** A change of a model's health, as emitted in the router's `health` event. */
+export interface HealthChange {
+  /** The model id. */
+  readonly model: string;
+  /** The state before. */
+  readonly from: HealthState;
+  /** The state after. */
+  readonly to: HealthState;
+  /** Why, in a sentence. */
+  readonly reason: string;
+  /** When, in milliseconds on the router's clock. */
+  readonly at: number;
+}
+
+/** A plain copy of one model's health figures. */
+export interface HealthSnapshot {
+  readonly state: HealthState;
+  /** Exponentially weighted error rate, 0..1. */
+  readonly errorRate: number;
+  /** Failed calls in a row. */
+  readonly consecutiveFailures: number;
+  /** When an open model may be probed next, in ms on the router's clock (NaN unless open). */
+  readonly retryAt: number;
+}
+
+const defaults: Required<HealthOptions> = {
+  openAfterFailures: 5,
+  degradedErrorRate: 0.2,
+  openErrorRate: 0.5,
+  minSamples: 10,
+  alpha: 0.1,
+  driftRatio: 3,
+  cooldownMs: 5000,
+  maxCooldownMs: 60_000,
+};
+
+/** Validates health options; returns one sentence per problem. */
+export function healthOptionProblems(options: HealthOptions): string[] {
+  const o = { ...defaults, ...options };
+  const problems: string[] = [];
+  const need = (name: keyof HealthOptions, ok: boolean, expected: string): void => {
+    if (!ok) problems.push(`\`health.${name}\` must be ${expected}, got ${String(o[name])}`);
+  };
+  const isInt = (v: number): boolean => Number.isInteger(v) && v >= 1;
+  need('openAfterFailures', isInt(o.openAfterFailures), 'an integer >= 1');
+  need('degradedErrorRate', o.degradedErrorRate > 0 && o.degradedErrorRate <= 1, 'in (0, 1]');
+  need('openErrorRate', o.openErrorRate > 0 && o.openErrorRate <= 1, 'in (0, 1]');
+  need('minSamples', isInt(o.minSamples), 'an integer >= 1');
+  need('alpha', o.alpha > 0 && o.alpha <= 1, 'in (0, 1]');
+  need('driftRatio', o.driftRatio > 1, 'a number > 1 (or Infinity)');
+  need('cooldownMs', o.cooldownMs > 0 && Number.isFinite(o.cooldownMs), 'a finite number > 0');
+  need('maxCooldownMs', o.maxCooldownMs >= o.cooldownMs, 'a number >= `health.cooldownMs`');
+  return problems;
+}
+
+/**
+ * Health of one model: `healthy` → `degraded` (error rate or latency drift) → `open` (too many
+ * failures: not routed to). After a cool-off an open model admits one probe (half-open); a
+ * successful probe makes it `degraded`, then `healthy` once its error rate settles; a failed probe
+ * opens it again for twice as long. Time is passed in, never read.
+ */
+export class HealthMonitor {
+  readonly #o: Required<HealthOptions>;
+  readonly #model: string;
+  readonly #onChange: (change: HealthChange) => void;
+  #state: HealthState = 'healthy';
+  #errorRate = 0;
+  #samples = 0;
+  #consecutive = 0;
+  #fastLatency = Number.NaN;
+  #slowLatency = Number.NaN;
+  #cooldown: number;
+  #retryAt = Number.NaN;
+  #probing = false;
+
+  constructor(model: string, options: HealthOptions, onChange: (change: HealthChange) => void) {
+    this.#o = { ...defaults, ...options };
+    this.#model = model;
+    this.#onChange = onChange;
+    this.#cooldown = this.#o.cooldownMs;
+  }
+
+  /** The current state. */
+  get state(): HealthState {
+    return this.#state;
+  }
+
+  /** The exponentially weighted error rate, 0..1. */
+  get errorRate(): number {
+    return this.#errorRate;
+  }
+
+  /**
+   * Whether a new request may be routed here at `now`. An open model past its cool-off admits a
+   * single probe at a time.
+   */
+  canRoute(now: number): boolean {
+    if (this.#state !== 'open') return true;
+    return !this.#probing && now >= this.#retryAt;
+  }
+
+  /** Marks the start of a call; on an open model it is the probe. */
+  onStart(): void {
+    if (this.#state === 'open') this.#probing = true;
+  }
+
+  /** Records the outcome of a call that ran for `latencyMs`. */
+  onFinish(ok: boolean, latencyMs: number, now: number): void {
+    const o = this.#o;
+    this.#samples++;
+    this.#errorRate += o.alpha * ((ok ? 0 : 1) - this.#errorRate);
+    this.#consecutive = ok ? 0 : this.#consecutive + 1;
+    if (ok && Number.isFinite(latencyMs)) {
+      this.#fastLatency = Number.isNaN(this.#fastLatency)
+        ? latencyMs
+        : this.#fastLatency + 0.2 * (latencyMs - this.#fastLatency);
+      this.#slowLatency = Number.isNaN(this.#slowLatency)
+        ? latencyMs
+        : this.#slowLatency + 0.01 * (latencyMs - this.#slowLatency);
+    }
+    if (this.#state === 'open') {
+      if (!this.#probing) return;
+      this.#probing = false;
+      if (ok) {
+        this.#cooldown = o.cooldownMs;
+        this.#errorRate = Math.min(this.#errorRate, o.degradedErrorRate);
+        this.#set('degraded', 'probe call succeeded', now);
+      } else {
+        this.#cooldown = Math.min(this.#cooldown * 2, o.maxCooldownMs);
+        this.#retryAt = now + this.#cooldown;
+        this.#set('open', `probe call failed: next probe in ${this.#cooldown}ms`, now, true);
+      }
+      return;
+    }
+    if (this.#consecutive >= o.openAfterFailures) {
+      this.#open(`${this.#consecutive} failures in a row`, now);
+      return;
+    }
+    if (this.#samples < o.minSamples) return;
+    if (this.#errorRate >= o.openErrorRate) {
+      this.#open(`error rate ${(this.#errorRate * 100).toFixed(0)}%`, now);
+      return;
+    }
+    const drift = this.#fastLatency / this.#slowLatency;
+    if (this.#errorRate >= o.degradedErrorRate) {
+      this.#set('degraded', `error rate ${(this.#errorRate * 100).toFixed(0)}%`, now);
+    } else if (drift >= o.driftRatio) {
+      this.#set('degraded', `latency drift: recent ${drift.toFixed(1)}x the long-run mean`, now);
+    } else if (
+      this.#state === 'degraded' &&
+      this.#errorRate < o.degradedErrorRate / 2 &&
+      drift < o.driftRatio / 1.5
+    ) {
+      this.#set('healthy', 'error rate and latency back to normal', now);
+    }
+  }
+
+  /** A plain copy of the health figures. */
+  snapshot(): HealthSnapshot {
+    return {
+      state: this.#state,
+      errorRate: this.#errorRate,
+      consecutiveFailures: this.#consecutive,
+      retryAt: this.#state === 'open' ? this.#retryAt : Number.NaN,
+    };
+  }
+
+  #open(reason: string, now: number): void {
+    this.#retryAt = now + this.#cooldown;
+    this.#set('open', `${reason}: resting ${this.#cooldown}ms`, now);
+  }
+
+  #set(to: HealthState, reason: string, at: number, force = false): void {
+    const from = this.#state;
+    if (from === to && !force) return;
+    this.#state = to;
+    if (from !== to) this.#onChange({ model: this.#model, from, to, reason, at });
+  }
+}

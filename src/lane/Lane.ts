@@ -1,0 +1,182 @@
+import PQueue from 'p-queue';
+
+/** The capacity of one lane, fixed when its model is added. */
+export interface LaneLimits {
+  /** Maximum calls running at once (an integer >= 1). */
+  readonly concurrency: number;
+  /** Maximum estimated tokens bound to the lane (running or queued); Infinity for no budget. */
+  readonly maxTokens: number;
+  /** Maximum requests bound to the lane's own queue, not yet started (an integer >= 0). */
+  readonly maxQueue: number;
+}
+
+/** A read-only copy of a lane's counters. */
+export interface LaneCounts {
+  /** Calls running now (a call counts until it really settles, even after its caller gave up). */
+  readonly inFlight: number;
+  /** Requests bound to the lane and not started yet. */
+  readonly queued: number;
+  /** Estimated tokens of the running and queued requests. */
+  readonly tokensInFlight: number;
+}
+
+/** A request bound to a lane. `cancel()` takes it back if it has not started yet. */
+export interface LaneTicket<T> {
+  /** Settles with the work's outcome once it ran; never settles if cancelled before starting. */
+  readonly done: Promise<T>;
+  /** Takes the request out of the lane if it is still queued; returns whether it did. */
+  cancel(): boolean;
+}
+
+type TicketState = 'queued' | 'running' | 'done' | 'cancelled';
+
+/**
+ * One model at run time: a p-queue running at most `concurrency` calls, plus the token budget and
+ * the counters the router and strategies read. It never chooses between models.
+ *
+ * Invariants: `inFlight <= concurrency`, `tokensInFlight <= maxTokens` and every counter >= 0 at all
+ * times; a slot is held until the call's own promise settles, so a caller's timeout or abort never
+ * frees capacity that a still-running call is using.
+ */
+export class Lane {
+  readonly #queue: PQueue;
+  readonly #limits: LaneLimits;
+  readonly #onFree: () => void;
+  readonly #now: () => number;
+  #inFlight = 0;
+  #queued = 0;
+  #tokens = 0;
+  #startSum = 0;
+  /** Start times of running calls in start order: the first entry is the oldest. */
+  readonly #running = new Map<number, number>();
+  #nextTicket = 0;
+  #idleWaiters: Array<() => void> = [];
+
+  /**
+   * @param limits - The lane's capacity.
+   * @param now - The router's clock.
+   * @param onFree - Called whenever a slot or tokens are released, so waiting work can be bound.
+   */
+  constructor(limits: LaneLimits, now: () => number, onFree: () => void) {
+    this.#limits = limits;
+    this.#now = now;
+    this.#onFree = onFree;
+    this.#queue = new PQueue({ concurrency: limits.concurrency });
+  }
+
+  /** The lane's capacity. */
+  get limits(): LaneLimits {
+    return this.#limits;
+  }
+
+  /** Calls running now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Requests bound here and not started. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  /** Estimated tokens of running and queued requests. */
+  get tokensInFlight(): number {
+    return this.#tokens;
+  }
+
+  /** Whether nothing runs or waits here. */
+  get idle(): boolean {
+    return this.#inFlight === 0 && this.#queued === 0;
+  }
+
+  /** A fresh copy of the counters. */
+  counts(): LaneCounts {
+    return { inFlight: this.#inFlight, queued: this.#queued, tokensInFlight: this.#tokens };
+  }
+
+  /** Whether a request of `tokens` would start at once. */
+  canStart(tokens: number): boolean {
+    return (
+      this.#inFlight + this.#queued < this.#limits.concurrency &&
+      this.#tokens + tokens <= this.#limits.maxTokens
+    );
+  }
+
+  /** Whether a request of `tokens` may wait in this lane's own queue. */
+  canQueue(tokens: number): boolean {
+    return this.#queued < this.#limits.maxQueue && this.#tokens + tokens <= this.#limits.maxTokens;
+  }
+
+  /** Mean elapsed time of the running calls, in milliseconds (0 when none run). */
+  meanElapsedMs(now: number): number {
+    return this.#inFlight === 0 ? 0 : now - this.#startSum / this.#inFlight;
+  }
+
+  /** Elapsed time of the oldest running call, in milliseconds (0 when none run). */
+  maxElapsedMs(now: number): number {
+    for (const start of this.#running.values()) return now - start;
+    return 0;
+  }
+
+  /**
+   * Binds work to the lane. The caller checks {@link Lane.canStart} or {@link Lane.canQueue} first;
+   * `work` is invoked when a slot is free and its returned promise holds the slot until it settles.
+   */
+  bind<T>(tokens: number, work: () => Promise<T>): LaneTicket<T> {
+    const ticket = this.#nextTicket++;
+    let state: TicketState = 'queued';
+    const queueSignal = new AbortController();
+    this.#queued++;
+    this.#tokens += tokens;
+    const done = this.#queue.add(
+      async () => {
+        state = 'running';
+        this.#queued--;
+        this.#inFlight++;
+        const start = this.#now();
+        this.#startSum += start;
+        this.#running.set(ticket, start);
+        try {
+          return await work();
+        } finally {
+          state = 'done';
+          this.#inFlight--;
+          this.#tokens -= tokens;
+          this.#startSum -= start;
+          this.#running.delete(ticket);
+          this.#released();
+        }
+      },
+      // Only aborted while queued (by cancel), so p-queue never frees a running call's slot early.
+      { signal: queueSignal.signal },
+    );
+    return {
+      done,
+      cancel: () => {
+        if (state !== 'queued') return false;
+        state = 'cancelled';
+        this.#queued--;
+        this.#tokens -= tokens;
+        queueSignal.abort();
+        done.catch(() => undefined);
+        this.#released();
+        return true;
+      },
+    };
+  }
+
+  /** Resolves once nothing runs or waits in the lane (at once when already idle). */
+  onIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #released(): void {
+    if (this.idle && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const w of waiters) w();
+    }
+    this.#onFree();
+  }
+}

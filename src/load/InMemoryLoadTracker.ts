@@ -1,0 +1,332 @@
+import type { LatencyStats, TaskType } from '../types.js';
+import { EMPTY_LATENCY } from './internal/LatencyWindow.js';
+import { type ResolvedLoadTrackerOptions, resolveOptions } from './internal/resolveOptions.js';
+import { ArrivalState, ModelState, PairState } from './internal/state.js';
+import type {
+  ArrivalSnapshot,
+  ArrivalStats,
+  LoadTracker,
+  ModelLoadStats,
+  ModelSnapshot,
+  TaskLoadSnapshot,
+  TrackerSnapshot,
+} from './LoadTracker.js';
+
+/**
+ * Options of {@link InMemoryLoadTracker}. Every option is checked at construction; a bad value
+ * throws a `RangeError` naming the option, what it must be and the value received.
+ *
+ * @example
+ * // A shorter, finer window that refreshes its quantiles more often.
+ * const tracker = new InMemoryLoadTracker({ windowMs: 30_000, buckets: 10, refreshEvery: 32 });
+ */
+export interface InMemoryLoadTrackerOptions {
+  /**
+   * Length of the sliding latency window, in milliseconds. The window moves in steps of
+   * `windowMs / buckets`, so it spans between `windowMs - windowMs / buckets` and `windowMs` of
+   * history.
+   *
+   * A finite number >= 1, and at least `buckets` (1 ms per bucket).
+   * @default 60_000
+   */
+  readonly windowMs?: number;
+
+  /**
+   * Number of t-digests the window is split into. More buckets expire old samples more smoothly and
+   * cost more memory and merge time.
+   *
+   * An integer from 1 to 100.
+   * @default 6
+   */
+  readonly buckets?: number;
+
+  /**
+   * t-digest compression `delta`: the largest share of samples one centroid may hold. Smaller is
+   * more accurate and bigger: each bucket holds at most `25 / compression + 1` centroids.
+   *
+   * A number from 0.001 to 1.
+   * @default 0.01
+   */
+  readonly compression?: number;
+
+  /**
+   * Recompute a (model, task) pair's cached latency stats after this many new samples. This is
+   * also the size of the per-pair sample buffer that is pushed into the digest in one batch.
+   *
+   * An integer from 1 to 10 000.
+   * @default 64
+   */
+  readonly refreshEvery?: number;
+
+  /**
+   * Recompute a pair's cached latency stats when new samples exist and the cache is this old, in
+   * milliseconds, even if fewer than `refreshEvery` samples came. `0` recomputes on every read that
+   * follows a new sample.
+   *
+   * A finite number >= 0.
+   * @default 1000
+   */
+  readonly refreshMs?: number;
+
+  /**
+   * Half-life of a model's error rate, counted in calls: the outcome of a call weighs half as much
+   * after this many further calls. The smoothing factor is `alpha = 1 - 2^(-1 / errorHalfLife)`
+   * (about 0.067 for the default).
+   *
+   * A finite number > 0.
+   * @default 10
+   */
+  readonly errorHalfLife?: number;
+
+  /**
+   * Half-life of the time-decayed rates (model throughput and task arrival rate), in milliseconds.
+   * A rate reaches half of a new steady level after one half-life and 87.5% after three.
+   *
+   * A finite number > 0.
+   * @default 10_000
+   */
+  readonly rateHalfLifeMs?: number;
+
+  /**
+   * How far ahead the arrival forecast looks, in milliseconds.
+   *
+   * A finite number >= 0.
+   * @default 5_000
+   */
+  readonly horizonMs?: number;
+
+  /**
+   * Length of the intervals whose arrival counts feed the forecast, in milliseconds.
+   *
+   * A finite number >= 1.
+   * @default 1_000
+   */
+  readonly forecastIntervalMs?: number;
+
+  /**
+   * Holt level smoothing factor: the weight of the latest interval's count. Higher follows changes
+   * faster and is noisier.
+   *
+   * A number > 0 and <= 1.
+   * @default 0.5
+   */
+  readonly forecastAlpha?: number;
+
+  /**
+   * Holt trend smoothing factor: the weight of the latest change of level. Higher reacts to a ramp
+   * faster and overshoots more.
+   *
+   * A number > 0 and <= 1.
+   * @default 0.3
+   */
+  readonly forecastBeta?: number;
+}
+
+/** The defaults of {@link InMemoryLoadTrackerOptions}, in one place. */
+export const inMemoryLoadTrackerDefaults: Readonly<Required<InMemoryLoadTrackerOptions>> =
+  Object.freeze({
+    windowMs: 60_000,
+    buckets: 6,
+    compression: 0.01,
+    refreshEvery: 64,
+    refreshMs: 1000,
+    errorHalfLife: 10,
+    rateHalfLifeMs: 10_000,
+    horizonMs: 5_000,
+    forecastIntervalMs: 1_000,
+    forecastAlpha: 0.5,
+    forecastBeta: 0.3,
+  });
+
+const ZERO_MODEL_STATS: ModelLoadStats = Object.freeze({
+  inFlight: 0,
+  errorRate: 0,
+  throughput: 0,
+  completed: 0,
+  failed: 0,
+});
+
+/**
+ * The default {@link LoadTracker}: everything in the process's memory, bounded whatever the
+ * traffic.
+ *
+ * - **Latency** per (model, task): a ring of `buckets` t-digests rotated on the clock passed in,
+ *   merged on read into p50 / p95 / p99; count and mean are exact over the window. Reads are served
+ *   from a cache recomputed every `refreshEvery` samples or `refreshMs` milliseconds, whichever
+ *   comes first. Only successful calls with a finite latency enter the window: a model that fails
+ *   fast must not look fast.
+ * - **Error rate** per model: an EWMA over calls with half-life `errorHalfLife` calls,
+ *   bias-corrected so the first calls count fully (one failure out of one call reads 1).
+ * - **Throughput** per model and **arrival rate** per task: exponentially time-decayed rates with
+ *   half-life `rateHalfLifeMs`, in events per second.
+ * - **Arrival forecast** per task: Holt's double exponential smoothing over arrival counts per
+ *   `forecastIntervalMs`, extrapolated `horizonMs` ahead and clamped at 0.
+ *
+ * Memory per (model, task) pair is at most `buckets × (25 / compression + 1)` centroids plus fixed
+ * arrays; there is one pair per model and task type seen, until {@link InMemoryLoadTracker.removeModel}.
+ *
+ * @example
+ * const tracker = new InMemoryLoadTracker({ windowMs: 30_000 });
+ * tracker.recordArrival('code', clock.now());
+ * tracker.recordStart('coder-7b', 'code', clock.now());
+ * tracker.recordFinish('coder-7b', 'code', 840, true, clock.now());
+ * tracker.latency('coder-7b', 'code', clock.now()).p95; //=> 840
+ */
+export class InMemoryLoadTracker implements LoadTracker {
+  readonly #options: ResolvedLoadTrackerOptions;
+  readonly #errorAlpha: number;
+  readonly #models = new Map<string, ModelState>();
+  readonly #arrivals = new Map<TaskType, ArrivalState>();
+  readonly #zeroArrivals: ArrivalStats;
+
+  /**
+   * @param options - Tuning; every field is optional.
+   * @throws RangeError when an option is out of range, not a number, or unknown; the message names
+   * each problem.
+   */
+  constructor(options?: InMemoryLoadTrackerOptions) {
+    this.#options = resolveOptions(options, inMemoryLoadTrackerDefaults);
+    this.#errorAlpha = 1 - 2 ** (-1 / this.#options.errorHalfLife);
+    this.#zeroArrivals = Object.freeze({
+      rate: 0,
+      forecast: 0,
+      trend: 0,
+      horizonMs: this.#options.horizonMs,
+    });
+  }
+
+  /** The options in effect, defaults filled in. */
+  get options(): Readonly<Required<InMemoryLoadTrackerOptions>> {
+    return this.#options;
+  }
+
+  /** {@inheritDoc LoadTracker.recordArrival} */
+  recordArrival(task: TaskType, now: number): void {
+    let state = this.#arrivals.get(task);
+    if (state === undefined) {
+      state = new ArrivalState(this.#options);
+      this.#arrivals.set(task, state);
+    }
+    state.total++;
+    state.rate.add(now);
+    state.holt.add(now);
+  }
+
+  /** {@inheritDoc LoadTracker.recordStart} */
+  recordStart(model: string, task: TaskType, _now: number): void {
+    const state = this.#model(model);
+    state.inFlight++;
+    this.#pair(state, task).inFlight++;
+  }
+
+  /**
+   * {@inheritDoc LoadTracker.recordFinish}
+   *
+   * A finish without a matching start (same model and task) leaves `inFlight` unchanged. A non-finite `latencyMs` is not added
+   * to the window (the outcome still counts); a negative one counts as 0.
+   */
+  recordFinish(model: string, task: TaskType, latencyMs: number, ok: boolean, now: number): void {
+    const state = this.#model(model);
+    const pair = this.#pair(state, task);
+    // Only a finish matched by a start on the same pair frees a slot, so a model's inFlight stays
+    // the sum of its pairs' and neither goes below 0.
+    if (pair.inFlight > 0) {
+      pair.inFlight--;
+      state.inFlight--;
+    }
+    const alpha = this.#errorAlpha;
+    state.errorSum += alpha * ((ok ? 0 : 1) - state.errorSum);
+    state.errorWeight += alpha * (1 - state.errorWeight);
+    if (!ok) {
+      state.failed++;
+      pair.failed++;
+      return;
+    }
+    state.completed++;
+    pair.completed++;
+    state.throughput.add(now);
+    if (Number.isFinite(latencyMs)) pair.window.add(Math.max(latencyMs, 0), now);
+  }
+
+  /** {@inheritDoc LoadTracker.latency} */
+  latency(model: string, task: TaskType, now: number): LatencyStats {
+    const pair = this.#models.get(model)?.tasks.get(task);
+    return pair === undefined ? EMPTY_LATENCY : pair.window.read(now);
+  }
+
+  /** {@inheritDoc LoadTracker.modelStats} */
+  modelStats(model: string, now: number): ModelLoadStats {
+    const state = this.#models.get(model);
+    if (state === undefined) return ZERO_MODEL_STATS;
+    return {
+      inFlight: state.inFlight,
+      errorRate: state.errorRate(),
+      throughput: state.throughput.perSecond(now),
+      completed: state.completed,
+      failed: state.failed,
+    };
+  }
+
+  /** {@inheritDoc LoadTracker.arrivals} */
+  arrivals(task: TaskType, now: number): ArrivalStats {
+    const state = this.#arrivals.get(task);
+    if (state === undefined) return this.#zeroArrivals;
+    const { horizonMs } = this.#options;
+    const rate = state.rate.perSecond(now);
+    const holt = state.holt;
+    holt.advance(now);
+    if (!holt.ready) return { rate, forecast: rate, trend: 0, horizonMs };
+    return {
+      rate,
+      forecast: holt.forecast(now + horizonMs),
+      trend: holt.trendPerSecond(),
+      horizonMs,
+    };
+  }
+
+  /** {@inheritDoc LoadTracker.snapshot} */
+  snapshot(now: number): TrackerSnapshot {
+    const models: ModelSnapshot[] = [];
+    for (const [model, state] of this.#models) {
+      const tasks: TaskLoadSnapshot[] = [];
+      for (const [task, pair] of state.tasks) {
+        tasks.push({
+          task,
+          inFlight: pair.inFlight,
+          completed: pair.completed,
+          failed: pair.failed,
+          latency: { ...pair.window.read(now) },
+        });
+      }
+      models.push({ model, ...this.modelStats(model, now), tasks });
+    }
+    const arrivals: ArrivalSnapshot[] = [];
+    for (const [task, state] of this.#arrivals) {
+      arrivals.push({ task, total: state.total, ...this.arrivals(task, now) });
+    }
+    return { at: now, windowMs: this.#options.windowMs, models, arrivals };
+  }
+
+  /** {@inheritDoc LoadTracker.removeModel} */
+  removeModel(model: string): void {
+    this.#models.delete(model);
+  }
+
+  #model(model: string): ModelState {
+    let state = this.#models.get(model);
+    if (state === undefined) {
+      state = new ModelState(this.#options.rateHalfLifeMs);
+      this.#models.set(model, state);
+    }
+    return state;
+  }
+
+  #pair(state: ModelState, task: TaskType): PairState {
+    let pair = state.tasks.get(task);
+    if (pair === undefined) {
+      pair = new PairState(this.#options);
+      state.tasks.set(task, pair);
+    }
+    return pair;
+  }
+}

@@ -1,0 +1,311 @@
+// `tdigest` is CommonJS; Node's ESM loader detects its named exports, and esbuild's CJS output
+// reads them off `require('tdigest')`, so the named import works in both builds.
+import { type Centroid, TDigest } from 'tdigest';
+import type { LatencyStats } from '../../types.js';
+
+/**
+ * The tdigest package's recompression threshold: a digest holding more than `K / delta` centroids
+ * recompresses itself. This is what bounds a bucket's size whatever the input order.
+ */
+const TDIGEST_K = 25;
+
+/** The figures of an empty window; shared, frozen. */
+export const EMPTY_LATENCY: LatencyStats = Object.freeze({
+  count: 0,
+  mean: Number.NaN,
+  p50: Number.NaN,
+  p95: Number.NaN,
+  p99: Number.NaN,
+});
+
+/** Settings of one {@link LatencyWindow} (already validated). */
+export interface LatencyWindowConfig {
+  /** Window length in milliseconds. */
+  readonly windowMs: number;
+  /** Number of buckets the window is split into. */
+  readonly buckets: number;
+  /** t-digest compression `delta`. */
+  readonly compression: number;
+  /** Recompute the cached stats after this many new samples. */
+  readonly refreshEvery: number;
+  /** Recompute the cached stats when they are this old (in ms) and new samples exist. */
+  readonly refreshMs: number;
+}
+
+/** Most centroids one bucket's digest can hold for a given compression `delta`. */
+export function maxCentroidsPerBucket(compression: number): number {
+  return Math.floor(TDIGEST_K / compression) + 1;
+}
+
+const byMean = (a: Centroid, b: Centroid): number => a.mean - b.mean;
+
+/**
+ * Latency of one (model, task) pair over a sliding window: a ring of `buckets` t-digests, each
+ * covering `windowMs / buckets` of clock time, merged on read into a cached {@link LatencyStats}.
+ *
+ * Memory is fixed after construction up to the digests, each of which holds at most
+ * {@link maxCentroidsPerBucket} centroids.
+ */
+export class LatencyWindow {
+  private readonly bucketMs: number;
+  private readonly size: number;
+  private readonly refreshEvery: number;
+  private readonly refreshMs: number;
+  private readonly maxPerBucket: number;
+  private readonly digests: TDigest[];
+  // Exact per-bucket figures, so count and mean do not depend on the digests' approximation.
+  private readonly counts: Float64Array;
+  private readonly sums: Float64Array;
+  private readonly mins: Float64Array;
+  private readonly maxs: Float64Array;
+  /** Index of the clock interval (`floor(now / bucketMs)`) the current bucket holds. */
+  private epoch = Number.NEGATIVE_INFINITY;
+  /**
+   * Samples of the current bucket not yet pushed into its digest. A plain array of fixed length, so a
+   * full buffer is pushed into the digest as is; `pendingLength` is the fill.
+   */
+  private readonly pending: number[];
+  private pendingLength = 0;
+  /** Samples recorded since the cached stats were computed. */
+  private sinceRefresh = 0;
+  private lastRefreshAt = Number.NEGATIVE_INFINITY;
+  /** A rotation dropped samples: the cached stats describe data no longer in the window. */
+  private dropped = false;
+  /** The closed buckets' merged centroids, sorted by mean; rebuilt after each rotation. */
+  private closedMeans = new Float64Array(0);
+  private closedWeights = new Float64Array(0);
+  private closedLength = 0;
+  private closedTotal = 0;
+  private closedStale = true;
+  private readonly scratch: Centroid[] = [];
+  private readonly quantiles = new Float64Array(3);
+  private stats: LatencyStats = EMPTY_LATENCY;
+
+  constructor(config: LatencyWindowConfig) {
+    const n = config.buckets;
+    this.size = n;
+    this.bucketMs = config.windowMs / n;
+    this.refreshEvery = config.refreshEvery;
+    this.refreshMs = config.refreshMs;
+    this.maxPerBucket = maxCentroidsPerBucket(config.compression);
+    this.digests = [];
+    for (let i = 0; i < n; i++) this.digests.push(new TDigest(config.compression, TDIGEST_K));
+    this.counts = new Float64Array(n);
+    this.sums = new Float64Array(n);
+    this.mins = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    this.maxs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    this.pending = new Array<number>(config.refreshEvery).fill(0);
+  }
+
+  /** Records one latency sample (in ms, finite and non-negative) observed at `now`. */
+  add(latencyMs: number, now: number): void {
+    this.advance(now);
+    const slot = this.slotOf(this.epoch);
+    this.counts[slot]! += 1;
+    this.sums[slot]! += latencyMs;
+    if (latencyMs < this.mins[slot]!) this.mins[slot] = latencyMs;
+    if (latencyMs > this.maxs[slot]!) this.maxs[slot] = latencyMs;
+    this.pending[this.pendingLength++] = latencyMs;
+    this.sinceRefresh++;
+    if (this.pendingLength === this.pending.length) this.flush();
+  }
+
+  /**
+   * The window's stats at `now`. Recomputed only when new samples exist and either `refreshEvery`
+   * of them have come or the cache is `refreshMs` old, or when samples left the window; otherwise
+   * the same object as last time.
+   */
+  read(now: number): LatencyStats {
+    this.advance(now);
+    if (
+      this.dropped ||
+      (this.sinceRefresh > 0 &&
+        (this.sinceRefresh >= this.refreshEvery || now - this.lastRefreshAt >= this.refreshMs))
+    ) {
+      this.refresh(now);
+    }
+    return this.stats;
+  }
+
+  /** Total centroids held by the digests (for memory checks). */
+  centroidCount(): number {
+    let total = 0;
+    for (const d of this.digests) total += d.size();
+    return total;
+  }
+
+  /** Largest centroid count of any one bucket (for memory checks). */
+  maxBucketCentroids(): number {
+    let max = 0;
+    for (const d of this.digests) max = Math.max(max, d.size());
+    return max;
+  }
+
+  /** Capacity of the merged closed-bucket arrays, in centroids (for memory checks). */
+  mergeCapacity(): number {
+    return this.closedMeans.length;
+  }
+
+  private slotOf(epoch: number): number {
+    return ((epoch % this.size) + this.size) % this.size;
+  }
+
+  /** Rotates the ring to the bucket holding `now`. Earlier (or NaN) times stay in the current one. */
+  private advance(now: number): void {
+    const epoch = Math.floor(now / this.bucketMs);
+    if (!(epoch > this.epoch)) return;
+    // Pending samples belong to the bucket being closed.
+    this.flush();
+    const closing = this.slotOf(this.epoch);
+    const steps = epoch - this.epoch;
+    if (steps >= this.size) {
+      for (let slot = 0; slot < this.size; slot++) this.clear(slot);
+    } else {
+      if (this.counts[closing]! > 0) this.digests[closing]!.compress();
+      for (let s = 1; s <= steps; s++) this.clear(this.slotOf(this.epoch + s));
+    }
+    this.epoch = epoch;
+    this.closedStale = true;
+  }
+
+  private clear(slot: number): void {
+    if (this.counts[slot] === 0) return;
+    this.digests[slot]!.reset();
+    this.counts[slot] = 0;
+    this.sums[slot] = 0;
+    this.mins[slot] = Number.POSITIVE_INFINITY;
+    this.maxs[slot] = Number.NEGATIVE_INFINITY;
+    this.dropped = true;
+  }
+
+  /** Pushes the pending samples into the current bucket's digest. */
+  private flush(): void {
+    const n = this.pendingLength;
+    if (n === 0) return;
+    const digest = this.digests[this.slotOf(this.epoch)]!;
+    // The digest only takes real arrays: a full buffer goes in whole, a partial one is copied
+    // (that happens at most once per refresh or rotation).
+    digest.push(n === this.pending.length ? this.pending : this.pending.slice(0, n));
+    this.pendingLength = 0;
+  }
+
+  private refresh(now: number): void {
+    this.flush();
+    this.sinceRefresh = 0;
+    this.lastRefreshAt = now;
+    this.dropped = false;
+    let count = 0;
+    let sum = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let slot = 0; slot < this.size; slot++) {
+      if (this.counts[slot] === 0) continue;
+      count += this.counts[slot]!;
+      sum += this.sums[slot]!;
+      min = Math.min(min, this.mins[slot]!);
+      max = Math.max(max, this.maxs[slot]!);
+    }
+    if (count === 0) {
+      this.stats = EMPTY_LATENCY;
+      return;
+    }
+    if (this.closedStale) this.rebuildClosed();
+    const current = this.digests[this.slotOf(this.epoch)]!.toArray();
+    this.mergeQuantiles(current);
+    const q = this.quantiles;
+    // Centroid means lie within [min, max] mathematically; the clamps absorb rounding.
+    this.stats = Object.freeze({
+      count,
+      mean: clamp(sum / count, min, max),
+      p50: clamp(q[0]!, min, max),
+      p95: clamp(q[1]!, min, max),
+      p99: clamp(q[2]!, min, max),
+    });
+  }
+
+  /** Merges the closed buckets' centroids into the sorted `closed*` arrays. */
+  private rebuildClosed(): void {
+    const all = this.scratch;
+    const current = this.slotOf(this.epoch);
+    for (let slot = 0; slot < this.size; slot++) {
+      if (slot === current || this.counts[slot] === 0) continue;
+      for (const c of this.digests[slot]!.toArray()) all.push(c);
+    }
+    // Each bucket's centroids come sorted, so this sort only merges runs.
+    all.sort(byMean);
+    if (all.length > this.closedMeans.length) {
+      // Doubling, capped at what the closed buckets can hold at most, keeps this bounded.
+      const capacity = Math.min(
+        Math.max(all.length, this.closedMeans.length * 2),
+        Math.max(all.length, (this.size - 1) * this.maxPerBucket),
+      );
+      this.closedMeans = new Float64Array(capacity);
+      this.closedWeights = new Float64Array(capacity);
+    }
+    let total = 0;
+    for (let i = 0; i < all.length; i++) {
+      const c = all[i]!;
+      this.closedMeans[i] = c.mean;
+      this.closedWeights[i] = c.n;
+      total += c.n;
+    }
+    this.closedLength = all.length;
+    this.closedTotal = total;
+    all.length = 0;
+    this.closedStale = false;
+  }
+
+  /**
+   * Walks the closed and current centroids in mean order and interpolates p50, p95 and p99 between
+   * centroid midpoints (the t-digest's continuous-mode estimator) into `quantiles`.
+   */
+  private mergeQuantiles(current: readonly Centroid[]): void {
+    let total = this.closedTotal;
+    for (let j = 0; j < current.length; j++) total += current[j]!.n;
+    const q = this.quantiles;
+    const h0 = total * 0.5;
+    const h1 = total * 0.95;
+    const h2 = total * 0.99;
+    let target = h0;
+    let t = 0;
+    let i = 0;
+    let j = 0;
+    let cum = 0;
+    let prevMid = Number.NaN;
+    let prevMean = Number.NaN;
+    const means = this.closedMeans;
+    const weights = this.closedWeights;
+    const closedLength = this.closedLength;
+    while (t < 3 && (i < closedLength || j < current.length)) {
+      let mean: number;
+      let weight: number;
+      if (j >= current.length || (i < closedLength && means[i]! <= current[j]!.mean)) {
+        mean = means[i]!;
+        weight = weights[i]!;
+        i++;
+      } else {
+        const c = current[j]!;
+        mean = c.mean;
+        weight = c.n;
+        j++;
+      }
+      const mid = cum + weight / 2;
+      while (t < 3 && mid >= target) {
+        q[t] = Number.isNaN(prevMid)
+          ? mean
+          : prevMean + ((target - prevMid) * (mean - prevMean)) / (mid - prevMid);
+        t++;
+        target = t === 1 ? h1 : h2;
+      }
+      prevMid = mid;
+      prevMean = mean;
+      cum += weight;
+    }
+    // Ranks past the last midpoint take the largest centroid.
+    for (; t < 3; t++) q[t] = prevMean;
+  }
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(Math.max(x, lo), hi);
+}

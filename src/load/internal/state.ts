@@ -1,0 +1,57 @@
+import type { TaskType } from '../../types.js';
+import { DecayingRate } from './DecayingRate.js';
+import { HoltForecaster } from './HoltForecaster.js';
+import { LatencyWindow } from './LatencyWindow.js';
+import type { ResolvedLoadTrackerOptions } from './resolveOptions.js';
+
+/** Counters and latency window of one (model, task) pair. */
+export class PairState {
+  inFlight = 0;
+  completed = 0;
+  failed = 0;
+  readonly window: LatencyWindow;
+
+  constructor(options: ResolvedLoadTrackerOptions) {
+    this.window = new LatencyWindow(options);
+  }
+}
+
+/** Everything tracked about one model. */
+export class ModelState {
+  inFlight = 0;
+  completed = 0;
+  failed = 0;
+  /**
+   * Error EWMA over calls, with its weight `1 - (1 - alpha)^calls`; `errorSum / errorWeight` is the
+   * bias-corrected rate, so early calls are not averaged against an imaginary run of successes.
+   */
+  errorSum = 0;
+  errorWeight = 0;
+  readonly throughput: DecayingRate;
+  readonly tasks = new Map<TaskType, PairState>();
+
+  constructor(rateHalfLifeMs: number) {
+    this.throughput = new DecayingRate(rateHalfLifeMs);
+  }
+
+  /** The bias-corrected error EWMA, 0..1 (0 before any call). */
+  errorRate(): number {
+    return this.errorWeight > 0 ? this.errorSum / this.errorWeight : 0;
+  }
+}
+
+/** Arrivals of one task type. */
+export class ArrivalState {
+  total = 0;
+  readonly rate: DecayingRate;
+  readonly holt: HoltForecaster;
+
+  constructor(options: ResolvedLoadTrackerOptions) {
+    this.rate = new DecayingRate(options.rateHalfLifeMs);
+    this.holt = new HoltForecaster({
+      intervalMs: options.forecastIntervalMs,
+      alpha: options.forecastAlpha,
+      beta: options.forecastBeta,
+    });
+  }
+}

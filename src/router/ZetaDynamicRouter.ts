@@ -1,0 +1,1106 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Classifier } from '../classify/Classifier.js';
+import { defaultClassifier } from '../classify/ruleClassifier.js';
+import { type FailedAttempt, ZetaError, type ZetaErrorCode } from '../errors/ZetaError.js';
+import { type HealthChange, HealthMonitor, type HealthOptions } from '../health/HealthMonitor.js';
+import { Lane, type LaneTicket } from '../lane/Lane.js';
+import { InMemoryLoadTracker } from '../load/InMemoryLoadTracker.js';
+import type { LoadTracker } from '../load/LoadTracker.js';
+import { adaptiveStrategy } from '../strategy/adaptive.js';
+import { leastLoadedStrategy } from '../strategy/leastLoaded.js';
+import type { Strategy } from '../strategy/Strategy.js';
+import { staticStrategy } from '../strategy/static.js';
+import type {
+  CandidateState,
+  Clock,
+  HealthState,
+  LatencyStats,
+  RandomSource,
+  ScoredCandidate,
+  TaskProfile,
+  TaskType,
+} from '../types.js';
+import { seededRandom } from '../utils/random.js';
+import type { Decision, ExcludedModel, RouterEvents } from './events.js';
+import { AdmissionQueue } from './internal/AdmissionQueue.js';
+import {
+  modelProblems,
+  type NormalizedModel,
+  normalizeModel,
+  profileFromType,
+  routerProblems,
+  runOptionProblems,
+  taskProblems,
+} from './internal/validate.js';
+import type {
+  CallContext,
+  ModelConfig,
+  RunOptions,
+  StrategyName,
+  ZetaRouterOptions,
+} from './options.js';
+
+/** What `runWithInfo()` resolves with: the result and how it was obtained. */
+export interface RunInfo<Res> {
+  /** The router's id of the request. */
+  readonly id: number;
+  /** What the model call returned. */
+  readonly result: Res;
+  /** The model that served it. */
+  readonly model: string;
+  /** The task profile it was routed by. */
+  readonly task: TaskProfile;
+  /** Calls made (1 without retries). */
+  readonly attempts: number;
+  /** Time spent waiting for slots, in milliseconds (all attempts). */
+  readonly queuedMs: number;
+  /** Duration of the successful call, in milliseconds. */
+  readonly latencyMs: number;
+  /** From `run()` to settling, in milliseconds. */
+  readonly totalMs: number;
+  /** The decision that bound the successful call, as made at the time. */
+  readonly decision: Decision;
+}
+
+/** Per task type figures of one model in a {@link RouterSnapshot}. */
+export type TaskLatencySnapshot = LatencyStats;
+
+/** One model in a {@link RouterSnapshot}. */
+export interface ModelStateSnapshot {
+  readonly id: string;
+  readonly inFlight: number;
+  readonly queued: number;
+  /** Requests in the admission queue whose best candidate is this model. */
+  readonly waiting: number;
+  readonly tokensInFlight: number;
+  readonly concurrency: number;
+  readonly maxTokens: number;
+  readonly maxQueue: number;
+  /** Per task type latency over the tracker's window, in milliseconds. */
+  readonly tasks: Readonly<Record<string, TaskLatencySnapshot>>;
+  /** Recent error rate, 0..1. */
+  readonly errorRate: number;
+  /** Recent completions per second. */
+  readonly throughput: number;
+  readonly health: HealthState;
+}
+
+/** A plain copy of the router's state, fresh on each call: for dashboards and tests. */
+export interface RouterSnapshot {
+  /** When, in milliseconds on the router's clock. */
+  readonly at: number;
+  readonly strategy: string;
+  /** Requests in the admission queue. */
+  readonly waiting: number;
+  readonly maxWaiting: number;
+  /** Requests accepted and not settled yet. */
+  readonly pending: number;
+  readonly closed: boolean;
+  readonly models: readonly ModelStateSnapshot[];
+}
+
+interface Entry<Req, Res> {
+  readonly model: NormalizedModel<Req, Res>;
+  readonly lane: Lane;
+  readonly health: HealthMonitor | undefined;
+  removed: boolean;
+  /** Admission-queue requests whose first choice is this model (counts against its `maxQueue`). */
+  waitingFor: number;
+}
+
+interface Pending<Req, Res> {
+  readonly id: number;
+  readonly seq: number;
+  readonly priority: number;
+  readonly req: Req;
+  readonly arrival: number;
+  readonly resolve: (info: RunInfo<Res>) => void;
+  readonly reject: (error: ZetaError) => void;
+  profile: TaskProfile | undefined;
+  tokens: number;
+  settled: boolean;
+  attempt: number;
+  readonly attempts: FailedAttempt[];
+  readonly tried: Set<string>;
+  decision: Decision | undefined;
+  /** While waiting: the models it may bind to, and the one its wait counts against. */
+  accept: Set<string> | undefined;
+  firstChoice: Entry<Req, Res> | undefined;
+  ticket: LaneTicket<void> | undefined;
+  call: AbortController | undefined;
+  queuedMs: number;
+  waitStart: number;
+  timer: unknown;
+  cleanupSignal: (() => void) | undefined;
+}
+
+const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+const builtInStrategies: Record<StrategyName, Strategy> = {
+  static: staticStrategy,
+  'least-loaded': leastLoadedStrategy,
+  adaptive: adaptiveStrategy,
+};
+
+const noTried: ReadonlySet<string> = new Set();
+
+function isTaskProfile(value: unknown): value is TaskProfile {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as TaskProfile).type === 'string' &&
+    typeof (value as TaskProfile).complexity === 'number'
+  );
+}
+
+/**
+ * Routes each request to one of several models from the request's task and every model's live
+ * load, enforcing each model's capacity. Wrap your existing client functions as `models`, then call
+ * {@link ZetaDynamicRouter.run}.
+ *
+ * Every `run()` settles exactly once: with the model's result, or with a {@link ZetaError} whose
+ * `code` says why.
+ *
+ * @example
+ * const router = new ZetaDynamicRouter<string, string>({
+ *   models: [
+ *     { id: 'coder-7b', call: (p, ctx) => coder(p, ctx.signal), tasks: ['simple', 'code'], home: ['code', 'simple'], concurrency: 8 },
+ *     { id: 'reasoner-14b', call: (p, ctx) => reasoner(p, ctx.signal), tasks: ['simple', 'code', 'reasoning'], home: ['reasoning'], concurrency: 4 },
+ *   ],
+ * });
+ * const answer = await router.run('Write a function that reverses a list');
+ */
+export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitter<RouterEvents> {
+  readonly #entries = new Map<string, Entry<Req, Res>>();
+  /** Model entries by task type they serve (rebuilt on add/remove). */
+  #byType = new Map<TaskType, Entry<Req, Res>[]>();
+  readonly #admission = new AdmissionQueue<Pending<Req, Res>>();
+  readonly #classifier: Classifier<Req>;
+  readonly #strategy: Strategy;
+  readonly #tracker: LoadTracker;
+  readonly #clock: Clock;
+  readonly #random: RandomSource;
+  readonly #health: HealthOptions | false;
+  readonly #maxAttempts: number;
+  readonly #timeoutMs: number | undefined;
+  readonly #sampleSize: number;
+  readonly #maxWaitingOption: number | undefined;
+  #nextId = 1;
+  #pendingCount = 0;
+  #closed = false;
+  #idleWaiters: Array<() => void> = [];
+
+  /**
+   * @throws {ZetaError} `CONFIG_INVALID` listing every problem with the options.
+   */
+  constructor(options: ZetaRouterOptions<Req, Res>) {
+    super();
+    const problems = routerProblems(options);
+    if (problems.length > 0) {
+      throw new ZetaError('CONFIG_INVALID', `Invalid router options:\n- ${problems.join('\n- ')}`, {
+        problems,
+      });
+    }
+    this.#classifier = options.classifier ?? (defaultClassifier as Classifier<Req>);
+    const s = options.strategy ?? 'adaptive';
+    this.#strategy = typeof s === 'string' ? builtInStrategies[s] : s;
+    this.#tracker = options.tracker ?? new InMemoryLoadTracker();
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#health = options.health ?? {};
+    this.#maxAttempts = options.maxAttempts ?? 2;
+    this.#timeoutMs = options.timeoutMs;
+    this.#sampleSize = options.sampleSize ?? 16;
+    this.#maxWaitingOption = options.maxWaiting;
+    for (const cfg of options.models) this.#add(cfg);
+    this.#reindex();
+  }
+
+  /** The strategy in use. */
+  get strategy(): Strategy {
+    return this.#strategy;
+  }
+
+  /** Requests waiting in the admission queue now. */
+  get waiting(): number {
+    return this.#admission.size;
+  }
+
+  /** The router-wide bound on waiting requests. */
+  get maxWaiting(): number {
+    if (this.#maxWaitingOption !== undefined) return this.#maxWaitingOption;
+    let sum = 0;
+    for (const e of this.#entries.values()) if (!e.removed) sum += e.model.maxQueue;
+    return sum;
+  }
+
+  /**
+   * Routes `req` to a model and resolves with its result.
+   *
+   * @throws {ZetaError} (as a rejection) `CONFIG_INVALID`, `CLASSIFIER_FAILED`, `NO_CAPABLE_MODEL`,
+   * `CAPACITY_EXCEEDED`, `TIMEOUT`, `ABORTED`, `MODEL_FAILED` or `CLOSED`.
+   */
+  run(req: Req, options?: RunOptions): Promise<Res> {
+    return this.runWithInfo(req, options).then((info) => info.result);
+  }
+
+  /**
+   * Like {@link ZetaDynamicRouter.run}, resolving with the result plus which model served it, the
+   * attempts, the waiting and call times, and the decision record.
+   */
+  runWithInfo(req: Req, options: RunOptions = {}): Promise<RunInfo<Res>> {
+    const id = this.#nextId++;
+    return new Promise<RunInfo<Res>>((resolve, reject) => {
+      if (this.#closed) {
+        reject(
+          this.#rejected(
+            id,
+            undefined,
+            'CLOSED',
+            'The router is closed: create a new router to serve more requests.',
+          ),
+        );
+        return;
+      }
+      const problems = runOptionProblems(options);
+      if (problems.length > 0) {
+        reject(
+          this.#rejected(
+            id,
+            undefined,
+            'CONFIG_INVALID',
+            `Invalid run options: ${problems.join('; ')}.`,
+            { problems },
+          ),
+        );
+        return;
+      }
+      if (options.signal?.aborted) {
+        reject(
+          this.#rejected(
+            id,
+            undefined,
+            'ABORTED',
+            'The request was aborted before it was routed.',
+            {},
+            options.signal.reason,
+          ),
+        );
+        return;
+      }
+      const now = this.#clock.now();
+      const p: Pending<Req, Res> = {
+        id,
+        seq: id,
+        priority: 0,
+        req,
+        arrival: now,
+        resolve,
+        reject,
+        profile: undefined,
+        tokens: 0,
+        settled: false,
+        attempt: 0,
+        attempts: [],
+        tried: new Set(),
+        decision: undefined,
+        accept: undefined,
+        firstChoice: undefined,
+        ticket: undefined,
+        call: undefined,
+        queuedMs: 0,
+        waitStart: now,
+        timer: undefined,
+        cleanupSignal: undefined,
+      };
+      this.#pendingCount++;
+      const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+      if (timeoutMs !== undefined) {
+        p.timer = this.#clock.setTimeout(() => {
+          p.timer = undefined;
+          this.#giveUp(
+            p,
+            'TIMEOUT',
+            `The request did not settle within ${timeoutMs}ms (${p.call ? 'its call was still running' : 'it was still waiting for a slot'}).`,
+            { timeoutMs },
+          );
+        }, timeoutMs);
+      }
+      const signal = options.signal;
+      if (signal) {
+        const onAbort = (): void =>
+          this.#giveUp(p, 'ABORTED', 'The request was aborted by its signal.', {}, signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        p.cleanupSignal = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#classify(p, options);
+    });
+  }
+
+  /**
+   * The ranking the strategy would give now, with every candidate's score and its components, and
+   * why the other models are excluded. No side effects: nothing is routed or recorded, and the
+   * router's random sequence is not advanced.
+   *
+   * @param reqOrTask - A request (classified with the router's classifier, which must then be
+   * synchronous) or a task profile.
+   * @throws {ZetaError} `CLASSIFIER_FAILED` when the classifier is asynchronous, throws or returns
+   * something that is not a task profile; `CONFIG_INVALID` for a bad task profile.
+   */
+  explain(reqOrTask: Req | TaskProfile): Decision {
+    let profile: TaskProfile;
+    if (isTaskProfile(reqOrTask)) {
+      const problems = taskProblems(reqOrTask, 'task');
+      if (problems.length > 0)
+        throw new ZetaError('CONFIG_INVALID', `Invalid task profile: ${problems.join('; ')}.`, {
+          problems,
+        });
+      profile = reqOrTask;
+    } else {
+      let out: unknown;
+      try {
+        out = this.#classifier(reqOrTask as Req);
+      } catch (error) {
+        throw new ZetaError(
+          'CLASSIFIER_FAILED',
+          `The classifier threw: ${String(error)}`,
+          {},
+          { cause: error },
+        );
+      }
+      if (out instanceof Promise) {
+        out.catch(() => undefined);
+        throw new ZetaError(
+          'CLASSIFIER_FAILED',
+          'explain() needs a synchronous classifier: pass a task profile instead, e.g. explain({ type: "code", complexity: 0.5 }).',
+        );
+      }
+      const problems = taskProblems(out, 'classifier result');
+      if (problems.length > 0)
+        throw new ZetaError(
+          'CLASSIFIER_FAILED',
+          `The classifier returned an invalid task profile: ${problems.join('; ')}.`,
+          { problems },
+        );
+      profile = out as TaskProfile;
+    }
+    return this.#decide(
+      -1,
+      profile,
+      profile.tokens ?? 0,
+      profile.priority ?? 0,
+      noTried,
+      seededRandom(0),
+      false,
+    );
+  }
+
+  /** A fresh plain copy of every model's load, latency and health, for dashboards and tests. */
+  snapshot(): RouterSnapshot {
+    const now = this.#clock.now();
+    const tracked = this.#tracker.snapshot(now);
+    const models: ModelStateSnapshot[] = [];
+    for (const e of this.#entries.values()) {
+      if (e.removed) continue;
+      const stats = this.#tracker.modelStats(e.model.id, now);
+      const tasks: Record<string, TaskLatencySnapshot> = {};
+      const perTask = tracked.models.find((m) => m.model === e.model.id);
+      for (const t of perTask?.tasks ?? []) {
+        tasks[t.task] = { ...t.latency };
+      }
+      models.push({
+        id: e.model.id,
+        inFlight: e.lane.inFlight,
+        queued: e.lane.queued,
+        waiting: e.waitingFor,
+        tokensInFlight: e.lane.tokensInFlight,
+        concurrency: e.model.concurrency,
+        maxTokens: e.model.maxTokens,
+        maxQueue: e.model.maxQueue,
+        tasks,
+        errorRate: stats.errorRate,
+        throughput: stats.throughput,
+        health: e.health?.state ?? 'healthy',
+      });
+    }
+    return {
+      at: now,
+      strategy: this.#strategy.name,
+      waiting: this.#admission.size,
+      maxWaiting: this.maxWaiting,
+      pending: this.#pendingCount,
+      closed: this.#closed,
+      models,
+    };
+  }
+
+  /**
+   * Adds a model at run time; waiting requests it can serve may bind to it at once.
+   * @throws {ZetaError} `CONFIG_INVALID` for a bad config or a duplicate id.
+   */
+  addModel(config: ModelConfig<Req, Res>): void {
+    const problems = modelProblems(
+      config,
+      `model${typeof config?.id === 'string' ? ` '${config.id}'` : ''}`,
+    );
+    const existing = this.#entries.get(config?.id);
+    if (existing)
+      problems.push(
+        `model id '${config.id}' is already in use${existing.removed ? ' (its removal is still draining)' : ''}: choose another id`,
+      );
+    if (problems.length > 0)
+      throw new ZetaError('CONFIG_INVALID', `Invalid model: ${problems.join('; ')}.`, { problems });
+    const e = this.#add(config);
+    this.#reindex();
+    for (const p of this.#admission.toArray()) {
+      if (
+        p.accept &&
+        p.profile &&
+        this.#exclusion(e, p.profile, p.tokens, p.tried, this.#clock.now()) === undefined
+      ) {
+        p.accept.add(e.model.id);
+      }
+    }
+    this.#pump(e);
+  }
+
+  /**
+   * Stops routing to a model; requests waiting for it alone are routed again (or rejected with
+   * `NO_CAPABLE_MODEL`). Resolves once its running and queued calls have settled.
+   */
+  async removeModel(id: string): Promise<void> {
+    const e = this.#entries.get(id);
+    if (!e || e.removed) {
+      throw new ZetaError(
+        'CONFIG_INVALID',
+        `No model '${id}' to remove (known: ${[...this.#entries.keys()].join(', ') || 'none'}).`,
+      );
+    }
+    e.removed = true;
+    this.#reindex();
+    for (const p of this.#admission.toArray()) {
+      if (!p.accept?.has(id)) continue;
+      p.accept.delete(id);
+      if (p.firstChoice === e) {
+        e.waitingFor--;
+        p.firstChoice = undefined;
+        for (const other of p.accept) {
+          const oe = this.#entries.get(other);
+          if (oe && !oe.removed) {
+            p.firstChoice = oe;
+            oe.waitingFor++;
+            break;
+          }
+        }
+      }
+      if (p.accept.size === 0) {
+        this.#unwait(p);
+        this.#route(p);
+      }
+    }
+    await e.lane.onIdle();
+    this.#entries.delete(id);
+    this.#tracker.removeModel(id);
+    this.#checkIdle();
+  }
+
+  /** Resolves once no request is waiting or running (at once when idle). New requests are still accepted. */
+  drain(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops accepting requests (`run()` rejects with `CLOSED`) and resolves once the accepted ones
+   * have settled and their calls finished. Idempotent.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.drain();
+  }
+
+  // ── the path of one request ──────────────────────────────────────────────
+
+  #classify(p: Pending<Req, Res>, options: RunOptions): void {
+    const task = options.task;
+    if (task !== undefined) {
+      this.#classified(p, typeof task === 'string' ? profileFromType(task) : task, options);
+      return;
+    }
+    let out: TaskProfile | Promise<TaskProfile>;
+    try {
+      out = this.#classifier(p.req);
+    } catch (error) {
+      this.#fail(
+        p,
+        'CLASSIFIER_FAILED',
+        `The classifier threw: ${String(error)}. Fix the classifier or pass options.task.`,
+        {},
+        error,
+      );
+      return;
+    }
+    if (out instanceof Promise) {
+      out.then(
+        (profile) => this.#classified(p, profile, options),
+        (error: unknown) =>
+          this.#fail(
+            p,
+            'CLASSIFIER_FAILED',
+            `The classifier rejected: ${String(error)}. Fix the classifier or pass options.task.`,
+            {},
+            error,
+          ),
+      );
+      return;
+    }
+    this.#classified(p, out, options);
+  }
+
+  #classified(p: Pending<Req, Res>, profile: unknown, options: RunOptions): void {
+    if (p.settled) return;
+    const problems = taskProblems(
+      profile,
+      options.task === undefined ? 'classifier result' : 'options.task',
+    );
+    if (problems.length > 0) {
+      const code = options.task === undefined ? 'CLASSIFIER_FAILED' : 'CONFIG_INVALID';
+      this.#fail(p, code, `Invalid task profile: ${problems.join('; ')}.`, { problems });
+      return;
+    }
+    const t = profile as TaskProfile;
+    p.profile = t;
+    p.tokens = t.tokens ?? 0;
+    (p as { priority: number }).priority = options.priority ?? t.priority ?? 0;
+    this.#tracker.recordArrival(t.type, p.arrival);
+    this.#route(p);
+  }
+
+  /** Ranks and binds (or parks) a request; also used for retries and re-routing. */
+  #route(p: Pending<Req, Res>): void {
+    if (p.settled) return;
+    const profile = p.profile!;
+    const d = this.#decide(p.id, profile, p.tokens, p.priority, p.tried, this.#random, true);
+    p.decision = d;
+    if (this.listenerCount('decision') > 0)
+      this.emit('decision', { requestId: p.id, attempt: p.attempt + 1, decision: d });
+    if (d.binding === 'start' || d.binding === 'queue') {
+      const e = this.#entries.get(d.model!)!;
+      if (d.spilled) this.#emitOverflow(p, d, d.model);
+      this.#dispatch(p, e);
+      return;
+    }
+    if (d.binding === 'none') {
+      if (p.attempts.length > 0) {
+        this.#failModel(p);
+        return;
+      }
+      const why = d.excluded.map((x) => `${x.id}: ${x.reason}`).join('; ');
+      this.#fail(
+        p,
+        'NO_CAPABLE_MODEL',
+        `No model can serve task '${profile.type}' (complexity ${profile.complexity}${p.tokens ? `, ${p.tokens} tokens` : ''}): ${why || 'no models'}. Add a model listing '${profile.type}' in its tasks, or raise maxComplexity / maxTokens.`,
+      );
+      return;
+    }
+    // binding === 'wait': late binding through the admission queue, if there is waiting room.
+    let room = 0;
+    for (const r of d.ranking) {
+      const e = this.#entries.get(r.id)!;
+      room += e.model.maxQueue - e.lane.queued - e.waitingFor;
+    }
+    const maxWaiting = this.maxWaiting;
+    if (room <= 0 || this.#admission.size >= maxWaiting) {
+      if (p.attempts.length > 0) {
+        this.#failModel(p);
+        return;
+      }
+      const ids = d.ranking.map((r) => r.id).join(', ');
+      const reason =
+        this.#admission.size >= maxWaiting
+          ? `the router already has ${this.#admission.size} requests waiting (maxWaiting ${maxWaiting})`
+          : `its capable models (${ids}) are full and their waiting room (maxQueue) is used up`;
+      this.#fail(
+        p,
+        'CAPACITY_EXCEEDED',
+        `No room for a '${profile.type}' request: ${reason}. Retry later, raise maxQueue / maxWaiting, or add capacity.`,
+        {
+          limits: { waiting: this.#admission.size, maxWaiting, room },
+        },
+      );
+      return;
+    }
+    p.accept = new Set(d.ranking.map((r) => r.id));
+    p.firstChoice = this.#entries.get(d.ranking[0]!.id)!;
+    p.firstChoice.waitingFor++;
+    p.waitStart = this.#clock.now();
+    this.#admission.push(p);
+    if (this.listenerCount('overflow') > 0) this.#emitOverflow(p, d, undefined);
+  }
+
+  #emitOverflow(p: Pending<Req, Res>, d: Decision, model: string | undefined): void {
+    if (this.listenerCount('overflow') === 0) return;
+    const home: string[] = [];
+    for (const e of this.#byType.get(d.task.type) ?? [])
+      if (e.model.home.has(d.task.type)) home.push(e.model.id);
+    this.emit('overflow', {
+      requestId: p.id,
+      task: d.task,
+      home,
+      model,
+      waiting: this.#admission.size,
+    });
+  }
+
+  /**
+   * Builds the candidates, asks the strategy, and decides the binding (without binding).
+   * `live` decisions sample large fleets; `explain()` looks at every model.
+   */
+  #decide(
+    requestId: number,
+    task: TaskProfile,
+    tokens: number,
+    _priority: number,
+    tried: ReadonlySet<string>,
+    random: RandomSource,
+    live: boolean,
+  ): Decision {
+    const now = this.#clock.now();
+    const excluded: ExcludedModel[] = [];
+    const candidates: CandidateState[] = [];
+    const serving = this.#byType.get(task.type) ?? [];
+    let pool: readonly Entry<Req, Res>[] = serving;
+    let notSampled = 0;
+    if (live && serving.length > this.#sampleSize) {
+      pool = this.#sample(serving, task.type, random);
+      notSampled = serving.length - pool.length;
+    } else if (this.#entries.size <= this.#sampleSize || !live) {
+      for (const e of this.#entries.values()) {
+        if (!e.removed && !e.model.tasks.has(task.type))
+          excluded.push({ id: e.model.id, reason: `does not serve '${task.type}'` });
+      }
+    }
+    for (const e of pool) {
+      const why = this.#exclusion(e, task, tokens, tried, now);
+      if (why !== undefined) excluded.push({ id: e.model.id, reason: why });
+      else candidates.push(this.#candidate(e, task.type, tokens, now));
+    }
+    const base = { requestId, at: now, strategy: this.#strategy.name, task, excluded, notSampled };
+    if (candidates.length === 0) {
+      return {
+        ...base,
+        ranking: [],
+        unranked: [],
+        model: undefined,
+        binding: 'none',
+        spilled: false,
+      };
+    }
+    const ranking = this.#rank(task, candidates, now, random);
+    const rankedIds = new Set(ranking.map((r) => r.id));
+    const unranked = candidates.filter((c) => !rankedIds.has(c.id)).map((c) => c.id);
+    let chosen: Entry<Req, Res> | undefined;
+    let binding: Decision['binding'] = 'wait';
+    if (ranking.some((r) => this.#entries.get(r.id)!.lane.canStart(tokens))) {
+      for (const r of ranking) {
+        const lane = this.#entries.get(r.id)!.lane;
+        if (lane.canStart(tokens)) binding = 'start';
+        else if (lane.canQueue(tokens)) binding = 'queue';
+        else continue;
+        chosen = this.#entries.get(r.id)!;
+        break;
+      }
+    }
+    const spilled =
+      chosen !== undefined &&
+      !chosen.model.home.has(task.type) &&
+      serving.some((e) => e.model.home.has(task.type));
+    return { ...base, ranking, unranked, model: chosen?.model.id, binding, spilled };
+  }
+
+  #rank(
+    task: TaskProfile,
+    candidates: CandidateState[],
+    now: number,
+    random: RandomSource,
+  ): readonly ScoredCandidate[] {
+    let ranking: readonly ScoredCandidate[];
+    try {
+      ranking = this.#strategy.rank({ task, candidates, now, random });
+    } catch (error) {
+      throw new ZetaError(
+        'CONFIG_INVALID',
+        `Strategy '${this.#strategy.name}' threw: ${String(error)}`,
+        {},
+        { cause: error },
+      );
+    }
+    const known = new Set(candidates.map((c) => c.id));
+    const seen = new Set<string>();
+    const valid = Array.isArray(ranking)
+      ? ranking.filter((r) => r && known.has(r.id) && !seen.has(r.id) && seen.add(r.id))
+      : [];
+    if (valid.length === 0) {
+      throw new ZetaError(
+        'CONFIG_INVALID',
+        `Strategy '${this.#strategy.name}' ranked none of the ${candidates.length} candidates (${[...known].join(', ')}): a strategy must return at least one of them.`,
+      );
+    }
+    return valid;
+  }
+
+  /** Home models plus a random sample: the power of d choices. */
+  #sample(
+    serving: readonly Entry<Req, Res>[],
+    type: TaskType,
+    random: RandomSource,
+  ): Entry<Req, Res>[] {
+    const picked = new Set<Entry<Req, Res>>();
+    for (const e of serving)
+      if (e.model.home.has(type) && picked.size < this.#sampleSize) picked.add(e);
+    const want = Math.min(serving.length, picked.size + this.#sampleSize);
+    for (let tries = 0; picked.size < want && tries < want * 4; tries++) {
+      picked.add(serving[Math.floor(random() * serving.length)]!);
+    }
+    return [...picked];
+  }
+
+  /** Why a model cannot take this request now, or undefined when it can. */
+  #exclusion(
+    e: Entry<Req, Res>,
+    task: TaskProfile,
+    tokens: number,
+    tried: ReadonlySet<string>,
+    now: number,
+  ): string | undefined {
+    const m = e.model;
+    if (e.removed) return 'removed';
+    if (!m.tasks.has(task.type)) return `does not serve '${task.type}'`;
+    if (task.complexity > m.maxComplexity)
+      return `complexity ${task.complexity} is above its maxComplexity ${m.maxComplexity}`;
+    if (tokens > m.maxTokens)
+      return `needs ${tokens} tokens, more than its whole budget of ${m.maxTokens}`;
+    if (tried.has(m.id)) return 'already failed this request';
+    if (e.health && !e.health.canRoute(now))
+      return `health is open (${e.health.snapshot().consecutiveFailures} failures in a row); next probe at ${Math.round(e.health.snapshot().retryAt)}ms`;
+    return undefined;
+  }
+
+  #candidate(e: Entry<Req, Res>, type: TaskType, tokens: number, now: number): CandidateState {
+    const m = e.model;
+    const lane = e.lane;
+    const stats = this.#tracker.modelStats(m.id, now);
+    const prior = m.latencyPriorMs;
+    return {
+      id: m.id,
+      home: m.home.has(type),
+      concurrency: m.concurrency,
+      inFlight: lane.inFlight,
+      queued: lane.queued,
+      waiting: e.waitingFor,
+      tokensInFlight: lane.tokensInFlight,
+      maxTokens: m.maxTokens,
+      free: lane.canStart(tokens),
+      cost: m.cost,
+      latency: this.#tracker.latency(m.id, type, now),
+      priorLatencyMs: typeof prior === 'number' ? prior : prior?.[type],
+      inFlightMeanElapsedMs: lane.meanElapsedMs(now),
+      inFlightMaxElapsedMs: lane.maxElapsedMs(now),
+      errorRate: stats.errorRate,
+      throughput: stats.throughput,
+      health: e.health?.state ?? 'healthy',
+    };
+  }
+
+  #dispatch(p: Pending<Req, Res>, e: Entry<Req, Res>): void {
+    const attempt = ++p.attempt;
+    const call = new AbortController();
+    p.call = call;
+    p.ticket = e.lane.bind(p.tokens, () => this.#invoke(p, e, call, attempt));
+    // The lane's promise only rejects when a queued ticket is cancelled; outcomes are handled in #invoke.
+    p.ticket.done.catch(() => undefined);
+  }
+
+  /** Runs one call in the lane's slot; the slot is held until this promise settles. */
+  async #invoke(
+    p: Pending<Req, Res>,
+    e: Entry<Req, Res>,
+    call: AbortController,
+    attempt: number,
+  ): Promise<void> {
+    p.ticket = undefined;
+    const profile = p.profile!;
+    const start = this.#clock.now();
+    if (p.settled) return;
+    p.queuedMs += start - p.waitStart;
+    e.health?.onStart();
+    this.#tracker.recordStart(e.model.id, profile.type, start);
+    const decision = p.decision!;
+    if (this.listenerCount('dispatch') > 0) {
+      this.emit('dispatch', {
+        requestId: p.id,
+        model: e.model.id,
+        task: profile,
+        attempt,
+        queuedMs: p.queuedMs,
+        spilled: decision.spilled,
+        decision,
+      });
+    }
+    const ctx: CallContext = {
+      signal: call.signal,
+      model: e.model.id,
+      task: profile,
+      attempt,
+      requestId: p.id,
+    };
+    let result: Res;
+    try {
+      result = await e.model.call(p.req, ctx);
+    } catch (error) {
+      this.#callFailed(p, e, error, this.#clock.now() - start, call.signal.aborted);
+      return;
+    }
+    const end = this.#clock.now();
+    const latencyMs = end - start;
+    this.#tracker.recordFinish(e.model.id, profile.type, latencyMs, true, end);
+    e.health?.onFinish(true, latencyMs, end);
+    if (p.settled) return;
+    this.#settle(p);
+    if (this.listenerCount('complete') > 0) {
+      this.emit('complete', {
+        requestId: p.id,
+        model: e.model.id,
+        task: profile,
+        attempts: attempt,
+        queuedMs: p.queuedMs,
+        latencyMs,
+        totalMs: end - p.arrival,
+      });
+    }
+    p.resolve({
+      id: p.id,
+      result,
+      model: e.model.id,
+      task: profile,
+      attempts: attempt,
+      queuedMs: p.queuedMs,
+      latencyMs,
+      totalMs: end - p.arrival,
+      decision,
+    });
+  }
+
+  #callFailed(
+    p: Pending<Req, Res>,
+    e: Entry<Req, Res>,
+    error: unknown,
+    latencyMs: number,
+    abortedByUs: boolean,
+  ): void {
+    const now = this.#clock.now();
+    const type = p.profile!.type;
+    // A call we aborted because the caller gave up says nothing about the model, unless it timed out.
+    const blameModel =
+      !abortedByUs ||
+      (p.call?.signal.reason instanceof ZetaError &&
+        (p.call.signal.reason as ZetaError).code === 'TIMEOUT');
+    this.#tracker.recordFinish(e.model.id, type, latencyMs, !blameModel, now);
+    if (blameModel) e.health?.onFinish(false, latencyMs, now);
+    if (p.settled) return;
+    p.attempts.push({ model: e.model.id, error, latencyMs });
+    p.tried.add(e.model.id);
+    const willRetry = p.attempts.length < this.#maxAttempts;
+    if (this.listenerCount('fail') > 0) {
+      this.emit('fail', {
+        requestId: p.id,
+        model: e.model.id,
+        task: p.profile!,
+        attempt: p.attempt,
+        error,
+        latencyMs,
+        willRetry,
+      });
+    }
+    if (!willRetry) {
+      this.#failModel(p);
+      return;
+    }
+    p.call = undefined;
+    p.waitStart = now;
+    this.#route(p);
+  }
+
+  #failModel(p: Pending<Req, Res>): void {
+    const last = p.attempts[p.attempts.length - 1];
+    const list = p.attempts
+      .map((a) => `${a.model}: ${a.error instanceof Error ? a.error.message : String(a.error)}`)
+      .join('; ');
+    this.#fail(
+      p,
+      'MODEL_FAILED',
+      `All ${p.attempts.length} attempt(s) failed (${list}).`,
+      { attempts: [...p.attempts] },
+      last?.error,
+    );
+  }
+
+  /** A lane has freed room: bind the first waiting requests (priority order) that can use it. */
+  #pump(e: Entry<Req, Res>): void {
+    if (this.#admission.size > 0 && !e.removed) {
+      const id = e.model.id;
+      while (this.#admission.size > 0) {
+        if (e.health && !e.health.canRoute(this.#clock.now())) break;
+        const p = this.#admission.find((w) => w.accept!.has(id) && e.lane.canStart(w.tokens));
+        if (!p) break;
+        this.#unwait(p);
+        const d = p.decision!;
+        const spilled =
+          !e.model.home.has(d.task.type) &&
+          d.ranking.some((r) => this.#entries.get(r.id)?.model.home.has(d.task.type));
+        p.decision = { ...d, model: id, spilled };
+        this.#dispatch(p, e);
+      }
+    }
+    this.#checkIdle();
+  }
+
+  #unwait(p: Pending<Req, Res>): void {
+    if (!p.accept) return;
+    this.#admission.remove(p);
+    if (p.firstChoice) p.firstChoice.waitingFor--;
+    p.accept = undefined;
+    p.firstChoice = undefined;
+  }
+
+  /** Timeout or abort: settle now; a running call is aborted and keeps its slot until it returns. */
+  #giveUp(
+    p: Pending<Req, Res>,
+    code: ZetaErrorCode,
+    message: string,
+    limits: Record<string, number>,
+    cause?: unknown,
+  ): void {
+    if (p.settled) return;
+    const error = new ZetaError(
+      code,
+      message,
+      { requestId: p.id, ...(p.profile ? { task: p.profile.type } : {}), limits },
+      { cause },
+    );
+    if (p.ticket?.cancel()) p.ticket = undefined;
+    p.call?.abort(error);
+    this.#reject(p, error);
+  }
+
+  #fail(
+    p: Pending<Req, Res>,
+    code: ZetaErrorCode,
+    message: string,
+    details: {
+      problems?: string[];
+      attempts?: FailedAttempt[];
+      limits?: Record<string, number>;
+    } = {},
+    cause?: unknown,
+  ): void {
+    if (p.settled) return;
+    const error = new ZetaError(
+      code,
+      message,
+      { requestId: p.id, ...(p.profile ? { task: p.profile.type } : {}), ...details },
+      cause === undefined ? undefined : { cause },
+    );
+    this.#reject(p, error);
+  }
+
+  #reject(p: Pending<Req, Res>, error: ZetaError): void {
+    this.#settle(p);
+    if (this.listenerCount('reject') > 0)
+      this.emit('reject', { requestId: p.id, task: p.profile, error });
+    p.reject(error);
+    this.#checkIdle();
+  }
+
+  #settle(p: Pending<Req, Res>): void {
+    p.settled = true;
+    this.#unwait(p);
+    if (p.timer !== undefined) this.#clock.clearTimeout(p.timer);
+    p.timer = undefined;
+    p.cleanupSignal?.();
+    this.#pendingCount--;
+  }
+
+  #rejected(
+    id: number,
+    task: TaskProfile | undefined,
+    code: ZetaErrorCode,
+    message: string,
+    details: { problems?: string[] } = {},
+    cause?: unknown,
+  ): ZetaError {
+    const error = new ZetaError(
+      code,
+      message,
+      { requestId: id, ...details },
+      cause === undefined ? undefined : { cause },
+    );
+    if (this.listenerCount('reject') > 0) this.emit('reject', { requestId: id, task, error });
+    return error;
+  }
+
+  // ── models and lifecycle ─────────────────────────────────────────────────
+
+  #add(cfg: ModelConfig<Req, Res>): Entry<Req, Res> {
+    const model = normalizeModel(cfg);
+    const health =
+      this.#health === false
+        ? undefined
+        : new HealthMonitor(model.id, this.#health, (change: HealthChange) => {
+            if (this.listenerCount('health') > 0) this.emit('health', change);
+          });
+    const entry: Entry<Req, Res> = {
+      model,
+      health,
+      removed: false,
+      waitingFor: 0,
+      lane: new Lane(
+        { concurrency: model.concurrency, maxTokens: model.maxTokens, maxQueue: model.maxQueue },
+        () => this.#clock.now(),
+        () => this.#pump(entry),
+      ),
+    };
+    this.#entries.set(model.id, entry);
+    return entry;
+  }
+
+  #reindex(): void {
+    const byType = new Map<TaskType, Entry<Req, Res>[]>();
+    for (const e of this.#entries.values()) {
+      if (e.removed) continue;
+      for (const t of e.model.tasks) {
+        const list = byType.get(t);
+        if (list) list.push(e);
+        else byType.set(t, [e]);
+      }
+    }
+    this.#byType = byType;
+  }
+
+  #isIdle(): boolean {
+    if (this.#pendingCount > 0) return false;
+    for (const e of this.#entries.values()) if (!e.lane.idle) return false;
+    return true;
+  }
+
+  #checkIdle(): void {
+    if (this.#idleWaiters.length === 0 || !this.#isIdle()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,121 @@
+import type { ZetaError } from '../errors/ZetaError.js';
+import type { HealthChange } from '../health/HealthMonitor.js';
+import type { ScoredCandidate, TaskProfile } from '../types.js';
+
+/** A model left out of a decision, and why. */
+export interface ExcludedModel {
+  /** The model id. */
+  readonly id: string;
+  /** Why it could not take the request, e.g. `"does not serve 'embedding'"`. */
+  readonly reason: string;
+}
+
+/**
+ * Why a request went where it went: the record `explain()` returns, and the one events and
+ * `runWithInfo()` carry as made at dispatch.
+ */
+export interface Decision {
+  /** The request id (`-1` for `explain()`). */
+  readonly requestId: number;
+  /** Decision time, in milliseconds on the router's clock. */
+  readonly at: number;
+  /** The strategy's name. */
+  readonly strategy: string;
+  /** The task profile routed by. */
+  readonly task: TaskProfile;
+  /** The strategy's ranking of the candidates, best first, with scores and their components. */
+  readonly ranking: readonly ScoredCandidate[];
+  /** Capable models the strategy left out of its ranking. */
+  readonly unranked: readonly string[];
+  /** Models that could not take the request, with the reason. */
+  readonly excluded: readonly ExcludedModel[];
+  /** How many capable models were not looked at (sampling in large fleets; 0 otherwise). */
+  readonly notSampled: number;
+  /** The model bound, or `undefined` while the request waits for any ranked model to free up. */
+  readonly model: string | undefined;
+  /** `start`: a free slot; `queue`: the model's own queue (it beat every free model); `wait`: the admission queue (late binding). */
+  readonly binding: 'start' | 'queue' | 'wait' | 'none';
+  /** Whether the bound model is not a home model of the task type (a spill). */
+  readonly spilled: boolean;
+}
+
+/** Payload of `decision`: a request was ranked (also for each retry). */
+export interface DecisionEvent {
+  readonly requestId: number;
+  /** 1 for the first attempt, 2 for the first retry... */
+  readonly attempt: number;
+  readonly decision: Decision;
+}
+
+/** Payload of `dispatch`: a call is about to start on a model. */
+export interface DispatchEvent {
+  readonly requestId: number;
+  readonly model: string;
+  readonly task: TaskProfile;
+  readonly attempt: number;
+  /** Time spent waiting so far, in milliseconds. */
+  readonly queuedMs: number;
+  /** Whether the model is not a home model of the task type. */
+  readonly spilled: boolean;
+  readonly decision: Decision;
+}
+
+/** Payload of `complete`: a request succeeded. */
+export interface CompleteEvent {
+  readonly requestId: number;
+  readonly model: string;
+  readonly task: TaskProfile;
+  readonly attempts: number;
+  /** Time spent waiting for slots, in milliseconds. */
+  readonly queuedMs: number;
+  /** Duration of the successful call, in milliseconds. */
+  readonly latencyMs: number;
+  /** From `run()` to settling, in milliseconds. */
+  readonly totalMs: number;
+}
+
+/** Payload of `fail`: one model call threw. */
+export interface FailEvent {
+  readonly requestId: number;
+  readonly model: string;
+  readonly task: TaskProfile;
+  readonly attempt: number;
+  readonly error: unknown;
+  /** Duration of the failed call, in milliseconds. */
+  readonly latencyMs: number;
+  /** Whether the request will be tried on another model. */
+  readonly willRetry: boolean;
+}
+
+/** Payload of `overflow`: work spilled from its busy home model, or had to wait for a slot. */
+export interface OverflowEvent {
+  readonly requestId: number;
+  readonly task: TaskProfile;
+  /** The home models of the task type that had no room. */
+  readonly home: readonly string[];
+  /** The model it spilled to, or `undefined` when it waits in the admission queue. */
+  readonly model: string | undefined;
+  /** Requests waiting in the admission queue, this one included. */
+  readonly waiting: number;
+}
+
+/** Payload of `reject`: `run()` rejected. */
+export interface RejectEvent {
+  readonly requestId: number;
+  readonly task: TaskProfile | undefined;
+  readonly error: ZetaError;
+}
+
+/** Payload of `health`: a model's health changed. */
+export type HealthEvent = HealthChange;
+
+/** Every event of {@link ZetaDynamicRouter}, by name. */
+export interface RouterEvents {
+  decision: (event: DecisionEvent) => void;
+  dispatch: (event: DispatchEvent) => void;
+  complete: (event: CompleteEvent) => void;
+  fail: (event: FailEvent) => void;
+  overflow: (event: OverflowEvent) => void;
+  reject: (event: RejectEvent) => void;
+  health: (event: HealthEvent) => void;
+}

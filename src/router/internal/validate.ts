@@ -1,0 +1,289 @@
+import { healthOptionProblems } from '../../health/HealthMonitor.js';
+import type { TaskProfile, TaskType } from '../../types.js';
+import type { ModelConfig, RunOptions, ZetaRouterOptions } from '../options.js';
+
+/** A model config with every default applied. */
+export interface NormalizedModel<Req, Res> {
+  readonly id: string;
+  readonly call: ModelConfig<Req, Res>['call'];
+  readonly tasks: ReadonlySet<TaskType>;
+  readonly home: ReadonlySet<TaskType>;
+  readonly maxComplexity: number;
+  readonly concurrency: number;
+  readonly maxTokens: number;
+  readonly maxQueue: number;
+  readonly cost: number;
+  readonly latencyPriorMs: number | Readonly<Partial<Record<TaskType, number>>> | undefined;
+}
+
+const modelKeys = new Set<string>([
+  'id',
+  'call',
+  'tasks',
+  'home',
+  'maxComplexity',
+  'concurrency',
+  'maxTokens',
+  'maxQueue',
+  'cost',
+  'latencyPriorMs',
+] satisfies (keyof ModelConfig<unknown, unknown>)[]);
+
+const routerKeys = new Set<string>([
+  'models',
+  'classifier',
+  'strategy',
+  'tracker',
+  'maxWaiting',
+  'maxAttempts',
+  'timeoutMs',
+  'sampleSize',
+  'health',
+  'clock',
+  'random',
+] satisfies (keyof ZetaRouterOptions<unknown, unknown>)[]);
+
+/** Describes a received value for an error message: short, never throws. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
+    return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+const isPosInt = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1;
+const isNonNegInt = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isUnit = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
+const isTaskList = (v: unknown): v is readonly string[] =>
+  Array.isArray(v) && v.every((t) => typeof t === 'string' && t.length > 0);
+
+/** Problems with one model config; empty when valid. `where` names it in messages. */
+export function modelProblems(cfg: unknown, where: string): string[] {
+  if (typeof cfg !== 'object' || cfg === null)
+    return [`${where} must be an object, got ${show(cfg)}`];
+  const m = cfg as Record<string, unknown>;
+  const p: string[] = [];
+  for (const key of Object.keys(m)) {
+    if (!modelKeys.has(key))
+      p.push(`${where} has unknown option \`${key}\` (known: ${[...modelKeys].join(', ')})`);
+  }
+  if (typeof m.id !== 'string' || m.id.length === 0)
+    p.push(`${where}.id must be a non-empty string, got ${show(m.id)}`);
+  if (typeof m.call !== 'function')
+    p.push(`${where}.call must be a function (req, ctx) => Promise<result>, got ${show(m.call)}`);
+  if (!isTaskList(m.tasks) || m.tasks.length === 0) {
+    p.push(
+      `${where}.tasks must be a non-empty array of task type strings, e.g. ['simple', 'code'], got ${show(m.tasks)}`,
+    );
+  }
+  if (m.home !== undefined) {
+    if (!isTaskList(m.home))
+      p.push(`${where}.home must be an array of task type strings, got ${show(m.home)}`);
+    else if (isTaskList(m.tasks)) {
+      for (const h of m.home) {
+        if (!m.tasks.includes(h))
+          p.push(
+            `${where}.home lists '${h}', which is not in its tasks: add it to tasks or remove it from home`,
+          );
+      }
+    }
+  }
+  if (m.maxComplexity !== undefined && !isUnit(m.maxComplexity)) {
+    p.push(`${where}.maxComplexity must be a number from 0 to 1, got ${show(m.maxComplexity)}`);
+  }
+  if (m.concurrency !== undefined && !isPosInt(m.concurrency)) {
+    p.push(`${where}.concurrency must be an integer >= 1, got ${show(m.concurrency)}`);
+  }
+  if (m.maxTokens !== undefined && !(typeof m.maxTokens === 'number' && m.maxTokens > 0)) {
+    p.push(
+      `${where}.maxTokens must be a number > 0 (omit it for no token budget), got ${show(m.maxTokens)}`,
+    );
+  }
+  if (m.maxQueue !== undefined && !isNonNegInt(m.maxQueue)) {
+    p.push(`${where}.maxQueue must be an integer >= 0, got ${show(m.maxQueue)}`);
+  }
+  if (
+    m.cost !== undefined &&
+    !(typeof m.cost === 'number' && m.cost >= 0 && Number.isFinite(m.cost))
+  ) {
+    p.push(`${where}.cost must be a finite number >= 0, got ${show(m.cost)}`);
+  }
+  const prior = m.latencyPriorMs;
+  const okPrior = (v: unknown): boolean => typeof v === 'number' && v > 0 && Number.isFinite(v);
+  if (prior !== undefined) {
+    const ok =
+      okPrior(prior) ||
+      (typeof prior === 'object' &&
+        prior !== null &&
+        !Array.isArray(prior) &&
+        Object.values(prior).every(okPrior));
+    if (!ok)
+      p.push(
+        `${where}.latencyPriorMs must be a finite number > 0 or an object of them per task type, got ${show(prior)}`,
+      );
+  }
+  return p;
+}
+
+/** Applies a model's defaults; call after {@link modelProblems} found nothing. */
+export function normalizeModel<Req, Res>(cfg: ModelConfig<Req, Res>): NormalizedModel<Req, Res> {
+  const concurrency = cfg.concurrency ?? 1;
+  return {
+    id: cfg.id,
+    call: cfg.call,
+    tasks: new Set(cfg.tasks),
+    home: new Set(cfg.home ?? []),
+    maxComplexity: cfg.maxComplexity ?? 1,
+    concurrency,
+    maxTokens: cfg.maxTokens ?? Number.POSITIVE_INFINITY,
+    maxQueue: cfg.maxQueue ?? 4 * concurrency,
+    cost: cfg.cost ?? 1,
+    latencyPriorMs: cfg.latencyPriorMs,
+  };
+}
+
+/** Problems with the router options (models included); empty when valid. */
+export function routerProblems(options: unknown): string[] {
+  if (typeof options !== 'object' || options === null) {
+    return [`options must be an object with a \`models\` array, got ${show(options)}`];
+  }
+  const o = options as Record<string, unknown>;
+  const p: string[] = [];
+  for (const key of Object.keys(o)) {
+    if (!routerKeys.has(key))
+      p.push(`unknown option \`${key}\` (known: ${[...routerKeys].join(', ')})`);
+  }
+  if (!Array.isArray(o.models) || o.models.length === 0) {
+    p.push(`\`models\` must be a non-empty array of model configs, got ${show(o.models)}`);
+  } else {
+    const seen = new Set<string>();
+    o.models.forEach((m: unknown, i: number) => {
+      const id = (m as { id?: unknown } | null)?.id;
+      p.push(...modelProblems(m, `models[${i}]${typeof id === 'string' ? ` ('${id}')` : ''}`));
+      if (typeof id === 'string') {
+        if (seen.has(id)) p.push(`models[${i}].id '${id}' is used twice: model ids must be unique`);
+        seen.add(id);
+      }
+    });
+  }
+  if (o.classifier !== undefined && typeof o.classifier !== 'function') {
+    p.push(`\`classifier\` must be a function (req) => TaskProfile, got ${show(o.classifier)}`);
+  }
+  const s = o.strategy;
+  if (
+    s !== undefined &&
+    s !== 'static' &&
+    s !== 'least-loaded' &&
+    s !== 'adaptive' &&
+    !(typeof s === 'object' && s !== null && typeof (s as { rank?: unknown }).rank === 'function')
+  ) {
+    p.push(
+      `\`strategy\` must be 'static', 'least-loaded', 'adaptive' or an object with a rank(input) method, got ${show(s)}`,
+    );
+  }
+  const t = o.tracker as Record<string, unknown> | undefined;
+  if (t !== undefined) {
+    const methods = [
+      'recordArrival',
+      'recordStart',
+      'recordFinish',
+      'latency',
+      'modelStats',
+      'snapshot',
+      'removeModel',
+    ];
+    const missing = methods.filter((name) => typeof t?.[name] !== 'function');
+    if (missing.length > 0)
+      p.push(`\`tracker\` must implement LoadTracker; missing: ${missing.join(', ')}`);
+  }
+  if (o.maxWaiting !== undefined && !isNonNegInt(o.maxWaiting))
+    p.push(`\`maxWaiting\` must be an integer >= 0, got ${show(o.maxWaiting)}`);
+  if (o.maxAttempts !== undefined && !isPosInt(o.maxAttempts))
+    p.push(`\`maxAttempts\` must be an integer >= 1, got ${show(o.maxAttempts)}`);
+  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs > 0)) {
+    p.push(`\`timeoutMs\` must be a number > 0 (omit it for no timeout), got ${show(o.timeoutMs)}`);
+  }
+  if (o.sampleSize !== undefined && !(isPosInt(o.sampleSize) && o.sampleSize >= 2)) {
+    p.push(`\`sampleSize\` must be an integer >= 2, got ${show(o.sampleSize)}`);
+  }
+  if (o.health !== undefined && o.health !== false) {
+    if (typeof o.health !== 'object' || o.health === null)
+      p.push(`\`health\` must be an options object or false, got ${show(o.health)}`);
+    else p.push(...healthOptionProblems(o.health));
+  }
+  const c = o.clock as Record<string, unknown> | undefined;
+  if (
+    c !== undefined &&
+    !(
+      typeof c?.now === 'function' &&
+      typeof c.setTimeout === 'function' &&
+      typeof c.clearTimeout === 'function'
+    )
+  ) {
+    p.push('`clock` must have now(), setTimeout(fn, ms) and clearTimeout(handle)');
+  }
+  if (o.random !== undefined && typeof o.random !== 'function')
+    p.push(`\`random\` must be a function returning numbers in [0, 1), got ${show(o.random)}`);
+  return p;
+}
+
+/** Problems with a task profile from a classifier or a per-call `task`; empty when valid. */
+export function taskProblems(value: unknown, where: string): string[] {
+  if (typeof value !== 'object' || value === null)
+    return [
+      `${where} must be a task profile { type, complexity, tokens?, priority? }, got ${show(value)}`,
+    ];
+  const t = value as Record<string, unknown>;
+  const p: string[] = [];
+  if (typeof t.type !== 'string' || t.type.length === 0)
+    p.push(`${where}.type must be a non-empty string, got ${show(t.type)}`);
+  if (!(typeof t.complexity === 'number' && t.complexity >= 0 && t.complexity <= 1)) {
+    p.push(`${where}.complexity must be a number from 0 to 1, got ${show(t.complexity)}`);
+  }
+  if (
+    t.tokens !== undefined &&
+    !(typeof t.tokens === 'number' && t.tokens >= 0 && Number.isFinite(t.tokens))
+  ) {
+    p.push(`${where}.tokens must be a finite number >= 0, got ${show(t.tokens)}`);
+  }
+  if (
+    t.priority !== undefined &&
+    !(typeof t.priority === 'number' && Number.isFinite(t.priority))
+  ) {
+    p.push(`${where}.priority must be a finite number, got ${show(t.priority)}`);
+  }
+  return p;
+}
+
+/** Problems with per-call options; empty when valid. */
+export function runOptionProblems(opts: RunOptions | undefined): string[] {
+  if (opts === undefined) return [];
+  if (typeof opts !== 'object' || opts === null)
+    return [`run options must be an object, got ${show(opts)}`];
+  const p: string[] = [];
+  if (opts.task !== undefined && typeof opts.task !== 'string')
+    p.push(...taskProblems(opts.task, 'options.task'));
+  if (typeof opts.task === 'string' && opts.task.length === 0)
+    p.push('options.task must be a non-empty task type');
+  if (opts.timeoutMs !== undefined && !(typeof opts.timeoutMs === 'number' && opts.timeoutMs > 0)) {
+    p.push(`options.timeoutMs must be a number > 0, got ${show(opts.timeoutMs)}`);
+  }
+  if (
+    opts.priority !== undefined &&
+    !(typeof opts.priority === 'number' && Number.isFinite(opts.priority))
+  ) {
+    p.push(`options.priority must be a finite number, got ${show(opts.priority)}`);
+  }
+  if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal))
+    p.push(`options.signal must be an AbortSignal, got ${show(opts.signal)}`);
+  return p;
+}
+
+/** Turns a per-call `task` type into a profile: complexity 0 (no model excluded for difficulty), no token estimate. */
+export function profileFromType(type: TaskType): TaskProfile {
+  return { type, complexity: 0 };
+}

@@ -1,0 +1,145 @@
+import type { Classifier } from '../classify/Classifier.js';
+import type { HealthOptions } from '../health/HealthMonitor.js';
+import type { LoadTracker } from '../load/LoadTracker.js';
+import type { Strategy } from '../strategy/Strategy.js';
+import type { Clock, RandomSource, TaskProfile, TaskType } from '../types.js';
+
+/** What a model call receives besides the request. */
+export interface CallContext {
+  /** Aborted when the caller aborts or the request times out: pass it to your client. */
+  readonly signal: AbortSignal;
+  /** The id of the model being called. */
+  readonly model: string;
+  /** The task profile the request was routed by. */
+  readonly task: TaskProfile;
+  /** 1 for the first call of this request, 2 for its first retry, and so on. */
+  readonly attempt: number;
+  /** The router's id of the request. */
+  readonly requestId: number;
+}
+
+/** One model the router may send requests to: your existing client function plus its limits. */
+export interface ModelConfig<Req, Res> {
+  /** A unique id, e.g. `'coder-7b'`. */
+  readonly id: string;
+  /**
+   * Your client function. Pass `ctx.signal` on so timeouts and aborts cancel the call; until the
+   * returned promise settles, the call keeps its slot.
+   */
+  readonly call: (req: Req, ctx: CallContext) => Promise<Res> | Res;
+  /** The task types this model can serve, e.g. `['simple', 'code']`. Non-empty. */
+  readonly tasks: readonly TaskType[];
+  /**
+   * The task types for which this model is the home (preferred) model: your old routing table.
+   * Each must also be in `tasks`.
+   * @default []
+   */
+  readonly home?: readonly TaskType[];
+  /**
+   * The highest task complexity (0..1) this model is trusted with.
+   * @default 1
+   */
+  readonly maxComplexity?: number;
+  /**
+   * Calls this model runs at once (an integer >= 1).
+   * @default 1
+   */
+  readonly concurrency?: number;
+  /**
+   * Token budget: estimated tokens of all requests running or queued on this model at once. A
+   * request larger than the whole budget is not capable here. Omit for no budget.
+   * @default Infinity
+   */
+  readonly maxTokens?: number;
+  /**
+   * Waiting room this model takes on (an integer >= 0): at most this many requests wait bound to
+   * its own queue, and it adds this many places to the admission queue for the tasks it serves.
+   * A request whose capable models have no waiting room left fails with `CAPACITY_EXCEEDED` at once.
+   * @default 4 * concurrency
+   */
+  readonly maxQueue?: number;
+  /**
+   * Relative cost of one call (any unit, >= 0); weighed by strategies that care about cost.
+   * @default 1
+   */
+  readonly cost?: number;
+  /**
+   * Expected latency in milliseconds before samples exist (cold start): one figure, or one per
+   * task type.
+   * @example { code: 800, simple: 300 }
+   */
+  readonly latencyPriorMs?: number | Readonly<Partial<Record<TaskType, number>>>;
+}
+
+/** The names of the built-in strategies. */
+export type StrategyName = 'static' | 'least-loaded' | 'adaptive';
+
+/** Options of {@link ZetaDynamicRouter}. */
+export interface ZetaRouterOptions<Req, Res> {
+  /** The models to route between. Non-empty, ids unique. */
+  readonly models: readonly ModelConfig<Req, Res>[];
+  /**
+   * Turns a request into a task profile. A per-call `task` skips it.
+   * @default the rule classifier (`defaultClassifier`)
+   */
+  readonly classifier?: Classifier<Req>;
+  /**
+   * The routing policy: a built-in name or your own {@link Strategy}.
+   * @default 'adaptive'
+   */
+  readonly strategy?: StrategyName | Strategy;
+  /**
+   * Where load and latency are recorded and read.
+   * @default a new `InMemoryLoadTracker`
+   */
+  readonly tracker?: LoadTracker;
+  /**
+   * Router-wide bound on requests waiting in the admission queue (an integer >= 0).
+   * @default the sum of every model's `maxQueue`
+   */
+  readonly maxWaiting?: number;
+  /**
+   * Calls made for one request at most: after a failed call the request is retried on the next
+   * best model it has not tried yet (an integer >= 1; 1 disables retries).
+   * @default 2
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Default `timeoutMs` of every `run()`, covering waiting and running. Omit for none.
+   */
+  readonly timeoutMs?: number;
+  /**
+   * In large fleets, how many capable models are ranked per decision: home models plus a random
+   * sample (power of d choices), so a decision over 1,000 models costs about what one over a few
+   * does. An integer >= 2.
+   * @default 16
+   */
+  readonly sampleSize?: number;
+  /**
+   * Health tracking per model, or `false` to never take a model out of rotation.
+   * @default {}
+   */
+  readonly health?: HealthOptions | false;
+  /**
+   * The time source. Inject a virtual clock in tests and simulations.
+   * @default the system clock (`performance.now()`, global timers)
+   */
+  readonly clock?: Clock;
+  /**
+   * The randomness used for tie-breaks and sampling. Seed it (`seededRandom(42)`) for reproducible routing.
+   * @default Math.random
+   */
+  readonly random?: RandomSource;
+}
+
+/** Per-call options of `run()` and `runWithInfo()`. */
+export interface RunOptions {
+  /** The task type or the full task profile; skips the classifier. */
+  readonly task?: TaskType | TaskProfile;
+  /** Aborts the request: a waiting request is removed at once, a running call sees `ctx.signal` abort. */
+  readonly signal?: AbortSignal;
+  /** Milliseconds from `run()` until it must settle, waiting and running included. */
+  readonly timeoutMs?: number;
+  /** Admission priority (higher first); overrides the task profile's. */
+  readonly priority?: number;
+}

@@ -1,0 +1,165 @@
+import type { CandidateState, RoutingInput, ScoredCandidate } from '../types.js';
+import { sortByScore } from './internal/rankBy.js';
+import type { Strategy } from './Strategy.js';
+
+/** Options of {@link createAdaptiveStrategy}. */
+export interface AdaptiveStrategyOptions {
+  /**
+   * Expected service time in milliseconds for a (model, task) with no samples and no prior of its
+   * own, when no other candidate has samples for the task either.
+   * @default 1000
+   */
+  readonly defaultPriorMs?: number;
+  /**
+   * How many samples weigh as much as the prior: with `n` samples, the estimate is
+   * `(n * observedMean + priorWeight * prior) / (n + priorWeight)`. Must be >= 0.
+   * @default 5
+   */
+  readonly priorWeight?: number;
+  /**
+   * Multiplier on a home model's score (below 1 favours home). 1 disables the preference.
+   * Range (0, 1].
+   * @default 0.9
+   */
+  readonly homeFactor?: number;
+  /**
+   * Milliseconds added to the score per unit of model `cost`. 0 ignores cost.
+   * @default 0
+   */
+  readonly costWeight?: number;
+  /**
+   * Multiplier on a `degraded` model's score. Must be >= 1.
+   * @default 2
+   */
+  readonly degradedFactor?: number;
+  /**
+   * Share of the 95th percentile blended into the service estimate, 0..1 (0 uses the mean only).
+   * Raise it to avoid models with long tails.
+   * @default 0
+   */
+  readonly tailWeight?: number;
+  /**
+   * A candidate whose expected service time alone exceeds `lateBindSlack` times the best
+   * candidate's expected completion is dropped from the ranking: waiting for the best model is
+   * expected to finish sooner than running there even at once. Must be >= 1.
+   * @default 1.5
+   */
+  readonly lateBindSlack?: number;
+}
+
+type Resolved = Required<AdaptiveStrategyOptions>;
+
+const defaults: Resolved = {
+  defaultPriorMs: 1000,
+  priorWeight: 5,
+  homeFactor: 0.9,
+  costWeight: 0,
+  degradedFactor: 2,
+  tailWeight: 0,
+  lateBindSlack: 1.5,
+};
+
+function validate(options: Resolved): void {
+  const problems: string[] = [];
+  const check = (name: keyof Resolved, ok: (v: number) => boolean, expected: string): void => {
+    const v = options[name];
+    if (typeof v !== 'number' || Number.isNaN(v) || !ok(v)) {
+      problems.push(`\`${name}\` must be ${expected}, got ${String(v)}`);
+    }
+  };
+  check('defaultPriorMs', (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+  check('priorWeight', (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+  check('homeFactor', (v) => v > 0 && v <= 1, 'in (0, 1]');
+  check('costWeight', (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+  check('degradedFactor', (v) => v >= 1 && Number.isFinite(v), 'a finite number >= 1');
+  check('tailWeight', (v) => v >= 0 && v <= 1, 'in [0, 1]');
+  check('lateBindSlack', (v) => v >= 1, 'a number >= 1');
+  if (problems.length > 0) {
+    throw new RangeError(`Invalid adaptive strategy options: ${problems.join('; ')}.`);
+  }
+}
+
+/** Mean observed latency of the candidates that have samples for this task, or NaN. */
+function fleetPrior(candidates: readonly CandidateState[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const c of candidates) {
+    if (c.latency.count > 0 && Number.isFinite(c.latency.mean)) {
+      sum += c.latency.mean;
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : Number.NaN;
+}
+
+/**
+ * Lowest expected completion time: for each candidate, expected wait (from the work ahead of the
+ * request and the model's capacity) plus expected service time (from its t-digest window for this
+ * task, blended with a prior while samples are few, and raised to the elapsed time of its running
+ * calls, so a model that has turned slow is avoided before those calls finish), inflated by the
+ * expected retries its error rate causes, times a home preference and a health factor, plus an
+ * optional cost weight. Ties are broken by the seeded `random`.
+ *
+ * @example
+ * const router = new ZetaDynamicRouter({ models, strategy: createAdaptiveStrategy({ costWeight: 50 }) });
+ */
+export function createAdaptiveStrategy(options: AdaptiveStrategyOptions = {}): Strategy {
+  const o: Resolved = { ...defaults, ...options };
+  validate(o);
+  return {
+    name: 'adaptive',
+    rank(input: RoutingInput): readonly ScoredCandidate[] {
+      const fleet = fleetPrior(input.candidates);
+      const scored = input.candidates.map((c) => scoreCandidate(c, fleet, o));
+      const ranked = sortByScore(scored, input.random);
+      const best = ranked[0];
+      if (best === undefined) return ranked;
+      const limit = best.score * o.lateBindSlack;
+      return ranked.filter((c) => c === best || (c.components.serviceMs ?? 0) <= limit);
+    },
+  };
+}
+
+function scoreCandidate(c: CandidateState, fleet: number, o: Resolved): ScoredCandidate {
+  const reasons: string[] = [];
+  const prior = c.priorLatencyMs ?? (Number.isNaN(fleet) ? o.defaultPriorMs : fleet);
+  const n = c.latency.count;
+  let observed = c.latency.mean;
+  if (o.tailWeight > 0 && Number.isFinite(c.latency.p95)) {
+    observed = (1 - o.tailWeight) * observed + o.tailWeight * c.latency.p95;
+  }
+  let serviceMs =
+    n > 0 && Number.isFinite(observed)
+      ? (n * observed + o.priorWeight * prior) / (n + o.priorWeight)
+      : prior;
+  reasons.push(
+    n > 0
+      ? `service ~${Math.round(serviceMs)}ms from ${n} samples`
+      : `cold start: prior ${Math.round(prior)}ms`,
+  );
+  if (c.inFlight > 0 && c.inFlightMeanElapsedMs > serviceMs) {
+    serviceMs = c.inFlightMeanElapsedMs;
+    reasons.push(`running calls already take ${Math.round(serviceMs)}ms on average`);
+  }
+  const ahead = c.inFlight + c.queued + c.waiting - c.concurrency + 1;
+  const waitMs = c.free ? 0 : (Math.max(0, ahead) * serviceMs) / c.concurrency;
+  if (waitMs > 0) reasons.push(`${Math.max(0, ahead)} ahead on ${c.concurrency} slots`);
+  const errorRate = Math.min(Math.max(c.errorRate, 0), 0.95);
+  const retryMs = (serviceMs * errorRate) / (1 - errorRate);
+  if (errorRate > 0.01) reasons.push(`error rate ${(errorRate * 100).toFixed(0)}%`);
+  const homeFactor = c.home ? o.homeFactor : 1;
+  if (c.home) reasons.push('home model');
+  const healthFactor = c.health === 'degraded' ? o.degradedFactor : 1;
+  if (c.health === 'degraded') reasons.push('degraded');
+  const costMs = o.costWeight * c.cost;
+  const score = (waitMs + serviceMs + retryMs) * homeFactor * healthFactor + costMs;
+  return {
+    id: c.id,
+    score,
+    components: { waitMs, serviceMs, retryMs, costMs, homeFactor, healthFactor },
+    reasons,
+  };
+}
+
+/** The default strategy: {@link createAdaptiveStrategy} with default options. */
+export const adaptiveStrategy: Strategy = createAdaptiveStrategy();

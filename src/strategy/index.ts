@@ -1,0 +1,5 @@
+export type { AdaptiveStrategyOptions } from './adaptive.js';
+export { adaptiveStrategy, createAdaptiveStrategy } from './adaptive.js';
+export { leastLoadedStrategy } from './leastLoaded.js';
+export type { Strategy } from './Strategy.js';
+export { staticStrategy } from './static.js';

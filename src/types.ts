@@ -1,0 +1,126 @@
+/**
+ * Shared vocabulary of zeta-router: task profiles, clocks and the read-only model states that
+ * strategies see. Kept free of behaviour so every part can import it without cycles.
+ */
+
+/** The built-in task types. Any other string is a valid task type too. */
+export type BuiltInTaskType = 'simple' | 'code' | 'embedding' | 'reasoning';
+
+/** A task type: one of {@link BuiltInTaskType} or any string the app uses. */
+export type TaskType = BuiltInTaskType | (string & {});
+
+/** What a request asks of a model, as decided by the classifier or given per call. */
+export interface TaskProfile {
+  /** The task type, e.g. `'code'`. */
+  readonly type: TaskType;
+  /** How hard the request is, from 0 (trivial) to 1 (hardest). */
+  readonly complexity: number;
+  /** Estimated tokens (prompt plus expected output); counted against a model's token budget. */
+  readonly tokens?: number;
+  /** Admission priority: higher runs first among waiting requests. @default 0 */
+  readonly priority?: number;
+}
+
+/**
+ * The time source of a router. Inject a virtual clock to test without sleeping and to simulate.
+ * All times are in milliseconds.
+ */
+export interface Clock {
+  /** The current time in milliseconds (monotonic within one router). */
+  now(): number;
+  /** Schedules `fn` after `ms` milliseconds; returns a handle for {@link Clock.clearTimeout}. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer made by {@link Clock.setTimeout}. */
+  clearTimeout(handle: unknown): void;
+}
+
+/** A source of uniform random numbers in [0, 1). Seed it to make routing reproducible. */
+export type RandomSource = () => number;
+
+/** Health of a model, as tracked by the router. */
+export type HealthState =
+  /** Serving normally. */
+  | 'healthy'
+  /** Serving, but with errors or latency drift: strategies penalise it. */
+  | 'degraded'
+  /** Not routed to until a cool-off passes; then a few probe requests test it (half-open). */
+  | 'open';
+
+/** Latency figures of one (model, task) pair over the tracker's sliding window, in milliseconds. */
+export interface LatencyStats {
+  /** Number of completed calls in the window. */
+  readonly count: number;
+  /** Mean latency in milliseconds (NaN when `count` is 0). */
+  readonly mean: number;
+  /** Median latency in milliseconds (NaN when `count` is 0). */
+  readonly p50: number;
+  /** 95th percentile latency in milliseconds (NaN when `count` is 0). */
+  readonly p95: number;
+  /** 99th percentile latency in milliseconds (NaN when `count` is 0). */
+  readonly p99: number;
+}
+
+/**
+ * One candidate model as a strategy sees it: a plain, read-only copy of its state at decision time.
+ * Strategies must rank from these figures alone.
+ */
+export interface CandidateState {
+  /** The model id. */
+  readonly id: string;
+  /** Whether this model is a home model of the task type (the original static table's choice). */
+  readonly home: boolean;
+  /** Maximum concurrent calls. */
+  readonly concurrency: number;
+  /** Calls running now. */
+  readonly inFlight: number;
+  /** Requests bound to this model's lane but not started yet. */
+  readonly queued: number;
+  /** Requests waiting in the router's admission queue whose best candidate is this model. */
+  readonly waiting: number;
+  /** Estimated tokens of the calls running or bound here. */
+  readonly tokensInFlight: number;
+  /** Token budget (Infinity when the model has none). */
+  readonly maxTokens: number;
+  /** Whether a request of this task could start here now (a free slot and token room). */
+  readonly free: boolean;
+  /** Relative cost of one call (arbitrary unit). */
+  readonly cost: number;
+  /** Latency of this model for this task type over the window. */
+  readonly latency: LatencyStats;
+  /** Prior expected latency in milliseconds for this task, used until enough samples exist. */
+  readonly priorLatencyMs: number | undefined;
+  /** Mean elapsed time of the calls running now, in milliseconds (0 when none run). */
+  readonly inFlightMeanElapsedMs: number;
+  /** Elapsed time of the oldest call running now, in milliseconds (0 when none run). */
+  readonly inFlightMaxElapsedMs: number;
+  /** Recent error rate of this model, 0..1 (exponentially weighted). */
+  readonly errorRate: number;
+  /** Recent completions per second of this model (exponentially weighted). */
+  readonly throughput: number;
+  /** Health of this model. `open` models are never candidates; `degraded` ones may be. */
+  readonly health: HealthState;
+}
+
+/** Everything a strategy may use to rank candidates. Same input, same output. */
+export interface RoutingInput {
+  /** The task being routed. */
+  readonly task: TaskProfile;
+  /** The capable models (never empty). */
+  readonly candidates: readonly CandidateState[];
+  /** Decision time in milliseconds, from the router's clock. */
+  readonly now: number;
+  /** Seeded randomness for tie-breaking and sampling. */
+  readonly random: RandomSource;
+}
+
+/** One ranked candidate: lower `score` is better. */
+export interface ScoredCandidate {
+  /** The model id. */
+  readonly id: string;
+  /** The score; lower is better. For `adaptive`, the expected completion time in milliseconds. */
+  readonly score: number;
+  /** Named parts of the score (e.g. `waitMs`, `serviceMs`), for `explain()`. */
+  readonly components: Readonly<Record<string, number>>;
+  /** Human-readable reasons, for `explain()`. */
+  readonly reasons: readonly string[];
+}

@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs a snippet in a fresh Node process from the package root, resolving `zeta-router` by its exports map. */
+function runNode(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+}
+
+describe('built package (npm test builds it first)', () => {
+  it('has been built', () => {
+    expect(existsSync(`${root}/dist/index.js`)).toBe(true);
+    expect(existsSync(`${root}/dist/index.cjs`)).toBe(true);
+  });
+
+  it('loads with import', () => {
+    const out = runNode([
+      '--input-type=module',
+      '-e',
+      "import { ZetaDynamicRouter, ZetaError } from 'zeta-router'; console.log(typeof ZetaDynamicRouter, new ZetaError('CLOSED', 'x').code);",
+    ]);
+    expect(out.trim()).toBe('function CLOSED');
+  });
+
+  it('loads with require', () => {
+    const out = runNode([
+      '-e',
+      "const { ZetaDynamicRouter, ZetaError } = require('zeta-router'); console.log(typeof ZetaDynamicRouter, new ZetaError('CLOSED', 'x').code);",
+    ]);
+    expect(out.trim()).toBe('function CLOSED');
+  });
+});

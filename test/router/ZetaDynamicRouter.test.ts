@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import { isZetaError, type ZetaError } from '../../src/errors/ZetaError.js';
+import { flush } from '../helpers/manualClock.js';
+import { fleet } from './fixtures.js';
+
+const code = { type: 'code', complexity: 0.3 } as const;
+
+async function rejection(p: Promise<unknown>): Promise<ZetaError> {
+  try {
+    await p;
+  } catch (error) {
+    if (isZetaError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('ZetaDynamicRouter: routing', () => {
+  it('sends a task to its home model when it is free and resolves with the result', async () => {
+    const { router, coder } = fleet();
+    const info = router.runWithInfo('fn', { task: code });
+    await flush();
+    expect(coder.calls).toHaveLength(1);
+    coder.finishNext();
+    const done = await info;
+    expect(done.result).toBe('coder-7b:fn');
+    expect(done.model).toBe('coder-7b');
+    expect(done.attempts).toBe(1);
+    expect(done.decision.binding).toBe('start');
+    expect(done.decision.excluded).toContainEqual({
+      id: 'embedder-4b',
+      reason: "does not serve 'code'",
+    });
+  });
+
+  it('spills work from a saturated home model to another capable model', async () => {
+    const { router, coder, reasoner } = fleet();
+    const spills: string[] = [];
+    router.on('overflow', (e) => spills.push(String(e.model)));
+    const runs = [1, 2, 3].map((i) => router.runWithInfo(`c${i}`, { task: code }));
+    await flush();
+    expect(coder.calls).toHaveLength(2);
+    expect(reasoner.calls).toHaveLength(1);
+    expect(spills).toContain('reasoner-14b');
+    coder.finishNext();
+    coder.finishNext();
+    reasoner.finishNext();
+    const infos = await Promise.all(runs);
+    expect(infos.filter((i) => i.model === 'reasoner-14b')[0]?.decision.spilled).toBe(true);
+  });
+
+  it('binds waiting requests late, to whichever capable model frees first', async () => {
+    const { router, coder, reasoner } = fleet();
+    const runs = [1, 2, 3, 4].map((i) => router.runWithInfo(`c${i}`, { task: code }));
+    await flush();
+    expect(router.waiting).toBe(1);
+    reasoner.finishNext();
+    await flush();
+    expect(reasoner.calls).toHaveLength(2);
+    expect(router.waiting).toBe(0);
+    coder.finishNext();
+    coder.finishNext();
+    reasoner.finishNext();
+    expect((await Promise.all(runs)).map((i) => i.result).sort()).toEqual(
+      ['coder-7b:c1', 'coder-7b:c2', 'reasoner-14b:c3', 'reasoner-14b:c4'].sort(),
+    );
+  });
+
+  it('rejects at once with CAPACITY_EXCEEDED when capable models and their waiting room are full', async () => {
+    const { router } = fleet({}, { coder: { maxQueue: 1 }, reasoner: { maxQueue: 1 } });
+    for (let i = 0; i < 5; i++) router.run(`c${i}`, { task: code }).catch(() => undefined);
+    await flush();
+    expect(router.waiting).toBe(2);
+    const error = await rejection(router.run('too many', { task: code }));
+    expect(error.code).toBe('CAPACITY_EXCEEDED');
+    expect(error.message).toMatch(/maxQueue/);
+  });
+
+  it('static routing waits for the home model even when others idle', async () => {
+    const { router, coder, reasoner } = fleet({ strategy: 'static' });
+    const runs = [1, 2, 3].map((i) => router.runWithInfo(`c${i}`, { task: code }));
+    await flush();
+    expect(coder.calls).toHaveLength(2);
+    expect(reasoner.calls).toHaveLength(0);
+    expect(router.waiting).toBe(1);
+    coder.finishNext();
+    await flush();
+    expect(coder.calls).toHaveLength(3);
+    coder.finishNext();
+    coder.finishNext();
+    expect((await Promise.all(runs)).every((i) => i.model === 'coder-7b')).toBe(true);
+  });
+
+  it('serves higher priority waiting requests first', async () => {
+    const { router, coder } = fleet({ strategy: 'static' });
+    router.run('a', { task: code });
+    router.run('b', { task: code });
+    const low = router.runWithInfo('low', { task: code, priority: 0 });
+    const high = router.runWithInfo('high', { task: code, priority: 5 });
+    await flush();
+    coder.finishNext();
+    await flush();
+    expect(coder.calls[2]?.req).toBe('high');
+    for (let i = 0; i < 3; i++) {
+      coder.finishNext();
+      await flush();
+    }
+    await Promise.all([low, high]);
+  });
+});
+
+describe('ZetaDynamicRouter: failures, timeouts and aborts', () => {
+  it('retries a failed call on the next model and reports MODEL_FAILED with every attempt', async () => {
+    const { router, coder, reasoner } = fleet();
+    const ok = router.runWithInfo('x', { task: code });
+    await flush();
+    coder.failNext();
+    await flush();
+    expect(reasoner.calls).toHaveLength(1);
+    reasoner.finishNext();
+    expect((await ok).attempts).toBe(2);
+
+    const bad = router.run('y', { task: code });
+    await flush();
+    const [first, second] = coder.calls.length === 2 ? [coder, reasoner] : [reasoner, coder];
+    first.failNext(new Error('first down'));
+    await flush();
+    second.failNext(new Error('second down'));
+    const error = await rejection(bad);
+    expect(error.code).toBe('MODEL_FAILED');
+    expect(error.attempts.map((a) => a.model)).toEqual([first.id, second.id]);
+    expect((error.cause as Error).message).toBe('second down');
+    expect(error.message).toMatch(/first down.*second down/);
+  });
+
+  it('turns a synchronously throwing model call into a failed attempt', async () => {
+    const { router } = fleet(
+      { maxAttempts: 1 },
+      {
+        coder: {
+          call: () => {
+            throw new Error('sync');
+          },
+        },
+      },
+    );
+    const error = await rejection(router.run('x', { task: code }));
+    expect(error.code).toBe('MODEL_FAILED');
+    expect(error.attempts[0]?.model).toBe('coder-7b');
+  });
+
+  it('times out a waiting request at once and releases its place', async () => {
+    const { router, clock, coder } = fleet({ strategy: 'static' });
+    router.run('a', { task: code });
+    router.run('b', { task: code });
+    const late = router.run('late', { task: code, timeoutMs: 100 });
+    await flush();
+    expect(router.waiting).toBe(1);
+    const settled = rejection(late);
+    await clock.advance(100);
+    expect((await settled).code).toBe('TIMEOUT');
+    expect(router.waiting).toBe(0);
+    coder.finishNext();
+    await flush();
+    expect(coder.calls).toHaveLength(2);
+  });
+
+  it('times out a running call, aborts its signal, and keeps its slot until the call returns', async () => {
+    const { router, clock, coder } = fleet({ strategy: 'static' }, { coder: { concurrency: 1 } });
+    const first = router.run('slow', { task: code, timeoutMs: 50 });
+    const second = router.runWithInfo('next', { task: code });
+    await flush();
+    const err = rejection(first);
+    await clock.advance(50);
+    expect((await err).code).toBe('TIMEOUT');
+    expect(coder.calls[0]?.ctx.signal.aborted).toBe(true);
+    expect(coder.calls).toHaveLength(1);
+    expect(router.snapshot().models.find((m) => m.id === 'coder-7b')?.inFlight).toBe(1);
+    coder.finishNext();
+    await flush();
+    expect(coder.calls).toHaveLength(2);
+    coder.finishNext();
+    expect((await second).result).toBe('coder-7b:next');
+  });
+
+  it('aborts a waiting request through its signal', async () => {
+    const { router } = fleet({ strategy: 'static' });
+    router.run('a', { task: code });
+    router.run('b', { task: code });
+    const ac = new AbortController();
+    const waiting = rejection(router.run('c', { task: code, signal: ac.signal }));
+    await flush();
+    ac.abort();
+    expect((await waiting).code).toBe('ABORTED');
+    expect(router.waiting).toBe(0);
+  });
+
+  it('rejects NO_CAPABLE_MODEL with the reason of every model', async () => {
+    const { router } = fleet();
+    const error = await rejection(router.run('x', { task: { type: 'vision', complexity: 0.1 } }));
+    expect(error.code).toBe('NO_CAPABLE_MODEL');
+    expect(error.message).toMatch(/coder-7b: does not serve 'vision'/);
+  });
+
+  it('rejects run() after close() with CLOSED, and close waits for running calls', async () => {
+    const { router, coder } = fleet();
+    const running = router.run('x', { task: code });
+    await flush();
+    let closed = false;
+    const closing = router.close().then(() => {
+      closed = true;
+    });
+    expect((await rejection(router.run('y', { task: code }))).code).toBe('CLOSED');
+    await flush();
+    expect(closed).toBe(false);
+    coder.finishNext();
+    await running;
+    await closing;
+    expect(closed).toBe(true);
+  });
+});
+
+describe('ZetaDynamicRouter: explain and snapshot', () => {
+  it('explains the ranking without side effects', async () => {
+    const { router, coder } = fleet();
+    const before = router.snapshot();
+    const d = router.explain({ type: 'reasoning', complexity: 0.9 });
+    expect(d.ranking.map((r) => r.id)).toEqual(['reasoner-14b']);
+    expect(d.excluded).toContainEqual({
+      id: 'coder-7b',
+      reason: 'complexity 0.9 is above its maxComplexity 0.7',
+    });
+    expect(router.snapshot()).toEqual(before);
+    expect(coder.calls).toHaveLength(0);
+  });
+
+  it('snapshots counts per model and latency per task', async () => {
+    const { router, clock, coder } = fleet();
+    const run = router.run('x', { task: code });
+    await flush();
+    expect(router.snapshot().models.find((m) => m.id === 'coder-7b')?.inFlight).toBe(1);
+    await clock.advance(120);
+    coder.finishNext();
+    await run;
+    const s = router.snapshot().models.find((m) => m.id === 'coder-7b')!;
+    expect(s.inFlight).toBe(0);
+    expect(s.tasks.code?.count).toBe(1);
+    expect(s.tasks.code?.p50).toBeCloseTo(120);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
+import { seededRandom } from '../../src/utils/random.js';
+import { flush, ManualClock } from '../helpers/manualClock.js';
+import { fleet } from './fixtures.js';
+
+describe('events', () => {
+  it('emits decision, dispatch and complete with the same decision record runWithInfo returns', async () => {
+    const { router, coder } = fleet();
+    const log: string[] = [];
+    const decisions: unknown[] = [];
+    router.on('decision', (e) => {
+      log.push(`decision:${e.requestId}:${e.attempt}`);
+      decisions.push(e.decision);
+    });
+    router.on('dispatch', (e) => log.push(`dispatch:${e.model}:${e.attempt}`));
+    router.on('complete', (e) => log.push(`complete:${e.model}:${e.attempts}`));
+    const run = router.runWithInfo('x', { task: 'code' });
+    await flush();
+    coder.finishNext();
+    const info = await run;
+    expect(log).toEqual([`decision:${info.id}:1`, 'dispatch:coder-7b:1', 'complete:coder-7b:1']);
+    expect(decisions[0]).toBe(info.decision);
+  });
+
+  it('emits fail for each failed call and reject once for the request', async () => {
+    const { router, coder, reasoner } = fleet();
+    const fails: Array<[string, boolean]> = [];
+    const rejects: string[] = [];
+    router.on('fail', (e) => fails.push([e.model, e.willRetry]));
+    router.on('reject', (e) => rejects.push(e.error.code));
+    const run = router.run('x', { task: { type: 'code', complexity: 0.1 } }).catch(() => undefined);
+    await flush();
+    const [first, second] = coder.calls.length === 1 ? [coder, reasoner] : [reasoner, coder];
+    first.failNext();
+    await flush();
+    second.failNext();
+    await run;
+    expect(fails).toEqual([
+      [first.id, true],
+      [second.id, false],
+    ]);
+    expect(rejects).toEqual(['MODEL_FAILED']);
+  });
+
+  it('opens a failing model, routes around it, and probes it again after the cool-off', async () => {
+    const clock = new ManualClock();
+    let flakyFails = true;
+    const calls: Record<string, number> = { flaky: 0, steady: 0 };
+    const router = new ZetaDynamicRouter<string, string>({
+      models: [
+        {
+          id: 'flaky',
+          tasks: ['code'],
+          home: ['code'],
+          concurrency: 4,
+          call: async () => {
+            calls.flaky!++;
+            if (flakyFails) throw new Error('flaky is down');
+            return 'flaky';
+          },
+        },
+        {
+          id: 'steady',
+          tasks: ['code'],
+          concurrency: 4,
+          call: async () => {
+            calls.steady!++;
+            return 'steady';
+          },
+        },
+      ],
+      clock,
+      random: seededRandom(3),
+      health: { openAfterFailures: 3, cooldownMs: 1000 },
+    });
+    const changes: string[] = [];
+    router.on('health', (e) => changes.push(`${e.model}:${e.from}->${e.to}`));
+    for (let i = 0; i < 20; i++) {
+      await router.run('x', { task: 'code' });
+      await clock.advance(10);
+    }
+    expect(changes).toContain('flaky:healthy->open');
+    const flakyCallsWhileOpen = calls.flaky!;
+    expect(flakyCallsWhileOpen).toBeLessThanOrEqual(3);
+    expect(router.explain({ type: 'code', complexity: 0.1 }).excluded[0]?.reason).toMatch(
+      /health is open/,
+    );
+    flakyFails = false;
+    await clock.advance(1000);
+    for (let i = 0; i < 10; i++) await router.run('x', { task: 'code' });
+    expect(calls.flaky!).toBeGreaterThan(flakyCallsWhileOpen);
+    expect(changes).toContain('flaky:open->degraded');
+  });
+});

@@ -162,6 +162,9 @@ const ZERO_MODEL_STATS: ModelLoadStats = Object.freeze({
  * - **Arrival forecast** per task: Holt's double exponential smoothing over arrival counts per
  *   `forecastIntervalMs`, extrapolated `horizonMs` ahead and clamped at 0.
  *
+ * Times are taken as given: a `now` earlier than one already seen, or not finite, counts as the
+ * latest time seen, so a stray clock reading cannot corrupt the windows.
+ *
  * Memory per (model, task) pair is at most `buckets × (25 / compression + 1)` centroids plus fixed
  * arrays; there is one pair per model and task type seen, until {@link InMemoryLoadTracker.removeModel}.
  *

@@ -23,6 +23,7 @@ import type {
 import { seededRandom } from '../utils/random.js';
 import type { Decision, ExcludedModel, RouterEvents } from './events.js';
 import { AdmissionQueue } from './internal/AdmissionQueue.js';
+import { LazyAbort } from './internal/LazyAbort.js';
 import {
   modelProblems,
   type NormalizedModel,
@@ -121,13 +122,13 @@ interface Pending<Req, Res> {
   settled: boolean;
   attempt: number;
   readonly attempts: FailedAttempt[];
-  readonly tried: Set<string>;
+  tried: Set<string> | undefined;
   decision: Decision | undefined;
   /** While waiting: the models it may bind to, and the one its wait counts against. */
   accept: Set<string> | undefined;
   firstChoice: Entry<Req, Res> | undefined;
   ticket: LaneTicket<void> | undefined;
-  call: AbortController | undefined;
+  call: LazyAbort | undefined;
   queuedMs: number;
   waitStart: number;
   timer: unknown;
@@ -145,8 +146,6 @@ const builtInStrategies: Record<StrategyName, Strategy> = {
   'least-loaded': leastLoadedStrategy,
   adaptive: adaptiveStrategy,
 };
-
-const noTried: ReadonlySet<string> = new Set();
 
 function isTaskProfile(value: unknown): value is TaskProfile {
   return (
@@ -306,7 +305,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         settled: false,
         attempt: 0,
         attempts: [],
-        tried: new Set(),
+        tried: undefined,
         decision: undefined,
         accept: undefined,
         firstChoice: undefined,
@@ -388,15 +387,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         );
       profile = out as TaskProfile;
     }
-    return this.#decide(
-      -1,
-      profile,
-      profile.tokens ?? 0,
-      profile.priority ?? 0,
-      noTried,
-      seededRandom(0),
-      false,
-    );
+    return this.#decide(-1, profile, profile.tokens ?? 0, undefined, seededRandom(0), false);
   }
 
   /** A fresh plain copy of every model's load, latency and health, for dashboards and tests. */
@@ -584,7 +575,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   #route(p: Pending<Req, Res>): void {
     if (p.settled) return;
     const profile = p.profile!;
-    const d = this.#decide(p.id, profile, p.tokens, p.priority, p.tried, this.#random, true);
+    const d = this.#decide(p.id, profile, p.tokens, p.tried, this.#random, true);
     p.decision = d;
     if (this.listenerCount('decision') > 0)
       this.emit('decision', { requestId: p.id, attempt: p.attempt + 1, decision: d });
@@ -664,62 +655,105 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     requestId: number,
     task: TaskProfile,
     tokens: number,
-    _priority: number,
-    tried: ReadonlySet<string>,
+    tried: ReadonlySet<string> | undefined,
     random: RandomSource,
     live: boolean,
   ): Decision {
     const now = this.#clock.now();
+    const type = task.type;
     const excluded: ExcludedModel[] = [];
     const candidates: CandidateState[] = [];
-    const serving = this.#byType.get(task.type) ?? [];
+    const entries: Entry<Req, Res>[] = [];
+    const serving = this.#byType.get(type) ?? [];
     let pool: readonly Entry<Req, Res>[] = serving;
     let notSampled = 0;
     if (live && serving.length > this.#sampleSize) {
-      pool = this.#sample(serving, task.type, random);
+      pool = this.#sample(serving, type, random);
       notSampled = serving.length - pool.length;
-    } else if (this.#entries.size <= this.#sampleSize || !live) {
+    } else if (!live || this.#entries.size <= this.#sampleSize) {
       for (const e of this.#entries.values()) {
-        if (!e.removed && !e.model.tasks.has(task.type))
-          excluded.push({ id: e.model.id, reason: `does not serve '${task.type}'` });
+        if (!e.removed && !e.model.tasks.has(type)) {
+          excluded.push({ id: e.model.id, reason: this.#notServing(type) });
+        }
       }
     }
     for (const e of pool) {
       const why = this.#exclusion(e, task, tokens, tried, now);
-      if (why !== undefined) excluded.push({ id: e.model.id, reason: why });
-      else candidates.push(this.#candidate(e, task.type, tokens, now));
+      if (why !== undefined) {
+        excluded.push({ id: e.model.id, reason: why });
+      } else {
+        candidates.push(this.#candidate(e, type, tokens, now));
+        entries.push(e);
+      }
     }
-    const base = { requestId, at: now, strategy: this.#strategy.name, task, excluded, notSampled };
+    const strategy = this.#strategy.name;
     if (candidates.length === 0) {
       return {
-        ...base,
+        requestId,
+        at: now,
+        strategy,
+        task,
         ranking: [],
         unranked: [],
+        excluded,
+        notSampled,
         model: undefined,
         binding: 'none',
         spilled: false,
       };
     }
     const ranking = this.#rank(task, candidates, now, random);
-    const rankedIds = new Set(ranking.map((r) => r.id));
-    const unranked = candidates.filter((c) => !rankedIds.has(c.id)).map((c) => c.id);
+    const rankedEntries = ranking.map((r) => entries[candidates.findIndex((c) => c.id === r.id)]!);
+    const unranked: string[] = [];
+    if (ranking.length < candidates.length) {
+      for (const c of candidates) if (!ranking.some((r) => r.id === c.id)) unranked.push(c.id);
+    }
+    // Bind early (start, or this model's own short queue) only when some ranked model is free: the
+    // first ranked model with room then beats every free one below it. With none free, wait in the
+    // admission queue and bind late to whichever ranked model frees first.
     let chosen: Entry<Req, Res> | undefined;
     let binding: Decision['binding'] = 'wait';
-    if (ranking.some((r) => this.#entries.get(r.id)!.lane.canStart(tokens))) {
-      for (const r of ranking) {
-        const lane = this.#entries.get(r.id)!.lane;
-        if (lane.canStart(tokens)) binding = 'start';
-        else if (lane.canQueue(tokens)) binding = 'queue';
+    if (rankedEntries.some((e) => e.lane.canStart(tokens))) {
+      for (const e of rankedEntries) {
+        if (e.lane.canStart(tokens)) binding = 'start';
+        else if (e.lane.canQueue(tokens)) binding = 'queue';
         else continue;
-        chosen = this.#entries.get(r.id)!;
+        chosen = e;
         break;
       }
     }
-    const spilled =
-      chosen !== undefined &&
-      !chosen.model.home.has(task.type) &&
-      serving.some((e) => e.model.home.has(task.type));
-    return { ...base, ranking, unranked, model: chosen?.model.id, binding, spilled };
+    const spilled = chosen !== undefined && this.#isSpill(chosen, type);
+    return {
+      requestId,
+      at: now,
+      strategy,
+      task,
+      ranking,
+      unranked,
+      excluded,
+      notSampled,
+      model: chosen?.model.id,
+      binding,
+      spilled,
+    };
+  }
+
+  /** Whether serving `type` on `e` is a spill: `e` is not a home model of it, and some model is. */
+  #isSpill(e: Entry<Req, Res>, type: TaskType): boolean {
+    if (e.model.home.has(type)) return false;
+    for (const other of this.#byType.get(type) ?? []) if (other.model.home.has(type)) return true;
+    return false;
+  }
+
+  readonly #notServingReasons = new Map<TaskType, string>();
+
+  #notServing(type: TaskType): string {
+    let reason = this.#notServingReasons.get(type);
+    if (reason === undefined) {
+      reason = `does not serve '${type}'`;
+      if (this.#notServingReasons.size < 1000) this.#notServingReasons.set(type, reason);
+    }
+    return reason;
   }
 
   #rank(
@@ -739,18 +773,27 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         { cause: error },
       );
     }
-    const known = new Set(candidates.map((c) => c.id));
-    const seen = new Set<string>();
-    const valid = Array.isArray(ranking)
-      ? ranking.filter((r) => r && known.has(r.id) && !seen.has(r.id) && seen.add(r.id))
-      : [];
-    if (valid.length === 0) {
-      throw new ZetaError(
-        'CONFIG_INVALID',
-        `Strategy '${this.#strategy.name}' ranked none of the ${candidates.length} candidates (${[...known].join(', ')}): a strategy must return at least one of them.`,
+    if (!Array.isArray(ranking)) ranking = [];
+    // Keep only known, distinct ids: a buggy strategy must not bind to a model that cannot serve.
+    let valid = ranking.length > 0 && ranking.length <= candidates.length;
+    for (let i = 0; valid && i < ranking.length; i++) {
+      const id = ranking[i]?.id;
+      valid = candidates.some((c) => c.id === id);
+      for (let j = 0; valid && j < i; j++) valid = ranking[j]!.id !== id;
+    }
+    if (!valid) {
+      const seen = new Set<string>();
+      ranking = ranking.filter(
+        (r) => r && candidates.some((c) => c.id === r.id) && !seen.has(r.id) && seen.add(r.id),
       );
     }
-    return valid;
+    if (ranking.length === 0) {
+      throw new ZetaError(
+        'CONFIG_INVALID',
+        `Strategy '${this.#strategy.name}' ranked none of the ${candidates.length} candidates (${candidates.map((c) => c.id).join(', ')}): a strategy must return at least one of them.`,
+      );
+    }
+    return ranking;
   }
 
   /** Home models plus a random sample: the power of d choices. */
@@ -774,7 +817,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     e: Entry<Req, Res>,
     task: TaskProfile,
     tokens: number,
-    tried: ReadonlySet<string>,
+    tried: ReadonlySet<string> | undefined,
     now: number,
   ): string | undefined {
     const m = e.model;
@@ -784,7 +827,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       return `complexity ${task.complexity} is above its maxComplexity ${m.maxComplexity}`;
     if (tokens > m.maxTokens)
       return `needs ${tokens} tokens, more than its whole budget of ${m.maxTokens}`;
-    if (tried.has(m.id)) return 'already failed this request';
+    if (tried?.has(m.id)) return 'already failed this request';
     if (e.health && !e.health.canRoute(now))
       return `health is open (${e.health.snapshot().consecutiveFailures} failures in a row); next probe at ${Math.round(e.health.snapshot().retryAt)}ms`;
     return undefined;
@@ -818,7 +861,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
 
   #dispatch(p: Pending<Req, Res>, e: Entry<Req, Res>): void {
     const attempt = ++p.attempt;
-    const call = new AbortController();
+    const call = new LazyAbort();
     p.call = call;
     p.ticket = e.lane.bind(p.tokens, () => this.#invoke(p, e, call, attempt));
     // The lane's promise only rejects when a queued ticket is cancelled; outcomes are handled in #invoke.
@@ -829,7 +872,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   async #invoke(
     p: Pending<Req, Res>,
     e: Entry<Req, Res>,
-    call: AbortController,
+    call: LazyAbort,
     attempt: number,
   ): Promise<void> {
     p.ticket = undefined;
@@ -852,7 +895,9 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       });
     }
     const ctx: CallContext = {
-      signal: call.signal,
+      get signal() {
+        return call.signal;
+      },
       model: e.model.id,
       task: profile,
       attempt,
@@ -862,7 +907,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     try {
       result = await e.model.call(p.req, ctx);
     } catch (error) {
-      this.#callFailed(p, e, error, this.#clock.now() - start, call.signal.aborted);
+      this.#callFailed(p, e, error, this.#clock.now() - start, call.aborted);
       return;
     }
     const end = this.#clock.now();
@@ -906,13 +951,12 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     const type = p.profile!.type;
     // A call we aborted because the caller gave up says nothing about the model, unless it timed out.
     const blameModel =
-      !abortedByUs ||
-      (p.call?.signal.reason instanceof ZetaError &&
-        (p.call.signal.reason as ZetaError).code === 'TIMEOUT');
+      !abortedByUs || (p.call?.reason instanceof ZetaError && p.call.reason.code === 'TIMEOUT');
     this.#tracker.recordFinish(e.model.id, type, latencyMs, !blameModel, now);
     if (blameModel) e.health?.onFinish(false, latencyMs, now);
     if (p.settled) return;
     p.attempts.push({ model: e.model.id, error, latencyMs });
+    p.tried ??= new Set();
     p.tried.add(e.model.id);
     const willRetry = p.attempts.length < this.#maxAttempts;
     if (this.listenerCount('fail') > 0) {

@@ -39,9 +39,10 @@ export interface AdaptiveStrategyOptions {
    */
   readonly tailWeight?: number;
   /**
-   * A candidate whose expected service time alone exceeds `lateBindSlack` times the best
-   * candidate's expected completion is dropped from the ranking: waiting for the best model is
-   * expected to finish sooner than running there even at once. Must be >= 1.
+   * A busy candidate whose expected service time alone exceeds `lateBindSlack` times the best
+   * candidate's expected completion is dropped from the ranking, so a waiting request is not bound
+   * late to it: waiting for the best model is expected to finish sooner. Free candidates are kept
+   * (ranked by score), so a full best model still spills to them. Must be >= 1.
    * @default 1.5
    */
   readonly lateBindSlack?: number;
@@ -115,10 +116,21 @@ export function createAdaptiveStrategy(options: AdaptiveStrategyOptions = {}): S
       const best = ranked[0];
       if (best === undefined) return ranked;
       const limit = best.score * o.lateBindSlack;
-      return ranked.filter((c) => c === best || (c.components.serviceMs ?? 0) <= limit);
+      return ranked.filter(
+        (c) => c === best || c.components.free === 1 || (c.components.serviceMs ?? 0) <= limit,
+      );
     },
   };
 }
+
+// Reasons are fixed phrases (the figures are in `components`): cheap on the hot path.
+const REASON_OBSERVED = 'service time from its latency window (blended with the prior)';
+const REASON_COLD = 'cold start: service time from the prior';
+const REASON_SLOW_RUNNING = 'its running calls already take longer than the estimate';
+const REASON_BUSY = 'no free slot: waits behind the work ahead';
+const REASON_ERRORS = 'recent errors: expected retries added';
+const REASON_HOME = 'home model';
+const REASON_DEGRADED = 'degraded health';
 
 function scoreCandidate(c: CandidateState, fleet: number, o: Resolved): ScoredCandidate {
   const reasons: string[] = [];
@@ -132,31 +144,37 @@ function scoreCandidate(c: CandidateState, fleet: number, o: Resolved): ScoredCa
     n > 0 && Number.isFinite(observed)
       ? (n * observed + o.priorWeight * prior) / (n + o.priorWeight)
       : prior;
-  reasons.push(
-    n > 0
-      ? `service ~${Math.round(serviceMs)}ms from ${n} samples`
-      : `cold start: prior ${Math.round(prior)}ms`,
-  );
+  reasons.push(n > 0 ? REASON_OBSERVED : REASON_COLD);
   if (c.inFlight > 0 && c.inFlightMeanElapsedMs > serviceMs) {
     serviceMs = c.inFlightMeanElapsedMs;
-    reasons.push(`running calls already take ${Math.round(serviceMs)}ms on average`);
+    reasons.push(REASON_SLOW_RUNNING);
   }
-  const ahead = c.inFlight + c.queued + c.waiting - c.concurrency + 1;
-  const waitMs = c.free ? 0 : (Math.max(0, ahead) * serviceMs) / c.concurrency;
-  if (waitMs > 0) reasons.push(`${Math.max(0, ahead)} ahead on ${c.concurrency} slots`);
+  // A model that cannot start the request now (no slot, or no token room) must finish at least one
+  // call first: a token-blocked model with idle slots is not as good as a free one.
+  const ahead = c.free ? 0 : Math.max(1, c.inFlight + c.queued + c.waiting - c.concurrency + 1);
+  const waitMs = (ahead * serviceMs) / c.concurrency;
+  if (waitMs > 0) reasons.push(`${ahead} ahead on ${c.concurrency} slots`);
   const errorRate = Math.min(Math.max(c.errorRate, 0), 0.95);
   const retryMs = (serviceMs * errorRate) / (1 - errorRate);
-  if (errorRate > 0.01) reasons.push(`error rate ${(errorRate * 100).toFixed(0)}%`);
+  if (errorRate > 0.01) reasons.push(REASON_ERRORS);
   const homeFactor = c.home ? o.homeFactor : 1;
-  if (c.home) reasons.push('home model');
+  if (c.home) reasons.push(REASON_HOME);
   const healthFactor = c.health === 'degraded' ? o.degradedFactor : 1;
-  if (c.health === 'degraded') reasons.push('degraded');
+  if (c.health === 'degraded') reasons.push(REASON_DEGRADED);
   const costMs = o.costWeight * c.cost;
   const score = (waitMs + serviceMs + retryMs) * homeFactor * healthFactor + costMs;
   return {
     id: c.id,
     score,
-    components: { waitMs, serviceMs, retryMs, costMs, homeFactor, healthFactor },
+    components: {
+      waitMs,
+      serviceMs,
+      retryMs,
+      costMs,
+      homeFactor,
+      healthFactor,
+      free: c.free ? 1 : 0,
+    },
     reasons,
   };
 }

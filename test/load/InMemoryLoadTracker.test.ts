@@ -574,6 +574,46 @@ describe('InMemoryLoadTracker', () => {
       );
     });
 
+    it('never throws and stays within bounds on odd times and latencies', () => {
+      const anyNumber = fc.oneof(
+        fc.double(),
+        fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0),
+        fc.integer({ min: -1e6, max: 1e12 }),
+      );
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.nat(3), anyNumber, anyNumber, fc.boolean()), { maxLength: 200 }),
+          (calls) => {
+            const tracker = new InMemoryLoadTracker({ refreshEvery: 2, refreshMs: 0 });
+            for (const [kind, now, x, ok] of calls) {
+              if (kind === 0) tracker.recordArrival('code', now);
+              else if (kind === 1) tracker.recordStart('m', 'code', now);
+              else if (kind === 2) tracker.recordFinish('m', 'code', x, ok, now);
+              else tracker.removeModel('m');
+              const s = tracker.modelStats('m', now);
+              expect(s.inFlight).toBeGreaterThanOrEqual(0);
+              expect(s.errorRate).toBeGreaterThanOrEqual(0);
+              expect(s.errorRate).toBeLessThanOrEqual(1);
+              expect(s.throughput).toBeGreaterThanOrEqual(0);
+              const a = tracker.arrivals('code', now);
+              expect(a.rate).toBeGreaterThanOrEqual(0);
+              expect(a.forecast).toBeGreaterThanOrEqual(0);
+              const l = tracker.latency('m', 'code', now);
+              expect(l.count).toBeGreaterThanOrEqual(0);
+              if (l.count > 0) {
+                expect(l.p50).toBeGreaterThanOrEqual(0);
+                expect(l.p50).toBeLessThanOrEqual(l.p95);
+                expect(l.p95).toBeLessThanOrEqual(l.p99);
+                expect(Number.isFinite(l.mean)).toBe(true);
+              }
+            }
+            expect(() => JSON.stringify(tracker.snapshot(0))).not.toThrow();
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
     it('serves cached stats that never claim more samples than the window holds', () => {
       fc.assert(
         fc.property(

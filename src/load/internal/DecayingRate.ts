@@ -15,9 +15,11 @@ export class DecayingRate {
     this.lambda = Math.LN2 / halfLifeMs;
   }
 
-  /** Counts `n` events at `now` (ms). An earlier `now` than the last one counts at the last one. */
+  /**
+   * Counts `n` events at `now` (ms). An earlier or non-finite `now` counts at the latest time seen.
+   */
   add(now: number, n = 1): void {
-    if (now > this.at) {
+    if (now > this.at && now < Number.POSITIVE_INFINITY) {
       this.weight *= Math.exp(-this.lambda * (now - this.at));
       this.at = now;
     }

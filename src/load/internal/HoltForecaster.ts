@@ -53,10 +53,13 @@ export class HoltForecaster {
     this.count += n;
   }
 
-  /** Closes every interval that ended by `now`. Earlier times than the open interval are ignored. */
+  /**
+   * Closes every interval that ended by `now`. Times before the open interval, and non-finite
+   * ones, change nothing (their events count in the open interval).
+   */
   advance(now: number): void {
     const k = Math.floor(now / this.intervalMs);
-    if (!(k > this.interval)) return;
+    if (!(k > this.interval && k < Number.POSITIVE_INFINITY)) return;
     if (this.interval !== Number.NEGATIVE_INFINITY) {
       // The first interval began before the first event was seen, so it is partial: skip it.
       if (this.pastFirst) this.update(this.count);

@@ -2,6 +2,7 @@
 // reads them off `require('tdigest')`, so the named import works in both builds.
 import { type Centroid, TDigest } from 'tdigest';
 import type { LatencyStats } from '../../types.js';
+import { CentroidList, mergedQuantile } from './CentroidList.js';
 
 /**
  * The tdigest package's recompression threshold: a digest holding more than `K / delta` centroids
@@ -40,6 +41,15 @@ export function maxCentroidsPerBucket(compression: number): number {
 const byMean = (a: Centroid, b: Centroid): number => a.mean - b.mean;
 
 /**
+ * The one piece of the tdigest package's internals read here: its red-black tree of centroids
+ * (bintrees, pinned by tdigest). Walking it directly spares `toArray()`'s object per centroid on
+ * every refresh; when it is missing, `toArray()` is used instead.
+ */
+interface DigestInternals {
+  readonly centroids?: { readonly each?: (visit: (c: Centroid) => void) => void };
+}
+
+/**
  * Latency of one (model, task) pair over a sliding window: a ring of `buckets` t-digests, each
  * covering `windowMs / buckets` of clock time, merged on read into a cached {@link LatencyStats}.
  *
@@ -71,14 +81,15 @@ export class LatencyWindow {
   private lastRefreshAt = Number.NEGATIVE_INFINITY;
   /** A rotation dropped samples: the cached stats describe data no longer in the window. */
   private dropped = false;
-  /** The closed buckets' merged centroids, sorted by mean; rebuilt after each rotation. */
-  private closedMeans = new Float64Array(0);
-  private closedWeights = new Float64Array(0);
-  private closedLength = 0;
-  private closedTotal = 0;
+  /**
+   * The closed buckets' centroids merged in mean order. Closed buckets only change when the ring
+   * rotates, so this is rebuilt once per rotation, not per refresh.
+   */
+  private readonly closed = new CentroidList(0);
   private closedStale = true;
   private readonly scratch: Centroid[] = [];
-  private readonly quantiles = new Float64Array(3);
+  /** The current bucket's centroids in mean order, copied at each refresh. */
+  private readonly current = new CentroidList(64);
   private stats: LatencyStats = EMPTY_LATENCY;
 
   constructor(config: LatencyWindowConfig) {
@@ -97,9 +108,13 @@ export class LatencyWindow {
     this.pending = new Array<number>(config.refreshEvery).fill(0);
   }
 
-  /** Records one latency sample (in ms, finite and non-negative) observed at `now`. */
+  /**
+   * Records one latency sample (in ms, finite and non-negative) observed at `now`. A sample with a
+   * non-finite time before any finite one has nowhere to go and is ignored.
+   */
   add(latencyMs: number, now: number): void {
     this.advance(now);
+    if (this.epoch === Number.NEGATIVE_INFINITY) return;
     const slot = this.slotOf(this.epoch);
     this.counts[slot]! += 1;
     this.sums[slot]! += latencyMs;
@@ -143,17 +158,20 @@ export class LatencyWindow {
 
   /** Capacity of the merged closed-bucket arrays, in centroids (for memory checks). */
   mergeCapacity(): number {
-    return this.closedMeans.length;
+    return this.closed.capacity;
   }
 
   private slotOf(epoch: number): number {
     return ((epoch % this.size) + this.size) % this.size;
   }
 
-  /** Rotates the ring to the bucket holding `now`. Earlier (or NaN) times stay in the current one. */
+  /**
+   * Rotates the ring to the bucket holding `now`. Earlier or non-finite times leave the ring as is
+   * (their samples go to the current bucket).
+   */
   private advance(now: number): void {
     const epoch = Math.floor(now / this.bucketMs);
-    if (!(epoch > this.epoch)) return;
+    if (!(epoch > this.epoch && epoch < Number.POSITIVE_INFINITY)) return;
     // Pending samples belong to the bucket being closed.
     this.flush();
     const closing = this.slotOf(this.epoch);
@@ -210,99 +228,46 @@ export class LatencyWindow {
       return;
     }
     if (this.closedStale) this.rebuildClosed();
-    const current = this.digests[this.slotOf(this.epoch)]!.toArray();
-    this.mergeQuantiles(current);
-    const q = this.quantiles;
+    this.readCurrent(this.digests[this.slotOf(this.epoch)]!);
+    const { closed, current } = this;
     // Centroid means lie within [min, max] mathematically; the clamps absorb rounding.
     this.stats = Object.freeze({
       count,
       mean: clamp(sum / count, min, max),
-      p50: clamp(q[0]!, min, max),
-      p95: clamp(q[1]!, min, max),
-      p99: clamp(q[2]!, min, max),
+      p50: clamp(mergedQuantile(closed, current, 0.5), min, max),
+      p95: clamp(mergedQuantile(closed, current, 0.95), min, max),
+      p99: clamp(mergedQuantile(closed, current, 0.99), min, max),
     });
   }
 
-  /** Merges the closed buckets' centroids into the sorted `closed*` arrays. */
+  /** Merges the closed buckets' centroids into `closed`. */
   private rebuildClosed(): void {
     const all = this.scratch;
-    const current = this.slotOf(this.epoch);
+    const currentSlot = this.slotOf(this.epoch);
     for (let slot = 0; slot < this.size; slot++) {
-      if (slot === current || this.counts[slot] === 0) continue;
+      if (slot === currentSlot || this.counts[slot] === 0) continue;
       for (const c of this.digests[slot]!.toArray()) all.push(c);
     }
     // Each bucket's centroids come sorted, so this sort only merges runs.
     all.sort(byMean);
-    if (all.length > this.closedMeans.length) {
-      // Doubling, capped at what the closed buckets can hold at most, keeps this bounded.
-      const capacity = Math.min(
-        Math.max(all.length, this.closedMeans.length * 2),
-        Math.max(all.length, (this.size - 1) * this.maxPerBucket),
-      );
-      this.closedMeans = new Float64Array(capacity);
-      this.closedWeights = new Float64Array(capacity);
-    }
-    let total = 0;
-    for (let i = 0; i < all.length; i++) {
-      const c = all[i]!;
-      this.closedMeans[i] = c.mean;
-      this.closedWeights[i] = c.n;
-      total += c.n;
-    }
-    this.closedLength = all.length;
-    this.closedTotal = total;
+    const closed = this.closed;
+    closed.reserve(all.length, (this.size - 1) * this.maxPerBucket);
+    closed.clear();
+    for (let i = 0; i < all.length; i++) closed.push(all[i]!.mean, all[i]!.n);
     all.length = 0;
     this.closedStale = false;
   }
 
-  /**
-   * Walks the closed and current centroids in mean order and interpolates p50, p95 and p99 between
-   * centroid midpoints (the t-digest's continuous-mode estimator) into `quantiles`.
-   */
-  private mergeQuantiles(current: readonly Centroid[]): void {
-    let total = this.closedTotal;
-    for (let j = 0; j < current.length; j++) total += current[j]!.n;
-    const q = this.quantiles;
-    const h0 = total * 0.5;
-    const h1 = total * 0.95;
-    const h2 = total * 0.99;
-    let target = h0;
-    let t = 0;
-    let i = 0;
-    let j = 0;
-    let cum = 0;
-    let prevMid = Number.NaN;
-    let prevMean = Number.NaN;
-    const means = this.closedMeans;
-    const weights = this.closedWeights;
-    const closedLength = this.closedLength;
-    while (t < 3 && (i < closedLength || j < current.length)) {
-      let mean: number;
-      let weight: number;
-      if (j >= current.length || (i < closedLength && means[i]! <= current[j]!.mean)) {
-        mean = means[i]!;
-        weight = weights[i]!;
-        i++;
-      } else {
-        const c = current[j]!;
-        mean = c.mean;
-        weight = c.n;
-        j++;
-      }
-      const mid = cum + weight / 2;
-      while (t < 3 && mid >= target) {
-        q[t] = Number.isNaN(prevMid)
-          ? mean
-          : prevMean + ((target - prevMid) * (mean - prevMean)) / (mid - prevMid);
-        t++;
-        target = t === 1 ? h1 : h2;
-      }
-      prevMid = mid;
-      prevMean = mean;
-      cum += weight;
-    }
-    // Ranks past the last midpoint take the largest centroid.
-    for (; t < 3; t++) q[t] = prevMean;
+  private readonly collect = (c: Centroid): void => {
+    this.current.push(c.mean, c.n);
+  };
+
+  /** Copies `digest`'s centroids, in mean order, into `current`. */
+  private readCurrent(digest: TDigest): void {
+    this.current.clear();
+    const tree = (digest as unknown as DigestInternals).centroids;
+    if (typeof tree?.each === 'function') tree.each(this.collect);
+    else for (const c of digest.toArray()) this.collect(c);
   }
 }
 

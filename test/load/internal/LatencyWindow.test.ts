@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LatencyWindow, maxCentroidsPerBucket } from '../../../src/load/internal/LatencyWindow.js';
 import { seededRandom } from '../../../src/utils/random.js';
@@ -52,5 +53,45 @@ describe('LatencyWindow', () => {
     expect(stats.count).toBe(100_000);
     expect(stats.p50).toBeLessThan(stats.p95);
     expectBounded(window);
+  });
+});
+
+describe('LatencyWindow merge', () => {
+  /** Quantile of distinct sorted samples under the t-digest convention (sample i at rank i + 0.5). */
+  function exactQuantile(sorted: readonly number[], p: number): number {
+    const pos = Math.min(Math.max(sorted.length * p - 0.5, 0), sorted.length - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo]! + (pos - lo) * (sorted[hi]! - sorted[lo]!);
+  }
+
+  it('is exact across buckets while every sample is its own centroid', () => {
+    // Below 100 samples a bucket a t-digest with compression 0.01 never merges distinct values
+    // (a centroid may hold at most 1% of them).
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 0, max: 59_999 }),
+        (values, offset) => {
+          const window = new LatencyWindow({ ...config, refreshEvery: 1 });
+          // Twenty samples per 10 s bucket, up to six buckets, the newest at `offset + 59 999`.
+          values.forEach((x, i) => {
+            window.add(x, offset + Math.floor(i / 20) * 10_000);
+          });
+          const now = offset + Math.floor((values.length - 1) / 20) * 10_000;
+          const stats = window.read(now);
+          const sorted = [...values].sort((a, b) => a - b);
+          expect(stats.count).toBe(values.length);
+          for (const [p, q] of [
+            [0.5, stats.p50],
+            [0.95, stats.p95],
+            [0.99, stats.p99],
+          ] as const) {
+            expect(q).toBeCloseTo(exactQuantile(sorted, p), 6);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

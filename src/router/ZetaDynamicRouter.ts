@@ -177,6 +177,8 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   readonly #entries = new Map<string, Entry<Req, Res>>();
   /** Model entries by task type they serve (rebuilt on add/remove). */
   #byType = new Map<TaskType, Entry<Req, Res>[]>();
+  /** Home models by task type (rebuilt on add/remove). */
+  #homesByType = new Map<TaskType, Entry<Req, Res>[]>();
   readonly #admission = new AdmissionQueue<Pending<Req, Res>>();
   readonly #classifier: Classifier<Req>;
   readonly #strategy: Strategy;
@@ -213,7 +215,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     this.#health = options.health ?? {};
     this.#maxAttempts = options.maxAttempts ?? 2;
     this.#timeoutMs = options.timeoutMs;
-    this.#sampleSize = options.sampleSize ?? 16;
+    this.#sampleSize = options.sampleSize ?? 4;
     this.#maxWaitingOption = options.maxWaiting;
     for (const cfg of options.models) this.#add(cfg);
     this.#reindex();
@@ -635,9 +637,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
 
   #emitOverflow(p: Pending<Req, Res>, d: Decision, model: string | undefined): void {
     if (this.listenerCount('overflow') === 0) return;
-    const home: string[] = [];
-    for (const e of this.#byType.get(d.task.type) ?? [])
-      if (e.model.home.has(d.task.type)) home.push(e.model.id);
+    const home = (this.#homesByType.get(d.task.type) ?? []).map((e) => e.model.id);
     this.emit('overflow', {
       requestId: p.id,
       task: d.task,
@@ -740,9 +740,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
 
   /** Whether serving `type` on `e` is a spill: `e` is not a home model of it, and some model is. */
   #isSpill(e: Entry<Req, Res>, type: TaskType): boolean {
-    if (e.model.home.has(type)) return false;
-    for (const other of this.#byType.get(type) ?? []) if (other.model.home.has(type)) return true;
-    return false;
+    return !e.model.home.has(type) && this.#homesByType.has(type);
   }
 
   readonly #notServingReasons = new Map<TaskType, string>();
@@ -802,9 +800,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     type: TaskType,
     random: RandomSource,
   ): Entry<Req, Res>[] {
-    const picked = new Set<Entry<Req, Res>>();
-    for (const e of serving)
-      if (e.model.home.has(type) && picked.size < this.#sampleSize) picked.add(e);
+    const picked = new Set<Entry<Req, Res>>(this.#homesByType.get(type));
     const want = Math.min(serving.length, picked.size + this.#sampleSize);
     for (let tries = 0; picked.size < want && tries < want * 4; tries++) {
       picked.add(serving[Math.floor(random() * serving.length)]!);
@@ -1003,10 +999,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         if (!p) break;
         this.#unwait(p);
         const d = p.decision!;
-        const spilled =
-          !e.model.home.has(d.task.type) &&
-          d.ranking.some((r) => this.#entries.get(r.id)?.model.home.has(d.task.type));
-        p.decision = { ...d, model: id, spilled };
+        p.decision = { ...d, model: id, spilled: this.#isSpill(e, d.task.type) };
         this.#dispatch(p, e);
       }
     }
@@ -1124,6 +1117,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
 
   #reindex(): void {
     const byType = new Map<TaskType, Entry<Req, Res>[]>();
+    const homes = new Map<TaskType, Entry<Req, Res>[]>();
     for (const e of this.#entries.values()) {
       if (e.removed) continue;
       for (const t of e.model.tasks) {
@@ -1132,7 +1126,12 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         else byType.set(t, [e]);
       }
     }
+    for (const [type, list] of byType) {
+      const h = list.filter((e) => e.model.home.has(type));
+      if (h.length > 0) homes.set(type, h);
+    }
     this.#byType = byType;
+    this.#homesByType = homes;
   }
 
   #isIdle(): boolean {

@@ -109,10 +109,11 @@ export interface ZetaRouterOptions<Req, Res> {
    */
   readonly timeoutMs?: number;
   /**
-   * In large fleets, how many capable models are ranked per decision: home models plus a random
-   * sample (power of d choices), so a decision over 1,000 models costs about what one over a few
-   * does. An integer >= 2.
-   * @default 16
+   * In fleets where more than `sampleSize` models serve a task type, each decision ranks the home
+   * models plus `sampleSize` models drawn at random (power of d choices), so a decision over 1,000
+   * models costs about what one over a few does. Smaller fleets are always ranked whole. Raise it
+   * to trade decision cost for better choices. An integer >= 2.
+   * @default 4
    */
   readonly sampleSize?: number;
   /**

@@ -1,24 +1,22 @@
 // zeta-router: an embeddable adaptive LLM request router.
 
-// Classification
-export type { Classifier } from './classify/Classifier.js';
-export type { RuleClassifierOptions } from './classify/ruleClassifier.js';
-export { createRuleClassifier, defaultClassifier } from './classify/ruleClassifier.js';
-export type { FailedAttempt, ZetaErrorCode, ZetaErrorDetails } from './errors/ZetaError.js';
-
-// Errors
-export { isZetaError, ZetaError } from './errors/ZetaError.js';
-// Health
-export type { HealthChange, HealthOptions, HealthSnapshot } from './health/HealthMonitor.js';
-export type { InMemoryLoadTrackerOptions } from './load/InMemoryLoadTracker.js';
-// Load tracking
-export { InMemoryLoadTracker } from './load/InMemoryLoadTracker.js';
+// Router
+export { ZetaDynamicRouter } from './router/ZetaDynamicRouter.js';
 export type {
-  ArrivalStats,
-  LoadTracker,
-  ModelLoadStats,
-  TrackerSnapshot,
-} from './load/LoadTracker.js';
+  ModelStateSnapshot,
+  RouterSnapshot,
+  RunInfo,
+  TaskLatencySnapshot,
+} from './router/ZetaDynamicRouter.js';
+export type {
+  CallContext,
+  ModelConfig,
+  RunOptions,
+  StrategyName,
+  ZetaRouterOptions,
+} from './router/options.js';
+
+// Events
 export type {
   CompleteEvent,
   Decision,
@@ -31,22 +29,28 @@ export type {
   RejectEvent,
   RouterEvents,
 } from './router/events.js';
+
+// Errors
+export { isZetaError, ZetaError } from './errors/ZetaError.js';
+export type { FailedAttempt, ZetaErrorCode, ZetaErrorDetails } from './errors/ZetaError.js';
+
+// Classification
+export {
+  createRuleClassifier,
+  defaultClassifier,
+  defaultCodeCues,
+  defaultOutputTokens,
+  defaultReasoningCues,
+} from './classify/ruleClassifier.js';
+export type { Classifier } from './classify/Classifier.js';
 export type {
-  CallContext,
-  ModelConfig,
-  RunOptions,
-  StrategyName,
-  ZetaRouterOptions,
-} from './router/options.js';
-export type {
-  ModelStateSnapshot,
-  RouterSnapshot,
-  RunInfo,
-  TaskLatencySnapshot,
-} from './router/ZetaDynamicRouter.js';
-// Router
-export { ZetaDynamicRouter } from './router/ZetaDynamicRouter.js';
-export type { AdaptiveStrategyOptions, Strategy } from './strategy/index.js';
+  Cue,
+  OutputTokens,
+  RuleClassifier,
+  RuleClassifierOptions,
+  WeightedCue,
+} from './classify/ruleClassifier.js';
+
 // Strategies
 export {
   adaptiveStrategy,
@@ -54,6 +58,23 @@ export {
   leastLoadedStrategy,
   staticStrategy,
 } from './strategy/index.js';
+export type { AdaptiveStrategyOptions, Strategy } from './strategy/index.js';
+
+// Load tracking
+export { InMemoryLoadTracker, inMemoryLoadTrackerDefaults } from './load/InMemoryLoadTracker.js';
+export type { InMemoryLoadTrackerOptions } from './load/InMemoryLoadTracker.js';
+export type {
+  ArrivalSnapshot,
+  ArrivalStats,
+  LoadTracker,
+  ModelLoadStats,
+  ModelSnapshot,
+  TaskLoadSnapshot,
+  TrackerSnapshot,
+} from './load/LoadTracker.js';
+
+// Health
+export type { HealthChange, HealthOptions, HealthSnapshot } from './health/HealthMonitor.js';
 
 // Shared types
 export type {
@@ -72,5 +93,5 @@ export type {
 // Utilities
 export { seededRandom } from './utils/random.js';
 
-// Not exported: Lane, AdmissionQueue and HealthMonitor are internals of the router; their state is
-// visible through snapshot(), explain() and events.
+// Not exported: Lane, AdmissionQueue and HealthMonitor are internals of the router (their state is
+// visible through snapshot(), explain() and events), and the strategy ranking helper.

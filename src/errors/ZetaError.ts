@@ -1,14 +1,15 @@
 /**
  * The stable codes of {@link ZetaError}. Match on `code`, never on the message.
  *
- * - `CONFIG_INVALID`: bad options or model config, or a bad per-call `task`; the message lists every problem.
+ * - `CONFIG_INVALID`: bad router options or model config (at construction or `addModel`), or bad per-call options such as a `task` with complexity out of range; the message lists every problem.
  * - `NO_CAPABLE_MODEL`: no model lists the task type, allows its complexity and fits its tokens, or all such models are `open`.
  * - `CAPACITY_EXCEEDED`: every capable model is busy and the waiting bounds (`maxQueue`, `maxWaiting`) are reached.
  * - `TIMEOUT`: the call's `timeoutMs` passed before it settled (waiting or running).
  * - `ABORTED`: the caller's `signal` aborted.
  * - `MODEL_FAILED`: every attempt's model call threw; `attempts` and `cause` say which and why.
- * - `CLASSIFIER_FAILED`: the classifier threw or returned something that is not a task profile.
- * - `CLOSED`: the router was closed (or the only capable model removed) before the request ran.
+ * - `CLASSIFIER_FAILED`: the classifier threw, rejected or returned something that is not a task profile.
+ * - `STRATEGY_FAILED`: the strategy's `rank()` threw or ranked none of the candidates.
+ * - `CLOSED`: `run()` was called after `close()`.
  */
 export type ZetaErrorCode =
   | 'CONFIG_INVALID'
@@ -18,6 +19,7 @@ export type ZetaErrorCode =
   | 'ABORTED'
   | 'MODEL_FAILED'
   | 'CLASSIFIER_FAILED'
+  | 'STRATEGY_FAILED'
   | 'CLOSED';
 
 /** One failed model call, as recorded on a `MODEL_FAILED` error. */

@@ -8,12 +8,12 @@ export interface HealthOptions {
    */
   readonly openAfterFailures?: number;
   /**
-   * Error rate (0..1, exponentially weighted over recent calls) above which a model is `degraded`.
+   * Error rate (0..1, exponentially weighted over recent calls) at or above which a model is `degraded`.
    * @default 0.2
    */
   readonly degradedErrorRate?: number;
   /**
-   * Error rate (0..1) above which a model opens, once at least `minSamples` calls were seen.
+   * Error rate (0..1) at or above which a model opens, once at least `minSamples` calls were seen.
    * @default 0.5
    */
   readonly openErrorRate?: number;
@@ -39,7 +39,10 @@ export interface HealthOptions {
    * @default 5000
    */
   readonly cooldownMs?: number;
-  /** @default 60000 */
+  /**
+   * The longest cool-off after repeated failed probes, in milliseconds (>= `cooldownMs`).
+   * @default 60000
+   */
   readonly maxCooldownMs?: number;
 }
 
@@ -84,7 +87,12 @@ export function healthOptionProblems(options: HealthOptions): string[] {
   const o = { ...defaults, ...options };
   const problems: string[] = [];
   const need = (name: keyof HealthOptions, ok: boolean, expected: string): void => {
-    if (!ok) problems.push(`\`health.${name}\` must be ${expected}, got ${String(o[name])}`);
+    // The comparisons below coerce, so `'0.5'` or `true` would pass them: require a real number.
+    const v: unknown = o[name];
+    if (typeof v !== 'number' || !ok) {
+      const shown = typeof v === 'string' ? JSON.stringify(v) : String(v);
+      problems.push(`\`health.${name}\` must be ${expected}, got ${shown}`);
+    }
   };
   const isInt = (v: number): boolean => Number.isInteger(v) && v >= 1;
   need('openAfterFailures', isInt(o.openAfterFailures), 'an integer >= 1');

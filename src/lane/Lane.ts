@@ -109,7 +109,8 @@ export class Lane {
 
   /** Mean elapsed time of the running calls, in milliseconds (0 when none run). */
   meanElapsedMs(now: number): number {
-    return this.#inFlight === 0 ? 0 : now - this.#startSum / this.#inFlight;
+    // Clamped: the rounded mean of start times can exceed `now` by an ulp when calls just started.
+    return this.#inFlight === 0 ? 0 : Math.max(0, now - this.#startSum / this.#inFlight);
   }
 
   /** Elapsed time of the oldest running call, in milliseconds (0 when none run). */
@@ -121,33 +122,38 @@ export class Lane {
   /**
    * Binds work to the lane. The caller checks {@link Lane.canStart} or {@link Lane.canQueue} first;
    * `work` is invoked when a slot is free and its returned promise holds the slot until it settles.
+   * Among requests queued in the lane, higher `priority` starts first.
    */
-  bind<T>(tokens: number, work: () => Promise<T>): LaneTicket<T> {
+  bind<T>(tokens: number, work: () => Promise<T>, priority = 0): LaneTicket<T | undefined> {
     const ticket = this.#nextTicket++;
     let state: TicketState = 'queued';
     this.#queued++;
     this.#tokens += tokens;
     // A cancelled ticket stays in p-queue until its turn and then does nothing: cheaper than an
     // AbortSignal per call, and p-queue never frees a running call's slot early.
-    const done = this.#queue.add(async (): Promise<T | undefined> => {
-      if (state === 'cancelled') return undefined;
-      state = 'running';
-      this.#queued--;
-      this.#inFlight++;
-      const start = this.#now();
-      this.#startSum += start;
-      this.#running.set(ticket, start);
-      try {
-        return await work();
-      } finally {
-        state = 'done';
-        this.#inFlight--;
-        this.#tokens -= tokens;
-        this.#startSum -= start;
-        this.#running.delete(ticket);
-        this.#released();
-      }
-    }) as Promise<T>;
+    const done = this.#queue.add(
+      async (): Promise<T | undefined> => {
+        if (state === 'cancelled') return undefined;
+        state = 'running';
+        this.#queued--;
+        this.#inFlight++;
+        const start = this.#now();
+        this.#startSum += start;
+        this.#running.set(ticket, start);
+        try {
+          return await work();
+        } finally {
+          state = 'done';
+          this.#inFlight--;
+          this.#tokens -= tokens;
+          // Reset when nothing runs, so rounding errors of fractional clocks never accumulate.
+          this.#startSum = this.#inFlight === 0 ? 0 : this.#startSum - start;
+          this.#running.delete(ticket);
+          this.#released();
+        }
+      },
+      { priority },
+    );
     return {
       done,
       cancel: () => {

@@ -100,6 +100,16 @@ export interface RouterSnapshot {
   readonly models: readonly ModelStateSnapshot[];
 }
 
+/** What one model call came to, handed from the lane slot to the request once the slot is free. */
+type CallOutcome<Res> =
+  | { readonly ok: true; readonly result: Res; readonly latencyMs: number; readonly end: number }
+  | {
+      readonly ok: false;
+      readonly error: unknown;
+      readonly latencyMs: number;
+      readonly end: number;
+    };
+
 interface Entry<Req, Res> {
   readonly model: NormalizedModel<Req, Res>;
   readonly lane: Lane;
@@ -127,7 +137,7 @@ interface Pending<Req, Res> {
   /** While waiting: the models it may bind to, and the one its wait counts against. */
   accept: Set<string> | undefined;
   firstChoice: Entry<Req, Res> | undefined;
-  ticket: LaneTicket<void> | undefined;
+  ticket: LaneTicket<CallOutcome<Res> | undefined> | undefined;
   call: LazyAbort | undefined;
   queuedMs: number;
   waitStart: number;
@@ -577,7 +587,21 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   #route(p: Pending<Req, Res>): void {
     if (p.settled) return;
     const profile = p.profile!;
-    const d = this.#decide(p.id, profile, p.tokens, p.tried, this.#random, true);
+    let d: Decision;
+    try {
+      d = this.#decide(p.id, profile, p.tokens, p.tried, this.#random, true);
+    } catch (error) {
+      // A throwing strategy must not leave the request unsettled.
+      const message = error instanceof ZetaError ? error.message : String(error);
+      this.#fail(
+        p,
+        'STRATEGY_FAILED',
+        message,
+        {},
+        error instanceof ZetaError ? error.cause : error,
+      );
+      return;
+    }
     p.decision = d;
     if (this.listenerCount('decision') > 0)
       this.emit('decision', { requestId: p.id, attempt: p.attempt + 1, decision: d });
@@ -635,13 +659,16 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     if (this.listenerCount('overflow') > 0) this.#emitOverflow(p, d, undefined);
   }
 
+  /** `overflow`: the request spilled (or has to wait) because its home models had no room. */
   #emitOverflow(p: Pending<Req, Res>, d: Decision, model: string | undefined): void {
     if (this.listenerCount('overflow') === 0) return;
-    const home = (this.#homesByType.get(d.task.type) ?? []).map((e) => e.model.id);
+    const homes = this.#homesByType.get(d.task.type) ?? [];
+    const full = homes.filter((e) => !e.lane.canStart(p.tokens)).map((e) => e.model.id);
+    if (model !== undefined && full.length < homes.length) return; // a home had room: a choice, not an overflow
     this.emit('overflow', {
       requestId: p.id,
       task: d.task,
-      home,
+      home: full,
       model,
       waiting: this.#admission.size,
     });
@@ -716,7 +743,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     if (rankedEntries.some((e) => e.lane.canStart(tokens))) {
       for (const e of rankedEntries) {
         if (e.lane.canStart(tokens)) binding = 'start';
-        else if (e.lane.canQueue(tokens)) binding = 'queue';
+        else if (e.waitingFor === 0 && e.lane.canQueue(tokens)) binding = 'queue';
         else continue;
         chosen = e;
         break;
@@ -765,8 +792,8 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       ranking = this.#strategy.rank({ task, candidates, now, random });
     } catch (error) {
       throw new ZetaError(
-        'CONFIG_INVALID',
-        `Strategy '${this.#strategy.name}' threw: ${String(error)}`,
+        'STRATEGY_FAILED',
+        `Strategy '${this.#strategy.name}' threw: ${String(error)}. Fix the strategy's rank().`,
         {},
         { cause: error },
       );
@@ -787,7 +814,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     }
     if (ranking.length === 0) {
       throw new ZetaError(
-        'CONFIG_INVALID',
+        'STRATEGY_FAILED',
         `Strategy '${this.#strategy.name}' ranked none of the ${candidates.length} candidates (${candidates.map((c) => c.id).join(', ')}): a strategy must return at least one of them.`,
       );
     }
@@ -859,35 +886,38 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     const attempt = ++p.attempt;
     const call = new LazyAbort();
     p.call = call;
-    p.ticket = e.lane.bind(p.tokens, () => this.#invoke(p, e, call, attempt));
-    // The lane's promise only rejects when a queued ticket is cancelled; outcomes are handled in #invoke.
-    p.ticket.done.catch(() => undefined);
+    const ticket = e.lane.bind(p.tokens, () => this.#invoke(p, e, call, attempt), p.priority);
+    p.ticket = ticket;
+    // `done` settles after the lane has released the slot, so a caller that awaits run() and then
+    // routes again sees the model free. It resolves undefined for a ticket cancelled while queued.
+    ticket.done.then((outcome) => {
+      if (outcome !== undefined) this.#afterCall(p, e, outcome, attempt);
+    });
   }
 
-  /** Runs one call in the lane's slot; the slot is held until this promise settles. */
+  /** Runs one call in the lane's slot and records it; the slot is held until this settles. */
   async #invoke(
     p: Pending<Req, Res>,
     e: Entry<Req, Res>,
     call: LazyAbort,
     attempt: number,
-  ): Promise<void> {
+  ): Promise<CallOutcome<Res> | undefined> {
     p.ticket = undefined;
-    const profile = p.profile!;
+    if (p.settled) return undefined;
+    const type = p.profile!.type;
     const start = this.#clock.now();
-    if (p.settled) return;
     p.queuedMs += start - p.waitStart;
     e.health?.onStart();
-    this.#tracker.recordStart(e.model.id, profile.type, start);
-    const decision = p.decision!;
+    this.#tracker.recordStart(e.model.id, type, start);
     if (this.listenerCount('dispatch') > 0) {
       this.emit('dispatch', {
         requestId: p.id,
         model: e.model.id,
-        task: profile,
+        task: p.profile!,
         attempt,
         queuedMs: p.queuedMs,
-        spilled: decision.spilled,
-        decision,
+        spilled: p.decision!.spilled,
+        decision: p.decision!,
       });
     }
     const ctx: CallContext = {
@@ -895,62 +925,78 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         return call.signal;
       },
       model: e.model.id,
-      task: profile,
+      task: p.profile!,
       attempt,
       requestId: p.id,
     };
-    let result: Res;
     try {
-      result = await e.model.call(p.req, ctx);
+      const result = await e.model.call(p.req, ctx);
+      const end = this.#clock.now();
+      const latencyMs = end - start;
+      if (call.aborted && !this.#timedOut(call)) {
+        // The caller gave up and the call returned anyway: a cut-short or late answer is no latency sample.
+        this.#tracker.recordFinish(e.model.id, type, Number.NaN, true, end);
+      } else {
+        this.#tracker.recordFinish(e.model.id, type, latencyMs, true, end);
+        e.health?.onFinish(true, latencyMs, end);
+      }
+      return { ok: true, result, latencyMs, end };
     } catch (error) {
-      this.#callFailed(p, e, error, this.#clock.now() - start, call.aborted);
-      return;
+      const end = this.#clock.now();
+      const latencyMs = end - start;
+      // A call aborted because the caller gave up says nothing about the model; one that timed out does.
+      if (call.aborted && !this.#timedOut(call)) {
+        this.#tracker.recordFinish(e.model.id, type, Number.NaN, true, end);
+      } else {
+        this.#tracker.recordFinish(e.model.id, type, latencyMs, false, end);
+        e.health?.onFinish(false, latencyMs, end);
+      }
+      return { ok: false, error, latencyMs, end };
     }
-    const end = this.#clock.now();
-    const latencyMs = end - start;
-    this.#tracker.recordFinish(e.model.id, profile.type, latencyMs, true, end);
-    e.health?.onFinish(true, latencyMs, end);
-    if (p.settled) return;
-    this.#settle(p);
-    if (this.listenerCount('complete') > 0) {
-      this.emit('complete', {
-        requestId: p.id,
-        model: e.model.id,
-        task: profile,
-        attempts: attempt,
-        queuedMs: p.queuedMs,
-        latencyMs,
-        totalMs: end - p.arrival,
-      });
-    }
-    p.resolve({
-      id: p.id,
-      result,
-      model: e.model.id,
-      task: profile,
-      attempts: attempt,
-      queuedMs: p.queuedMs,
-      latencyMs,
-      totalMs: end - p.arrival,
-      decision,
-    });
   }
 
-  #callFailed(
+  #timedOut(call: LazyAbort): boolean {
+    return call.reason instanceof ZetaError && call.reason.code === 'TIMEOUT';
+  }
+
+  /** Settles the request after its call returned and the slot was released, or retries it. */
+  #afterCall(
     p: Pending<Req, Res>,
     e: Entry<Req, Res>,
-    error: unknown,
-    latencyMs: number,
-    abortedByUs: boolean,
+    outcome: CallOutcome<Res>,
+    attempt: number,
   ): void {
-    const now = this.#clock.now();
-    const type = p.profile!.type;
-    // A call we aborted because the caller gave up says nothing about the model, unless it timed out.
-    const blameModel =
-      !abortedByUs || (p.call?.reason instanceof ZetaError && p.call.reason.code === 'TIMEOUT');
-    this.#tracker.recordFinish(e.model.id, type, latencyMs, !blameModel, now);
-    if (blameModel) e.health?.onFinish(false, latencyMs, now);
     if (p.settled) return;
+    const task = p.profile!;
+    if (outcome.ok) {
+      const totalMs = outcome.end - p.arrival;
+      this.#settle(p);
+      if (this.listenerCount('complete') > 0) {
+        this.emit('complete', {
+          requestId: p.id,
+          model: e.model.id,
+          task,
+          attempts: attempt,
+          queuedMs: p.queuedMs,
+          latencyMs: outcome.latencyMs,
+          totalMs,
+        });
+      }
+      p.resolve({
+        id: p.id,
+        result: outcome.result,
+        model: e.model.id,
+        task,
+        attempts: attempt,
+        queuedMs: p.queuedMs,
+        latencyMs: outcome.latencyMs,
+        totalMs,
+        decision: p.decision!,
+      });
+      this.#checkIdle();
+      return;
+    }
+    const { error, latencyMs } = outcome;
     p.attempts.push({ model: e.model.id, error, latencyMs });
     p.tried ??= new Set();
     p.tried.add(e.model.id);
@@ -959,8 +1005,8 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       this.emit('fail', {
         requestId: p.id,
         model: e.model.id,
-        task: p.profile!,
-        attempt: p.attempt,
+        task,
+        attempt,
         error,
         latencyMs,
         willRetry,
@@ -971,7 +1017,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       return;
     }
     p.call = undefined;
-    p.waitStart = now;
+    p.waitStart = this.#clock.now();
     this.#route(p);
   }
 

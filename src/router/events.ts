@@ -33,7 +33,11 @@ export interface Decision {
   readonly notSampled: number;
   /** The model bound, or `undefined` while the request waits for any ranked model to free up. */
   readonly model: string | undefined;
-  /** `start`: a free slot; `queue`: the model's own queue (it beat every free model); `wait`: the admission queue (late binding). */
+  /**
+   * `start`: a free slot; `queue`: the model's own queue (it beat every free model); `wait`: the
+   * request waited in the admission queue and was bound late to `model` (undefined while it waits);
+   * `none`: no capable model.
+   */
   readonly binding: 'start' | 'queue' | 'wait' | 'none';
   /** Whether the bound model is not a home model of the task type (a spill). */
   readonly spilled: boolean;
@@ -87,11 +91,15 @@ export interface FailEvent {
   readonly willRetry: boolean;
 }
 
-/** Payload of `overflow`: work spilled from its busy home model, or had to wait for a slot. */
+/**
+ * Payload of `overflow`: every home model of the task type was full, so the request spilled to
+ * another model (`model` set) or waits in the admission queue (`model` undefined). Not emitted when
+ * a strategy prefers a non-home model while a home model had room.
+ */
 export interface OverflowEvent {
   readonly requestId: number;
   readonly task: TaskProfile;
-  /** The home models of the task type that had no room. */
+  /** The home models of the task type that had no room (all of them: otherwise it is no overflow). */
   readonly home: readonly string[];
   /** The model it spilled to, or `undefined` when it waits in the admission queue. */
   readonly model: string | undefined;

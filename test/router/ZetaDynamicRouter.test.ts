@@ -248,3 +248,66 @@ describe('ZetaDynamicRouter: explain and snapshot', () => {
     expect(s.tasks.code?.p50).toBeCloseTo(120);
   });
 });
+
+describe('ZetaDynamicRouter: settling and accounting', () => {
+  it('rejects with STRATEGY_FAILED when the strategy throws, and leaves nothing pending', async () => {
+    const { router } = fleet({
+      strategy: {
+        name: 'broken',
+        rank: () => {
+          throw new Error('oops');
+        },
+      },
+    });
+    const error = await rejection(router.run('x', { task: code, timeoutMs: 1000 }));
+    expect(error.code).toBe('STRATEGY_FAILED');
+    expect(error.message).toMatch(/broken.*oops/);
+    expect(router.snapshot().pending).toBe(0);
+    await router.drain();
+  });
+
+  it('rejects with STRATEGY_FAILED when the strategy ranks no candidate', async () => {
+    const { router } = fleet({ strategy: { name: 'empty', rank: () => [] } });
+    expect((await rejection(router.run('x', { task: code }))).code).toBe('STRATEGY_FAILED');
+  });
+
+  it('releases the slot before resolving, so sequential calls stay on a concurrency-1 home model', async () => {
+    const { router, clock, coder, reasoner } = fleet({}, { coder: { concurrency: 1 } });
+    for (let i = 0; i < 4; i++) {
+      const run = router.runWithInfo(`s${i}`, { task: code });
+      await clock.advance(100);
+      coder.finishNext();
+      expect((await run).model).toBe('coder-7b');
+      expect(router.snapshot().models.find((m) => m.id === 'coder-7b')?.inFlight).toBe(0);
+    }
+    expect(reasoner.calls).toHaveLength(0);
+  });
+
+  it('does not record a call cut short by its caller as a latency sample', async () => {
+    const { router, clock, coder } = fleet();
+    const ac = new AbortController();
+    const run = router.run('x', { task: code, signal: ac.signal }).catch(() => undefined);
+    await flush();
+    await clock.advance(5);
+    ac.abort();
+    coder.failNext(new Error('aborted by client'));
+    await run;
+    const s = router.snapshot().models.find((m) => m.id === 'coder-7b')!;
+    expect(s.tasks.code?.count ?? 0).toBe(0);
+    expect(s.errorRate).toBe(0);
+    expect(s.inFlight).toBe(0);
+  });
+
+  it('emits overflow only when every home model is full', async () => {
+    const { router, coder, reasoner } = fleet();
+    const overflows: Array<{ model: string | undefined; home: readonly string[] }> = [];
+    router.on('overflow', (e) => overflows.push({ model: e.model, home: e.home }));
+    const runs = [1, 2, 3].map((i) => router.run(`c${i}`, { task: code }));
+    await flush();
+    expect(overflows).toEqual([{ model: 'reasoner-14b', home: ['coder-7b'] }]);
+    coder.finishNext();
+    coder.finishNext();
+    reasoner.finishNext();
+    await Promise.all(runs);
+  });
+});

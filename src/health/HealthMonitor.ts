@@ -181,7 +181,7 @@ export class HealthMonitor {
       } else {
         this.#cooldown = Math.min(this.#cooldown * 2, o.maxCooldownMs);
         this.#retryAt = now + this.#cooldown;
-        this.#set('open', `probe call failed: next probe in ${this.#cooldown}ms`, now, true);
+        // Still open, no transition to report: the cool-off just doubled.
       }
       return;
     }
@@ -208,6 +208,14 @@ export class HealthMonitor {
     }
   }
 
+  /**
+   * A call ended without telling anything about the model (its caller gave up): if it was the
+   * probe, the next call may probe instead.
+   */
+  onAbandon(): void {
+    this.#probing = false;
+  }
+
   /** A plain copy of the health figures. */
   snapshot(): HealthSnapshot {
     return {
@@ -223,10 +231,10 @@ export class HealthMonitor {
     this.#set('open', `${reason}: resting ${this.#cooldown}ms`, now);
   }
 
-  #set(to: HealthState, reason: string, at: number, force = false): void {
+  #set(to: HealthState, reason: string, at: number): void {
     const from = this.#state;
-    if (from === to && !force) return;
+    if (from === to) return;
     this.#state = to;
-    if (from !== to) this.#onChange({ model: this.#model, from, to, reason, at });
+    this.#onChange({ model: this.#model, from, to, reason, at });
   }
 }

@@ -936,6 +936,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       if (call.aborted && !this.#timedOut(call)) {
         // The caller gave up and the call returned anyway: a cut-short or late answer is no latency sample.
         this.#tracker.recordFinish(e.model.id, type, Number.NaN, true, end);
+        e.health?.onAbandon();
       } else {
         this.#tracker.recordFinish(e.model.id, type, latencyMs, true, end);
         e.health?.onFinish(true, latencyMs, end);
@@ -947,6 +948,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       // A call aborted because the caller gave up says nothing about the model; one that timed out does.
       if (call.aborted && !this.#timedOut(call)) {
         this.#tracker.recordFinish(e.model.id, type, Number.NaN, true, end);
+        e.health?.onAbandon();
       } else {
         this.#tracker.recordFinish(e.model.id, type, latencyMs, false, end);
         e.health?.onFinish(false, latencyMs, end);

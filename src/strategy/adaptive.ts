@@ -153,7 +153,7 @@ function scoreCandidate(c: CandidateState, fleet: number, o: Resolved): ScoredCa
   // call first: a token-blocked model with idle slots is not as good as a free one.
   const ahead = c.free ? 0 : Math.max(1, c.inFlight + c.queued + c.waiting - c.concurrency + 1);
   const waitMs = (ahead * serviceMs) / c.concurrency;
-  if (waitMs > 0) reasons.push(`${ahead} ahead on ${c.concurrency} slots`);
+  if (waitMs > 0) reasons.push(REASON_BUSY);
   const errorRate = Math.min(Math.max(c.errorRate, 0), 0.95);
   const retryMs = (serviceMs * errorRate) / (1 - errorRate);
   if (errorRate > 0.01) reasons.push(REASON_ERRORS);

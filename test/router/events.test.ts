@@ -93,3 +93,48 @@ describe('events', () => {
     expect(changes).toContain('flaky:open->degraded');
   });
 });
+
+describe('health probes', () => {
+  it('lets the next request probe when the caller abandons the probe call', async () => {
+    const clock = new ManualClock();
+    let fail = true;
+    const pending: Array<() => void> = [];
+    const router = new ZetaDynamicRouter<string, string>({
+      models: [
+        {
+          id: 'only',
+          tasks: ['code'],
+          concurrency: 2,
+          call: (_req, ctx) =>
+            new Promise<string>((resolve, reject) => {
+              if (fail) {
+                reject(new Error('down'));
+                return;
+              }
+              pending.push(() => resolve('ok'));
+              ctx.signal.addEventListener('abort', () => reject(new Error('aborted')));
+            }),
+        },
+      ],
+      clock,
+      random: seededRandom(1),
+      maxAttempts: 1,
+      health: { openAfterFailures: 2, cooldownMs: 1000 },
+    });
+    for (let i = 0; i < 2; i++) await router.run('x', { task: 'code' }).catch(() => undefined);
+    expect(router.snapshot().models[0]?.health).toBe('open');
+    await clock.advance(1000);
+    fail = false;
+    const ac = new AbortController();
+    const probe = router
+      .run('probe', { task: 'code', signal: ac.signal })
+      .catch((e: Error) => e.message);
+    await flush();
+    ac.abort();
+    expect(await probe).toMatch(/aborted/);
+    const next = router.run('again', { task: 'code' });
+    await flush();
+    pending.at(-1)?.();
+    expect(await next).toBe('ok');
+  });
+});

@@ -1,0 +1,223 @@
+import type { Clock } from '../types.js';
+import { MinHeap } from './internal/MinHeap.js';
+
+/**
+ * The handle {@link VirtualClock.setTimeout} returns. Opaque: pass it to
+ * {@link VirtualClock.clearTimeout}; `at` tells when the timer is due.
+ */
+export interface VirtualTimer {
+  /** The virtual time the timer is due at, in milliseconds. */
+  readonly at: number;
+}
+
+/** A scheduled callback (the concrete {@link VirtualTimer}). */
+interface TimerEntry extends VirtualTimer {
+  /** Insertion sequence: breaks ties between timers due at the same time (first set, first run). */
+  readonly seq: number;
+  readonly fn: () => void;
+  /** False once run or cleared. */
+  active: boolean;
+}
+
+/** Options of {@link VirtualClock}. */
+export interface VirtualClockOptions {
+  /**
+   * The virtual time the clock starts at, in milliseconds.
+   * @default 0
+   */
+  readonly start?: number;
+  /**
+   * Lets pending promise reactions settle after each time step, so async code reacting to the
+   * timers (promise chains, p-queue) runs before virtual time moves on. The default yields one
+   * macrotask turn (`setImmediate`), which drains every queued microtask and `process.nextTick`.
+   * @default () => new Promise((resolve) => setImmediate(resolve))
+   */
+  readonly flush?: () => Promise<void>;
+}
+
+/** Options of {@link VirtualClock.run}. */
+export interface VirtualClockRunOptions {
+  /**
+   * Stop once no timer is due at or before this virtual time (in milliseconds); the clock is then
+   * left at `until`. Timers due later stay scheduled.
+   * @default Infinity (run until no timer remains)
+   */
+  readonly until?: number;
+  /** Called after each time step (its timers ran and promises settled) with the current time. */
+  onProgress?(now: number): void;
+}
+
+const defaultFlush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Compaction threshold: rebuild the heap once this many cleared timers linger in it. */
+const COMPACT_MIN = 1024;
+
+/**
+ * A discrete-event {@link Clock}: time stands still until {@link VirtualClock.run} (or
+ * {@link VirtualClock.advance}) moves it from one due timer to the next. Never reads real time.
+ *
+ * Timers are kept in a binary min-heap ordered by (due time, insertion order), so runs are fully
+ * deterministic: timers due at the same time fire in the order they were set. After each time
+ * step the clock lets pending promise reactions settle (see {@link VirtualClockOptions.flush}),
+ * so an `await` chain driven by virtual timers completes in virtual time with no real sleeping.
+ *
+ * Cleared timers are dropped lazily (skipped when they reach the top, compacted when they pile
+ * up), so `clearTimeout` is O(1). Hundreds of thousands of timers run in about a second.
+ *
+ * @example
+ * const clock = new VirtualClock();
+ * const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+ * const done = (async () => { await sleep(100); await sleep(50); return clock.now(); })();
+ * await clock.run();
+ * await done; //=> 150
+ */
+export class VirtualClock implements Clock {
+  readonly #heap = new MinHeap<TimerEntry>(
+    (a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq),
+  );
+  readonly #flush: () => Promise<void>;
+  #now: number;
+  #seq = 0;
+  #cleared = 0;
+  #running = false;
+
+  /**
+   * @param options - Start time and promise-flush hook.
+   * @throws RangeError when `start` is not a finite number.
+   */
+  constructor(options: VirtualClockOptions = {}) {
+    const start = options.start ?? 0;
+    if (!Number.isFinite(start)) {
+      throw new RangeError(`VirtualClock: option 'start' must be a finite number, got ${start}`);
+    }
+    this.#now = start;
+    this.#flush = options.flush ?? defaultFlush;
+  }
+
+  /** The current virtual time in milliseconds. */
+  now(): number {
+    return this.#now;
+  }
+
+  /** Number of timers still scheduled (cleared ones excluded). */
+  get pending(): number {
+    return this.#heap.size - this.#cleared;
+  }
+
+  /** Whether {@link VirtualClock.run} or {@link VirtualClock.advance} is in progress. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /**
+   * Schedules `fn` to run `ms` milliseconds of virtual time from now.
+   *
+   * @param fn - The callback. If it throws, the error rejects the current `run()`.
+   * @param ms - The delay in milliseconds; negative delays count as 0.
+   * @returns A handle for {@link VirtualClock.clearTimeout}.
+   * @throws TypeError when `fn` is not a function; RangeError when `ms` is NaN or infinite.
+   */
+  setTimeout(fn: () => void, ms: number): VirtualTimer {
+    if (typeof fn !== 'function') {
+      throw new TypeError(`VirtualClock.setTimeout: expected a function, got ${typeof fn}`);
+    }
+    if (!Number.isFinite(ms)) {
+      throw new RangeError(`VirtualClock.setTimeout: delay must be a finite number, got ${ms}`);
+    }
+    const entry: TimerEntry = {
+      at: this.#now + Math.max(0, ms),
+      seq: this.#seq++,
+      fn,
+      active: true,
+    };
+    this.#heap.push(entry);
+    return entry;
+  }
+
+  /**
+   * Cancels a timer. Ignores handles that already ran, were cleared, or are not timers of a
+   * virtual clock (like the global `clearTimeout`).
+   */
+  clearTimeout(handle: unknown): void {
+    if (typeof handle !== 'object' || handle === null || !('active' in handle)) return;
+    const entry = handle as TimerEntry;
+    if (!entry.active) return;
+    entry.active = false;
+    this.#cleared++;
+    if (this.#cleared >= COMPACT_MIN && this.#cleared * 2 > this.#heap.size) {
+      this.#heap.filter((e) => e.active);
+      this.#cleared = 0;
+    }
+  }
+
+  /** The due time of the next scheduled timer, or `undefined` when none remains. */
+  nextAt(): number | undefined {
+    return this.#top()?.at;
+  }
+
+  /**
+   * Runs timers in time order until none remains (or none is due by `options.until`). Each step
+   * takes the next due time, sets `now` to it, runs every timer due then (including ones those
+   * timers add for the same time), then awaits the flush hook so promise reactions settle.
+   *
+   * @returns The virtual time at which the run stopped.
+   * @throws Error when a run is already in progress; rethrows an error thrown by a timer
+   * callback (the remaining timers stay scheduled).
+   */
+  async run(options: VirtualClockRunOptions = {}): Promise<number> {
+    if (this.#running) {
+      throw new Error('VirtualClock.run: a run is already in progress');
+    }
+    const until = options.until ?? Number.POSITIVE_INFINITY;
+    if (Number.isNaN(until)) {
+      throw new RangeError('VirtualClock.run: option until must be a number, got NaN');
+    }
+    this.#running = true;
+    try {
+      // Promise reactions queued before the run (e.g. a request just started) settle first.
+      await this.#flush();
+      for (;;) {
+        const next = this.#top();
+        if (next === undefined || next.at > until) break;
+        const at = next.at;
+        this.#now = at;
+        for (let entry = this.#top(); entry !== undefined && entry.at === at; entry = this.#top()) {
+          this.#heap.pop();
+          entry.active = false;
+          entry.fn();
+        }
+        await this.#flush();
+        options.onProgress?.(at);
+      }
+      if (Number.isFinite(until) && until > this.#now) this.#now = until;
+      return this.#now;
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /**
+   * Moves virtual time forward by `ms`, running every timer due meanwhile (as {@link run} does).
+   *
+   * @returns The new virtual time.
+   * @throws (rejects with) RangeError when `ms` is negative or not finite.
+   */
+  async advance(ms: number): Promise<number> {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new RangeError(`VirtualClock.advance: ms must be a finite number >= 0, got ${ms}`);
+    }
+    return await this.run({ until: this.#now + ms });
+  }
+
+  /** The first active timer, dropping cleared ones on the way. */
+  #top(): TimerEntry | undefined {
+    const heap = this.#heap;
+    let top = heap.peek();
+    while (top !== undefined && !top.active) {
+      heap.pop();
+      this.#cleared--;
+      top = heap.peek();
+    }
+    return top;
+  }
+}

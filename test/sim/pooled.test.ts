@@ -1,0 +1,299 @@
+import { describe, expect, it } from 'vitest';
+import { clairvoyantServiceTime, drawSimCall, type SimModelSpec } from '../../src/sim/models.js';
+import { simulatePooled } from '../../src/sim/pooled.js';
+import type { SimOutcome, SimRequest } from '../../src/sim/types.js';
+import { generateWorkload, type WorkloadSpec } from '../../src/sim/workloads.js';
+
+const poisson = (ratePerSecond: number): WorkloadSpec => ({
+  arrivals: { kind: 'poisson', rate: ratePerSecond },
+  mix: { x: 1 },
+  types: {
+    x: { complexity: { kind: 'constant', value: 0 }, promptTokens: { kind: 'constant', value: 1 } },
+  },
+});
+const server = (
+  concurrency: number,
+  meanMs: number,
+  over: Partial<SimModelSpec> = {},
+): SimModelSpec => ({
+  id: 'm',
+  tasks: ['x'],
+  concurrency,
+  service: { kind: 'exponential', mean: meanMs },
+  ...over,
+});
+const meanOf = (outcomes: readonly SimOutcome[], f: (o: SimOutcome) => number): number =>
+  outcomes.reduce((a, o) => a + f(o), 0) / outcomes.length;
+
+/** Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = λ/μ. */
+function erlangC(c: number, a: number): number {
+  let sum = 0;
+  let term = 1;
+  for (let k = 0; k < c; k++) {
+    if (k > 0) term *= a / k;
+    sum += term;
+  }
+  const tail = ((term * a) / c) * (1 / (1 - a / c));
+  return tail / (sum + tail);
+}
+
+const req = (id: number, t: number, over: Partial<SimRequest> = {}): SimRequest => ({
+  id,
+  t,
+  type: 'x',
+  complexity: 0,
+  tokens: 1,
+  priority: 0,
+  ...over,
+});
+
+describe('simulatePooled against queueing theory', () => {
+  it('matches the FCFS multi-server recursion exactly on one model', () => {
+    for (const c of [1, 3]) {
+      const spec = server(c, 1000);
+      const requests = generateWorkload(poisson(2.5), 9, 3000);
+      const out = simulatePooled({ models: [spec], requests, seed: 9 });
+      // Kiefer-Wolfowitz: each arrival, in order, starts when the earliest server frees.
+      const free = new Array<number>(c).fill(0);
+      requests.forEach((r, i) => {
+        free.sort((a, b) => a - b);
+        const start = Math.max(r.t, free[0] as number);
+        const end = start + clairvoyantServiceTime(spec, r, start, 9);
+        free[0] = end;
+        expect(out[i]?.start).toBeCloseTo(start, 6);
+        expect(out[i]?.end).toBeCloseTo(end, 6);
+      });
+    }
+  });
+
+  it('M/M/1 at ρ = 0.8: mean wait ρ / (μ − λ) within 5%', () => {
+    const mu = 1 / 1000;
+    const lambda = 0.8 * mu;
+    const out = simulatePooled({
+      models: [server(1, 1000)],
+      requests: generateWorkload(poisson(lambda * 1000), 1, 300_000),
+      seed: 1,
+    });
+    const expected = 0.8 / (mu - lambda); // 4,000 ms
+    expect(meanOf(out, (o) => o.queued) / expected).toBeGreaterThan(0.95);
+    expect(meanOf(out, (o) => o.queued) / expected).toBeLessThan(1.05);
+    expect(meanOf(out, (o) => o.end - o.start) / 1000).toBeCloseTo(1, 1);
+  });
+
+  it('M/M/4 at ρ = 0.8: mean wait matches Erlang C within 5%', () => {
+    const c = 4;
+    const mu = 1 / 1000;
+    const lambda = 0.8 * c * mu;
+    const out = simulatePooled({
+      models: [server(c, 1000)],
+      requests: generateWorkload(poisson(lambda * 1000), 2, 300_000),
+      seed: 2,
+    });
+    const expected = erlangC(c, lambda / mu) / (c * mu - lambda); // ≈ 745.5 ms
+    expect(expected).toBeCloseTo(745.5, 0);
+    expect(meanOf(out, (o) => o.queued) / expected).toBeGreaterThan(0.95);
+    expect(meanOf(out, (o) => o.queued) / expected).toBeLessThan(1.05);
+    expect(out.filter((o) => o.queued > 0).length / out.length).toBeCloseTo(
+      erlangC(c, lambda / mu),
+      1,
+    );
+  });
+
+  it('beats M/M/c on two same-speed models, by picking the shorter draw (clairvoyance)', () => {
+    const models = [server(2, 1000, { id: 'a' }), server(2, 1000, { id: 'b' })];
+    const requests = generateWorkload(poisson(3.2), 3, 100_000);
+    const out = simulatePooled({ models, requests, seed: 3 });
+    const mm4Latency = erlangC(4, 3.2) / (4 / 1000 - 3.2 / 1000) + 1000;
+    expect(meanOf(out, (o) => o.latency)).toBeLessThan(mm4Latency);
+    expect(meanOf(out, (o) => o.end - o.start)).toBeLessThan(1000);
+  });
+});
+
+describe('simulatePooled behaviour', () => {
+  const fleet: SimModelSpec[] = [
+    {
+      id: 'small',
+      tasks: ['x', 'y'],
+      maxComplexity: 0.5,
+      concurrency: 2,
+      service: { kind: 'lognormal', median: 300 },
+    },
+    {
+      id: 'big',
+      tasks: ['x'],
+      maxTokens: 5000,
+      concurrency: 1,
+      service: { kind: 'lognormal', median: 900 },
+    },
+  ];
+  const workload: WorkloadSpec = {
+    arrivals: { kind: 'poisson', rate: 3 },
+    mix: { x: 3, y: 1 },
+    types: {
+      x: {
+        complexity: { kind: 'uniform', min: 0, max: 1 },
+        promptTokens: { kind: 'lognormal', median: 1000, spread: 8 },
+        priority: [
+          { value: 0, weight: 3 },
+          { value: 1, weight: 1 },
+        ],
+      },
+      y: {
+        complexity: { kind: 'constant', value: 0.2 },
+        promptTokens: { kind: 'constant', value: 10 },
+      },
+    },
+  };
+  const requests = generateWorkload(workload, 5, 4000);
+  const out = simulatePooled({ models: fleet, requests, seed: 5 });
+
+  it('is deterministic: same seed, deep-equal outcomes', () => {
+    expect(simulatePooled({ models: fleet, requests, seed: 5 })).toEqual(out);
+    expect(simulatePooled({ models: fleet, requests, seed: 6 })).not.toEqual(out);
+  });
+
+  it('returns one consistent outcome per request, in input order', () => {
+    expect(out.map((o) => o.id)).toEqual(requests.map((r) => r.id));
+    const shuffled = [...requests].reverse();
+    expect(simulatePooled({ models: fleet, requests: shuffled, seed: 5 })).toEqual(
+      [...out].reverse(),
+    );
+    for (const [i, o] of out.entries()) {
+      const r = requests[i] as SimRequest;
+      expect(o.t).toBe(r.t);
+      expect(o.latency).toBeCloseTo(o.end - r.t, 9);
+      expect(o.queued).toBeCloseTo(o.start - r.t, 9);
+      expect(o.queued).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('serves each request on a capable model with its clairvoyant service time', () => {
+    for (const [i, o] of out.entries()) {
+      const r = requests[i] as SimRequest;
+      const spec = fleet.find((m) => m.id === o.model);
+      if (spec === undefined) {
+        expect(o).toMatchObject({ ok: false, error: 'NO_CAPABLE_MODEL', model: null, latency: 0 });
+        expect(r.complexity > 0.5 && r.tokens > 5000).toBe(true);
+        continue;
+      }
+      expect(spec.tasks).toContain(r.type);
+      expect(r.complexity).toBeLessThanOrEqual(spec.maxComplexity ?? 1);
+      expect(r.tokens).toBeLessThanOrEqual(spec.maxTokens ?? Number.POSITIVE_INFINITY);
+      expect(o.end - o.start).toBeCloseTo(clairvoyantServiceTime(spec, r, o.start, 5), 6);
+    }
+    expect(out.some((o) => o.error === 'NO_CAPABLE_MODEL')).toBe(true);
+  });
+
+  it('never runs more calls on a model than its concurrency', () => {
+    for (const spec of fleet) {
+      const events = out
+        .filter((o) => o.model === spec.id)
+        .flatMap((o) => [
+          { at: o.start, d: 1 },
+          { at: o.end, d: -1 },
+        ])
+        .sort((a, b) => a.at - b.at || a.d - b.d);
+      let running = 0;
+      for (const e of events) {
+        running += e.d;
+        expect(running).toBeLessThanOrEqual(spec.concurrency);
+      }
+    }
+  });
+
+  it('serves higher priority first among waiting requests', () => {
+    const spec = server(1, 100, { service: { kind: 'constant', value: 100 } });
+    const res = simulatePooled({
+      models: [spec],
+      requests: [req(0, 0), req(1, 10), req(2, 20, { priority: 5 }), req(3, 30)],
+      seed: 1,
+    });
+    expect(res.map((o) => o.start)).toEqual([0, 200, 100, 300]);
+  });
+
+  it('waits for a much faster busy model rather than start on a slow free one', () => {
+    const models: SimModelSpec[] = [
+      { id: 'fast', tasks: ['x'], concurrency: 1, service: { kind: 'constant', value: 100 } },
+      { id: 'slow', tasks: ['x'], concurrency: 1, service: { kind: 'constant', value: 1000 } },
+    ];
+    const res = simulatePooled({ models, requests: [req(0, 0), req(1, 10), req(2, 20)], seed: 1 });
+    expect(res.map((o) => [o.model, o.start, o.end])).toEqual([
+      ['fast', 0, 100],
+      ['fast', 100, 200],
+      ['fast', 200, 300],
+    ]);
+    // When waiting would finish later, it takes the free slow model.
+    const res2 = simulatePooled({
+      models,
+      requests: [req(0, 0), ...Array.from({ length: 10 }, (_, i) => req(i + 1, 1))],
+      seed: 1,
+    });
+    expect(res2.filter((o) => o.model === 'slow').length).toBeGreaterThan(0);
+    expect(Math.max(...res2.map((o) => o.end))).toBeLessThan(1100);
+  });
+
+  it('knows failures in advance: avoids a failing model, uses it only when nothing else can serve', () => {
+    const models: SimModelSpec[] = [
+      {
+        id: 'broken',
+        tasks: ['x', 'y'],
+        concurrency: 4,
+        failureProbability: 1,
+        service: { kind: 'constant', value: 10 },
+      },
+      { id: 'ok', tasks: ['x'], concurrency: 1, service: { kind: 'constant', value: 50 } },
+    ];
+    const res = simulatePooled({
+      models,
+      requests: [req(0, 0), req(1, 0), req(2, 0, { type: 'y' })],
+      seed: 1,
+    });
+    expect(res.map((o) => [o.model, o.ok, o.error ?? null, o.start, o.end])).toEqual([
+      ['ok', true, null, 0, 50],
+      ['ok', true, null, 50, 100],
+      ['broken', false, 'MODEL_ERROR', 0, 10],
+    ]);
+  });
+
+  it('honours slowdown phases when picking and timing', () => {
+    const models: SimModelSpec[] = [
+      {
+        id: 'a',
+        tasks: ['x'],
+        concurrency: 1,
+        service: { kind: 'constant', value: 100 },
+        phases: [{ at: 1000, until: 2000, slowdown: 10 }],
+      },
+      { id: 'b', tasks: ['x'], concurrency: 1, service: { kind: 'constant', value: 300 } },
+    ];
+    const res = simulatePooled({
+      models,
+      requests: [req(0, 0), req(1, 1500), req(2, 2500)],
+      seed: 1,
+    });
+    expect(res.map((o) => [o.model, o.end - o.start])).toEqual([
+      ['a', 100],
+      ['b', 300],
+      ['a', 100],
+    ]);
+    expect(drawSimCall(models[0] as SimModelSpec, req(1, 1500), 1500, 1).serviceMs).toBe(1000);
+  });
+
+  it('serves a request object listed twice twice', () => {
+    const r = req(0, 0);
+    const res = simulatePooled({
+      models: [server(1, 10, { service: { kind: 'constant', value: 10 } })],
+      requests: [r, r],
+      seed: 1,
+    });
+    expect(res.map((o) => [o.start, o.end])).toEqual([
+      [0, 10],
+      [10, 20],
+    ]);
+  });
+
+  it('rejects an invalid fleet', () => {
+    expect(() => simulatePooled({ models: [], requests: [], seed: 1 })).toThrow(/non-empty/);
+    expect(simulatePooled({ models: [server(1, 10)], requests: [], seed: 1 })).toEqual([]);
+  });
+});

@@ -1,12 +1,27 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
+const common = {
   dts: true,
   sourcemap: true,
-  clean: true,
   target: 'node20',
   splitting: false,
   treeshake: true,
-});
+} as const;
+
+export default defineConfig([
+  {
+    ...common,
+    // The core and the simulator: ESM and CommonJS, each with its own types.
+    entry: { index: 'src/index.ts', 'sim/index': 'src/sim/index.ts' },
+    format: ['esm', 'cjs'],
+    clean: true,
+  },
+  {
+    ...common,
+    // The zeta-sim command: ESM only (it uses top-level await).
+    entry: { 'sim/cli': 'src/sim/cli.ts' },
+    format: ['esm'],
+    dts: false,
+    clean: false,
+  },
+]);

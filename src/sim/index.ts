@@ -1,46 +1,51 @@
 /**
- * `zeta-router/sim`: a discrete-event simulator for comparing routing strategies on the same
- * arrivals, on virtual time. This entry holds everything the runner needs except the router
- * wiring (added with the runner): the virtual clock, samplers, simulated models, workloads,
- * trace readers, the pooled reference, reports and the built-in scenarios.
+ * `zeta-router/sim`: a discrete-event simulator that runs the real ZetaDynamicRouter on virtual
+ * time, compares routing strategies on the same arrivals against a pooled reference, and reports.
  *
  * Not exported: `internal/` (heap and hashing helpers).
  */
 
+// Running and comparing strategies
+export { compareStrategies, SIM_DEFAULT_MAX_QUEUE, simulateRouter } from './runner.js';
 export type {
-  ConstantSpec,
-  Distribution,
-  DistributionSpec,
-  EmpiricalSpec,
-  ExponentialSpec,
-  LognormalSpec,
-  PrefillDecodeSpec,
-  SampleContext,
-  UniformSpec,
-} from './distributions.js';
-// Distributions
+  CompareOptions,
+  Comparison,
+  SimRouterOptions,
+  SimulateRouterOptions,
+  StrategyResult,
+} from './runner.js';
+
+// Reports: figures, tables, HTML and SVG
+export { computeStats, quantile, summarize } from './stats.js';
+export type {
+  BucketReport,
+  CdfPoint,
+  DurationSummary,
+  ModelReport,
+  SimReport,
+  StatsOptions,
+} from './stats.js';
+export { formatComparison, formatComparisonMarkdown } from './table.js';
+export { renderCdfSvg, renderHtmlReport, renderLatencyOverTimeSvg } from './report/html.js';
+
+// Scenarios and load estimates
 export {
-  constant,
-  distributionMean,
-  distributionProblems,
-  empirical,
-  exponential,
-  lognormal,
-  makeDistribution,
-  prefillDecode,
-  uniform,
-} from './distributions.js';
-export type {
-  SimCallDraw,
-  SimModelCall,
-  SimModelCallStats,
-  SimModelConditions,
-  SimModelErrorCode,
-  SimModelPhase,
-  SimModelSpec,
-  SimServiceByTask,
-  SimTask,
-} from './models.js';
+  compressionForUtilization,
+  defaultFleet,
+  defaultTaskTypes,
+  estimateLoad,
+  estimateRequestLoad,
+  getScenario,
+  heterogeneousFleet,
+  scenarioNames,
+  scenarios,
+} from './scenarios.js';
+export type { LoadEstimate, LoadEstimateOptions, ScenarioName, SimScenario } from './scenarios.js';
+
+// Pooled reference
+export { simulatePooled } from './pooled.js';
+export type { PooledOptions } from './pooled.js';
+
 // Simulated models
 export {
   assertValidFleet,
@@ -54,51 +59,28 @@ export {
   serviceSpecFor,
   simModelProblems,
 } from './models.js';
-export type { PooledOptions } from './pooled.js';
-// Pooled reference
-export { simulatePooled } from './pooled.js';
-export type { LoadEstimate, LoadEstimateOptions, ScenarioName, SimScenario } from './scenarios.js';
-// Scenarios
-export {
-  defaultFleet,
-  defaultTaskTypes,
-  estimateLoad,
-  getScenario,
-  heterogeneousFleet,
-  scenarioNames,
-  scenarios,
-} from './scenarios.js';
 export type {
-  BucketReport,
-  CdfPoint,
-  DurationSummary,
-  ModelReport,
-  SimReport,
-  StatsOptions,
-} from './stats.js';
-// Reports
-export { computeStats, quantile, summarize } from './stats.js';
-export type {
-  AzureTraceCommonOptions,
-  AzureTraceRow,
-  MergeAzureTracesOptions,
-  ReadAzureTraceOptions,
-} from './traces.js';
-// Traces
+  SimCallDraw,
+  SimModelCall,
+  SimModelCallStats,
+  SimModelConditions,
+  SimModelErrorCode,
+  SimModelPhase,
+  SimModelSpec,
+  SimServiceByTask,
+  SimTask,
+} from './models.js';
+
+// Workloads
 export {
-  AZURE_REASONING_PROMPT_TOKENS,
-  azureComplexity,
-  mergeAzureTraces,
-  parseAzureTraceRows,
-  readAzureTrace,
-  readJsonlTrace,
-  TraceError,
-} from './traces.js';
-// Shared data
-export type { SimOutcome, SimRequest, SimResponse } from './types.js';
-export type { VirtualClockOptions, VirtualClockRunOptions, VirtualTimer } from './VirtualClock.js';
-// Virtual time
-export { VirtualClock } from './VirtualClock.js';
+  arrivalRateAt,
+  arrivalTimes,
+  assertValidWorkload,
+  generateArrivals,
+  generateWorkload,
+  workloadProblems,
+  workloadRequests,
+} from './workloads.js';
 export type {
   ArrivalSpec,
   DiurnalArrivals,
@@ -113,13 +95,51 @@ export type {
   TimedTaskMix,
   WorkloadSpec,
 } from './workloads.js';
-// Workloads
+
+// Traces
 export {
-  arrivalRateAt,
-  arrivalTimes,
-  assertValidWorkload,
-  generateArrivals,
-  generateWorkload,
-  workloadProblems,
-  workloadRequests,
-} from './workloads.js';
+  AZURE_REASONING_PROMPT_TOKENS,
+  azureComplexity,
+  mergeAzureTraces,
+  parseAzureTraceRows,
+  readAzureTrace,
+  readJsonlTrace,
+  TraceError,
+} from './traces.js';
+export type {
+  AzureTraceCommonOptions,
+  AzureTraceRow,
+  MergeAzureTracesOptions,
+  ReadAzureTraceOptions,
+} from './traces.js';
+
+// Service-time distributions
+export {
+  constant,
+  distributionMean,
+  distributionProblems,
+  empirical,
+  exponential,
+  lognormal,
+  makeDistribution,
+  prefillDecode,
+  uniform,
+} from './distributions.js';
+export type {
+  ConstantSpec,
+  Distribution,
+  DistributionSpec,
+  EmpiricalSpec,
+  ExponentialSpec,
+  LognormalSpec,
+  PrefillDecodeSpec,
+  SampleContext,
+  UniformSpec,
+} from './distributions.js';
+
+// Virtual time
+export { VirtualClock } from './VirtualClock.js';
+export type { VirtualClockOptions, VirtualClockRunOptions, VirtualTimer } from './VirtualClock.js';
+
+// Shared data
+export type { SimOutcome, SimRequest, SimResponse } from './types.js';

@@ -9,6 +9,12 @@ import { computeStats, type SimReport, type StatsOptions } from './stats.js';
 import type { SimOutcome, SimRequest, SimResponse } from './types.js';
 import { VirtualClock } from './VirtualClock.js';
 
+/**
+ * Waiting room per model when its spec sets no `maxQueue`: large enough that overload shows as
+ * latency (as with the static table's unbounded queues) rather than as `CAPACITY_EXCEEDED`.
+ */
+export const SIM_DEFAULT_MAX_QUEUE = 10_000;
+
 /** Router options a simulation may set; models, clock and random come from the simulator. */
 export type SimRouterOptions = Omit<
   ZetaRouterOptions<SimRequest, SimResponse>,
@@ -49,7 +55,7 @@ export async function simulateRouter(options: SimulateRouterOptions): Promise<Si
       concurrency: spec.concurrency,
       ...(spec.maxComplexity !== undefined ? { maxComplexity: spec.maxComplexity } : {}),
       ...(spec.maxTokens !== undefined ? { maxTokens: spec.maxTokens } : {}),
-      ...(spec.maxQueue !== undefined ? { maxQueue: spec.maxQueue } : {}),
+      maxQueue: spec.maxQueue ?? SIM_DEFAULT_MAX_QUEUE,
       ...(spec.cost !== undefined ? { cost: spec.cost } : {}),
       call: createSimModelCall(spec, clock, seed),
     })),

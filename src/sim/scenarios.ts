@@ -443,6 +443,87 @@ export function estimateLoad(
       `option 'until' must be greater than 'from' (${from}), got ${options.until}`,
     );
   }
+  return accumulateLoad(models, (add) => {
+    let count = 0;
+    if (options.until === undefined) {
+      let last = from;
+      for (const req of workloadRequests(workload, seed)) {
+        if (req.t >= from) {
+          add(req);
+          count++;
+          last = req.t;
+        }
+        if (count >= samples) break;
+      }
+      return last - from;
+    }
+    const until = options.until;
+    let runs = 0;
+    while (count < samples && runs < 1000) {
+      for (const req of workloadRequests(workload, hashSeed(seed, 'load', runs))) {
+        if (req.t >= until) break;
+        if (req.t >= from) {
+          add(req);
+          count++;
+        }
+      }
+      runs++;
+    }
+    return runs * (until - from);
+  });
+}
+
+/**
+ * Like {@link estimateLoad}, for a list of requests (a replayed trace): the window runs from the
+ * first arrival to the last.
+ *
+ * @throws RangeError when the fleet is invalid.
+ */
+export function estimateRequestLoad(
+  models: readonly SimModelSpec[],
+  requests: readonly SimRequest[],
+): LoadEstimate {
+  assertValidFleet(models);
+  return accumulateLoad(models, (add) => {
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const req of requests) {
+      add(req);
+      if (req.t < first) first = req.t;
+      if (req.t > last) last = req.t;
+    }
+    return requests.length > 1 ? last - first : 0;
+  });
+}
+
+/**
+ * The time compression that makes `requests` load the fleet's busiest model to `utilization`
+ * when work is balanced well ({@link LoadEstimate.balanced}): divide arrival times by it.
+ *
+ * @example
+ * const requests = mergeAzureTraces({ code, conv });
+ * const compress = compressionForUtilization(defaultFleet, requests, 0.7);
+ */
+export function compressionForUtilization(
+  models: readonly SimModelSpec[],
+  requests: readonly SimRequest[],
+  utilization: number,
+): number {
+  if (!(utilization > 0 && Number.isFinite(utilization))) {
+    throw new RangeError(`utilization must be a finite number > 0, got ${utilization}`);
+  }
+  const peak = Math.max(...Object.values(estimateRequestLoad(models, requests).balanced));
+  return peak > 0 ? utilization / peak : 1;
+}
+
+/**
+ * Shared by the load estimates: groups requests by type and capable set, then places each group's
+ * work three ways. `fill` feeds every request to `add` and returns the window length in ms.
+ */
+function accumulateLoad(
+  models: readonly SimModelSpec[],
+  fill: (add: (req: SimRequest) => void) => number,
+): LoadEstimate {
   const cuts = (xs: readonly number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
   const complexityCuts = cuts(models.map((m) => m.maxComplexity ?? 1));
   const tokenCuts = cuts(models.map((m) => m.maxTokens ?? Number.POSITIVE_INFINITY));
@@ -492,29 +573,7 @@ export function estimateLoad(
     });
   };
 
-  let durationMs: number;
-  if (options.until === undefined) {
-    let last = from;
-    for (const req of workloadRequests(workload, seed)) {
-      if (req.t >= from) {
-        add(req);
-        last = req.t;
-      }
-      if (count >= samples) break;
-    }
-    durationMs = last - from;
-  } else {
-    const until = options.until;
-    let runs = 0;
-    while (count < samples && runs < 1000) {
-      for (const req of workloadRequests(workload, hashSeed(seed, 'load', runs))) {
-        if (req.t >= until) break;
-        if (req.t >= from) add(req);
-      }
-      runs++;
-    }
-    durationMs = runs * (until - from);
-  }
+  const durationMs = fill(add);
 
   // Server-milliseconds available per model over the window.
   const capacity = models.map((m) => m.concurrency * durationMs);

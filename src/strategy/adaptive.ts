@@ -145,7 +145,12 @@ function scoreCandidate(c: CandidateState, fleet: number, o: Resolved): ScoredCa
       ? (n * observed + o.priorWeight * prior) / (n + o.priorWeight)
       : prior;
   reasons.push(n > 0 ? REASON_OBSERVED : REASON_COLD);
-  if (c.inFlight > 0 && c.inFlightMeanElapsedMs > serviceMs) {
+  // Running calls are biased towards long ones (a long call is more likely to be caught running),
+  // so their elapsed time only counts as news once it passes what the window calls a slow call.
+  const slowCall = Number.isFinite(c.latency.p95)
+    ? Math.max(c.latency.p95, serviceMs)
+    : 2 * serviceMs;
+  if (c.inFlight > 0 && c.inFlightMeanElapsedMs > slowCall) {
     serviceMs = c.inFlightMeanElapsedMs;
     reasons.push(REASON_SLOW_RUNNING);
   }

@@ -33,3 +33,34 @@ describe('built package (npm test builds it first)', () => {
     expect(out.trim()).toBe('function CLOSED');
   });
 });
+
+describe('built package: the zeta-router/sim subpath and the zeta-sim command', () => {
+  it('loads zeta-router/sim with import and require', () => {
+    const esm = runNode([
+      '--input-type=module',
+      '-e',
+      "import { compareStrategies, VirtualClock } from 'zeta-router/sim'; console.log(typeof compareStrategies, typeof VirtualClock);",
+    ]);
+    expect(esm.trim()).toBe('function function');
+    const cjs = runNode([
+      '-e',
+      "const { compareStrategies, scenarioNames } = require('zeta-router/sim'); console.log(typeof compareStrategies, scenarioNames.includes('code-burst'));",
+    ]);
+    expect(cjs.trim()).toBe('function true');
+  });
+
+  it('runs zeta-sim from the build and prints the comparison table', () => {
+    const out = runNode([
+      'dist/sim/cli.js',
+      'steady',
+      '--requests',
+      '300',
+      '--strategies',
+      'static,adaptive',
+    ]);
+    expect(out).toMatch(/steady: 300 requests, seed 1/);
+    expect(out).toMatch(/^static\s+[\d,]+/m);
+    expect(out).toMatch(/^adaptive\s+[\d,]+/m);
+    expect(out).toMatch(/^pooled\s+[\d,]+.*1\.00x/m);
+  });
+});

@@ -51,6 +51,16 @@ describe('zeta-router/sim entry', () => {
         'uniform',
         'workloadProblems',
         'workloadRequests',
+        'compareStrategies',
+        'simulateRouter',
+        'SIM_DEFAULT_MAX_QUEUE',
+        'formatComparison',
+        'formatComparisonMarkdown',
+        'renderHtmlReport',
+        'renderCdfSvg',
+        'renderLatencyOverTimeSvg',
+        'compressionForUtilization',
+        'estimateRequestLoad',
       ].sort(),
     );
   });

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { compareStrategies, simulateRouter } from '../../src/sim/runner.js';
+import { getScenario, scenarioNames } from '../../src/sim/scenarios.js';
+import { mergeAzureTraces, readJsonlTrace } from '../../src/sim/traces.js';
+import { generateWorkload } from '../../src/sim/workloads.js';
+import type { Strategy } from '../../src/strategy/Strategy.js';
+
+function small(name: string, requests: number, seed = 1) {
+  const scenario = getScenario(name);
+  return { scenario, requests: generateWorkload(scenario.workload, seed, requests) };
+}
+
+describe('simulateRouter', () => {
+  it('settles every request once, in request order, on the real router', async () => {
+    const { scenario, requests } = small('code-burst', 500);
+    const outcomes = await simulateRouter({
+      models: scenario.models,
+      requests,
+      strategy: 'adaptive',
+      seed: 1,
+    });
+    expect(outcomes).toHaveLength(500);
+    outcomes.forEach((o, i) => {
+      expect(o.id).toBe(requests[i]!.id);
+      expect(o.end).toBeGreaterThanOrEqual(o.t);
+      if (o.ok) expect(o.model).not.toBeNull();
+    });
+  });
+
+  it('is deterministic: the same seed gives the same outcomes, another seed others', async () => {
+    const { scenario, requests } = small('steady', 400);
+    const run = (seed: number) =>
+      simulateRouter({ models: scenario.models, requests, strategy: 'adaptive', seed });
+    const [a, b, c] = await Promise.all([run(7), run(7), run(8)]);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(JSON.stringify(a)).not.toBe(JSON.stringify(c));
+  });
+
+  it('turns overload into CAPACITY_EXCEEDED when the fleet sets small queues', async () => {
+    const scenario = getScenario('code-burst');
+    const models = scenario.models.map((m) => ({ ...m, maxQueue: 1 }));
+    const requests = generateWorkload(scenario.workload, 1, 800);
+    const outcomes = await simulateRouter({ models, requests, strategy: 'static', seed: 1 });
+    expect(outcomes.some((o) => o.error === 'CAPACITY_EXCEEDED')).toBe(true);
+  });
+});
+
+describe('compareStrategies', () => {
+  it('gives byte-identical comparisons for the same seed', async () => {
+    const { scenario, requests } = small('reasoning-spike', 600);
+    const compare = () =>
+      compareStrategies({
+        scenario: 'x',
+        models: scenario.models,
+        requests,
+        strategies: ['static', 'adaptive'],
+        seed: 3,
+      });
+    expect(JSON.stringify(await compare())).toBe(JSON.stringify(await compare()));
+  });
+
+  it('runs a custom strategy beside the built-ins (A/B) and ends with the pooled reference', async () => {
+    const { scenario, requests } = small('steady', 300);
+    const cheapest: Strategy = {
+      name: 'cheapest',
+      rank: ({ candidates }) =>
+        [...candidates]
+          .sort((a, b) => a.cost - b.cost)
+          .map((c) => ({ id: c.id, score: c.cost, components: {}, reasons: [] })),
+    };
+    const cmp = await compareStrategies({
+      scenario: 'ab',
+      models: scenario.models,
+      requests,
+      strategies: ['adaptive', cheapest],
+      seed: 1,
+    });
+    expect(cmp.results.map((r) => r.name)).toEqual(['adaptive', 'cheapest', 'pooled']);
+    expect(cmp.results.at(-1)!.p99VsPooled).toBe(1);
+    for (const r of cmp.results) expect(r.report.ok + r.report.failed).toBe(300);
+  });
+
+  it('shows adaptive routing beating the static table on a code burst', async () => {
+    const { scenario, requests } = small('code-burst', 2000);
+    const cmp = await compareStrategies({
+      scenario: 'code-burst',
+      models: scenario.models,
+      requests,
+      strategies: ['static', 'adaptive'],
+      seed: 1,
+    });
+    const [st, ad, pooled] = cmp.results.map((r) => r.report);
+    expect(ad!.latency.p99 * 3).toBeLessThan(st!.latency.p99);
+    expect(ad!.latency.p99).toBeLessThan(pooled!.latency.p99 * 1.25);
+    expect(ad!.spillShare).toBeGreaterThan(0);
+    expect(st!.spillShare).toBe(0);
+  });
+
+  for (const name of scenarioNames) {
+    it(`runs the ${name} scenario`, async () => {
+      const { scenario, requests } = small(name, name === 'heterogeneous-1000' ? 3000 : 600);
+      const cmp = await compareStrategies({
+        scenario: name,
+        models: scenario.models,
+        requests,
+        strategies: ['static', 'least-loaded', 'adaptive'],
+        seed: 1,
+      });
+      expect(cmp.results.map((r) => r.name)).toEqual([
+        'static',
+        'least-loaded',
+        'adaptive',
+        'pooled',
+      ]);
+      for (const r of cmp.results) {
+        expect(r.report.ok + r.report.failed).toBe(requests.length);
+        expect(Number.isFinite(r.report.latency.p99)).toBe(true);
+      }
+    });
+  }
+});
+
+describe('trace replay through the router', () => {
+  it('replays a JSONL trace', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) =>
+      JSON.stringify({
+        t: i * 50,
+        type: ['code', 'simple', 'embedding', 'reasoning'][i % 4],
+        complexity: 0.3,
+        tokens: 500,
+        priority: i % 2,
+      }),
+    ).join('\n');
+    const requests = readJsonlTrace(lines);
+    const cmp = await compareStrategies({
+      scenario: 'jsonl',
+      models: getScenario('steady').models,
+      requests,
+      strategies: ['adaptive'],
+      seed: 1,
+    });
+    expect(cmp.results[0]!.report.ok).toBe(200);
+    expect(Object.keys(cmp.results[0]!.report.latencyByType).sort()).toEqual([
+      'code',
+      'embedding',
+      'reasoning',
+      'simple',
+    ]);
+  });
+
+  it('replays merged Azure CSV traces: code as code, conversation split by prompt size', async () => {
+    const header = 'TIMESTAMP,ContextTokens,GeneratedTokens';
+    const code = [
+      header,
+      ...Array.from(
+        { length: 60 },
+        (_, i) => `2023-11-16 18:00:${String(i).padStart(2, '0')}.0000000,${1000 + i},20`,
+      ),
+    ].join('\n');
+    const conv = [
+      header,
+      ...Array.from(
+        { length: 60 },
+        (_, i) =>
+          `2023-11-16 18:00:${String(i).padStart(2, '0')}.5000000,${i % 3 === 0 ? 4000 : 300},150`,
+      ),
+    ].join('\n');
+    const requests = mergeAzureTraces({ code, conv });
+    const cmp = await compareStrategies({
+      scenario: 'azure',
+      models: getScenario('steady').models,
+      requests,
+      strategies: ['static', 'adaptive'],
+      seed: 1,
+    });
+    const byType = cmp.results[1]!.report.latencyByType;
+    expect(byType.code?.count).toBe(60);
+    expect(byType.reasoning?.count).toBe(20);
+    expect(byType.simple?.count).toBe(40);
+  });
+});

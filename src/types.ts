@@ -93,6 +93,12 @@ export interface CandidateState {
   readonly inFlightMeanElapsedMs: number;
   /** Elapsed time of the oldest call running now, in milliseconds (0 when none run). */
   readonly inFlightMaxElapsedMs: number;
+  /**
+   * How far the calls running now have overrun their expected duration (each call's own task
+   * type): the mean of elapsed / expected, 0 when none run. Well above 1, the model has turned
+   * slow, and this is known before those calls finish.
+   */
+  readonly inFlightOverrun: number;
   /** Recent error rate of this model, 0..1 (exponentially weighted). */
   readonly errorRate: number;
   /** Recent completions per second of this model (exponentially weighted). */

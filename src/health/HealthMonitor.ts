@@ -28,8 +28,8 @@ export interface HealthOptions {
    */
   readonly alpha?: number;
   /**
-   * Recent mean latency over long-run mean latency above which a model is `degraded` (drift).
-   * `Infinity` disables drift detection.
+   * Recent latency over the usual latency of the same task type (exponentially weighted) at or
+   * above which a model is `degraded` (drift). `Infinity` disables drift detection.
    * @default 3
    */
   readonly driftRatio?: number;
@@ -70,6 +70,13 @@ export interface HealthSnapshot {
   /** When an open model may be probed next, in ms on the router's clock (NaN unless open). */
   readonly retryAt: number;
 }
+
+/** Weight of the newest call in the recent-drift average. */
+const DRIFT_ALPHA = 0.2;
+/** The baseline moves like a mean of this many calls. */
+const BASELINE_SAMPLES = 100;
+/** Task types tracked per model (memory bound). */
+const MAX_TASK_BASELINES = 1000;
 
 const defaults: Required<HealthOptions> = {
   openAfterFailures: 5,
@@ -120,8 +127,10 @@ export class HealthMonitor {
   #errorRate = 0;
   #samples = 0;
   #consecutive = 0;
-  #fastLatency = Number.NaN;
-  #slowLatency = Number.NaN;
+  /** Long-run mean latency per task type: the baseline each new latency is compared with. */
+  readonly #baseline = new Map<string, { mean: number; n: number }>();
+  /** Recent latency relative to its task type's baseline (1 = as usual), exponentially weighted. */
+  #drift = 1;
   #cooldown: number;
   #retryAt = Number.NaN;
   #probing = false;
@@ -157,20 +166,17 @@ export class HealthMonitor {
     if (this.#state === 'open') this.#probing = true;
   }
 
-  /** Records the outcome of a call that ran for `latencyMs`. */
-  onFinish(ok: boolean, latencyMs: number, now: number): void {
+  /**
+   * Records the outcome of a call of task type `task` that ran for `latencyMs`. Latency drift is
+   * judged per task type (a model serving both quick and long tasks is not drifting when a few
+   * long ones finish in a row).
+   */
+  onFinish(ok: boolean, latencyMs: number, now: number, task = ''): void {
     const o = this.#o;
     this.#samples++;
     this.#errorRate += o.alpha * ((ok ? 0 : 1) - this.#errorRate);
     this.#consecutive = ok ? 0 : this.#consecutive + 1;
-    if (ok && Number.isFinite(latencyMs)) {
-      this.#fastLatency = Number.isNaN(this.#fastLatency)
-        ? latencyMs
-        : this.#fastLatency + 0.2 * (latencyMs - this.#fastLatency);
-      this.#slowLatency = Number.isNaN(this.#slowLatency)
-        ? latencyMs
-        : this.#slowLatency + 0.01 * (latencyMs - this.#slowLatency);
-    }
+    if (ok && Number.isFinite(latencyMs) && latencyMs >= 0) this.#observe(task, latencyMs);
     if (this.#state === 'open') {
       if (!this.#probing) return;
       this.#probing = false;
@@ -194,11 +200,15 @@ export class HealthMonitor {
       this.#open(`error rate ${(this.#errorRate * 100).toFixed(0)}%`, now);
       return;
     }
-    const drift = this.#fastLatency / this.#slowLatency;
+    const drift = this.#drift;
     if (this.#errorRate >= o.degradedErrorRate) {
       this.#set('degraded', `error rate ${(this.#errorRate * 100).toFixed(0)}%`, now);
     } else if (drift >= o.driftRatio) {
-      this.#set('degraded', `latency drift: recent ${drift.toFixed(1)}x the long-run mean`, now);
+      this.#set(
+        'degraded',
+        `latency drift: recent calls ${drift.toFixed(1)}x their usual latency`,
+        now,
+      );
     } else if (
       this.#state === 'degraded' &&
       this.#errorRate < o.degradedErrorRate / 2 &&
@@ -206,6 +216,21 @@ export class HealthMonitor {
     ) {
       this.#set('healthy', 'error rate and latency back to normal', now);
     }
+  }
+
+  #observe(task: string, latencyMs: number): void {
+    let b = this.#baseline.get(task);
+    if (b === undefined) {
+      if (this.#baseline.size >= MAX_TASK_BASELINES) return;
+      b = { mean: latencyMs, n: 0 };
+      this.#baseline.set(task, b);
+    }
+    if (b.n >= this.#o.minSamples && b.mean > 0) {
+      this.#drift += DRIFT_ALPHA * (latencyMs / b.mean - this.#drift);
+    }
+    b.n++;
+    // A running mean at first, then a slow exponential average: a lasting change becomes normal.
+    b.mean += (latencyMs - b.mean) / Math.min(b.n, BASELINE_SAMPLES);
   }
 
   /**

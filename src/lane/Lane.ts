@@ -47,6 +47,10 @@ export class Lane {
   #queued = 0;
   #tokens = 0;
   #startSum = 0;
+  /** Over running calls with an expected duration: their count, Σ 1/expected and Σ start/expected. */
+  #timed = 0;
+  #invExpected = 0;
+  #startOverExpected = 0;
   /** Start times of running calls in start order: the first entry is the oldest. */
   readonly #running = new Map<number, number>();
   #nextTicket = 0;
@@ -113,6 +117,17 @@ export class Lane {
     return this.#inFlight === 0 ? 0 : Math.max(0, now - this.#startSum / this.#inFlight);
   }
 
+  /**
+   * How far the running calls have overrun their expected duration: the mean of elapsed / expected
+   * over the running calls bound with an `expectedMs` (0 when none). Above 1, calls take longer than
+   * usual; this is known before they finish.
+   */
+  overrun(now: number): number {
+    return this.#timed === 0
+      ? 0
+      : Math.max(0, (now * this.#invExpected - this.#startOverExpected) / this.#timed);
+  }
+
   /** Elapsed time of the oldest running call, in milliseconds (0 when none run). */
   maxElapsedMs(now: number): number {
     for (const start of this.#running.values()) return now - start;
@@ -122,9 +137,16 @@ export class Lane {
   /**
    * Binds work to the lane. The caller checks {@link Lane.canStart} or {@link Lane.canQueue} first;
    * `work` is invoked when a slot is free and its returned promise holds the slot until it settles.
-   * Among requests queued in the lane, higher `priority` starts first.
+   * Among requests queued in the lane, higher `priority` starts first. `expectedMs`, the call's
+   * expected duration when known, feeds {@link Lane.overrun}.
    */
-  bind<T>(tokens: number, work: () => Promise<T>, priority = 0): LaneTicket<T | undefined> {
+  bind<T>(
+    tokens: number,
+    work: () => Promise<T>,
+    priority = 0,
+    expectedMs = Number.NaN,
+  ): LaneTicket<T | undefined> {
+    const timed = expectedMs > 0 && Number.isFinite(expectedMs);
     const ticket = this.#nextTicket++;
     let state: TicketState = 'queued';
     this.#queued++;
@@ -140,6 +162,11 @@ export class Lane {
         const start = this.#now();
         this.#startSum += start;
         this.#running.set(ticket, start);
+        if (timed) {
+          this.#timed++;
+          this.#invExpected += 1 / expectedMs;
+          this.#startOverExpected += start / expectedMs;
+        }
         try {
           return await work();
         } finally {
@@ -148,6 +175,12 @@ export class Lane {
           this.#tokens -= tokens;
           // Reset when nothing runs, so rounding errors of fractional clocks never accumulate.
           this.#startSum = this.#inFlight === 0 ? 0 : this.#startSum - start;
+          if (timed) {
+            this.#timed--;
+            this.#invExpected = this.#timed === 0 ? 0 : this.#invExpected - 1 / expectedMs;
+            this.#startOverExpected =
+              this.#timed === 0 ? 0 : this.#startOverExpected - start / expectedMs;
+          }
           this.#running.delete(ticket);
           this.#released();
         }

@@ -117,6 +117,8 @@ interface Entry<Req, Res> {
   removed: boolean;
   /** Admission-queue requests whose first choice is this model (counts against its `maxQueue`). */
   waitingFor: number;
+  /** Last windowed mean latency seen per task type, in ms (one number per type served). */
+  readonly lastMeanMs: Map<TaskType, number>;
 }
 
 interface Pending<Req, Res> {
@@ -860,6 +862,10 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     const m = e.model;
     const lane = e.lane;
     const stats = this.#tracker.modelStats(m.id, now);
+    const latency = this.#tracker.latency(m.id, type, now);
+    // The last mean seen stands in as the prior once the window has emptied, so a model that went
+    // unused for a window is not mistaken for a cold one (and re-explored) every window.
+    if (latency.count > 0 && Number.isFinite(latency.mean)) e.lastMeanMs.set(type, latency.mean);
     const prior = m.latencyPriorMs;
     return {
       id: m.id,
@@ -872,10 +878,11 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       maxTokens: m.maxTokens,
       free: lane.canStart(tokens),
       cost: m.cost,
-      latency: this.#tracker.latency(m.id, type, now),
-      priorLatencyMs: typeof prior === 'number' ? prior : prior?.[type],
+      latency,
+      priorLatencyMs: (typeof prior === 'number' ? prior : prior?.[type]) ?? e.lastMeanMs.get(type),
       inFlightMeanElapsedMs: lane.meanElapsedMs(now),
       inFlightMaxElapsedMs: lane.maxElapsedMs(now),
+      inFlightOverrun: lane.overrun(now),
       errorRate: stats.errorRate,
       throughput: stats.throughput,
       health: e.health?.state ?? 'healthy',
@@ -886,13 +893,28 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     const attempt = ++p.attempt;
     const call = new LazyAbort();
     p.call = call;
-    const ticket = e.lane.bind(p.tokens, () => this.#invoke(p, e, call, attempt), p.priority);
+    const ticket = e.lane.bind(
+      p.tokens,
+      () => this.#invoke(p, e, call, attempt),
+      p.priority,
+      this.#expectedMs(e, p.profile!.type),
+    );
     p.ticket = ticket;
     // `done` settles after the lane has released the slot, so a caller that awaits run() and then
     // routes again sees the model free. It resolves undefined for a ticket cancelled while queued.
     ticket.done.then((outcome) => {
       if (outcome !== undefined) this.#afterCall(p, e, outcome, attempt);
     });
+  }
+
+  /** The usual duration of a `type` call on `e`, in ms (NaN when nothing is known yet). */
+  #expectedMs(e: Entry<Req, Res>, type: TaskType): number {
+    const latency = this.#tracker.latency(e.model.id, type, this.#clock.now());
+    if (latency.count > 0) return latency.mean;
+    const prior = e.model.latencyPriorMs;
+    return (
+      (typeof prior === 'number' ? prior : prior?.[type]) ?? e.lastMeanMs.get(type) ?? Number.NaN
+    );
   }
 
   /** Runs one call in the lane's slot and records it; the slot is held until this settles. */
@@ -939,7 +961,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         e.health?.onAbandon();
       } else {
         this.#tracker.recordFinish(e.model.id, type, latencyMs, true, end);
-        e.health?.onFinish(true, latencyMs, end);
+        e.health?.onFinish(true, latencyMs, end, type);
       }
       return { ok: true, result, latencyMs, end };
     } catch (error) {
@@ -951,7 +973,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         e.health?.onAbandon();
       } else {
         this.#tracker.recordFinish(e.model.id, type, latencyMs, false, end);
-        e.health?.onFinish(false, latencyMs, end);
+        e.health?.onFinish(false, latencyMs, end, type);
       }
       return { ok: false, error, latencyMs, end };
     }
@@ -1153,6 +1175,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       health,
       removed: false,
       waitingFor: 0,
+      lastMeanMs: new Map(),
       lane: new Lane(
         { concurrency: model.concurrency, maxTokens: model.maxTokens, maxQueue: model.maxQueue },
         () => this.#clock.now(),

@@ -39,6 +39,15 @@ export interface AdaptiveStrategyOptions {
    */
   readonly tailWeight?: number;
   /**
+   * Mean overrun (elapsed / expected duration) of a model's running calls above which its service
+   * estimate is scaled by that overrun: a model that has turned slow is avoided before its slow
+   * calls finish. Running calls are biased towards long ones (a long call is more likely to be
+   * caught running), so keep it well above 1: at 2, heavy-tailed but healthy models were shunned
+   * in the simulator. Must be >= 1.
+   * @default 4
+   */
+  readonly overrunThreshold?: number;
+  /**
    * A busy candidate whose expected service time alone exceeds `lateBindSlack` times the best
    * candidate's expected completion is dropped from the ranking, so a waiting request is not bound
    * late to it: waiting for the best model is expected to finish sooner. Free candidates are kept
@@ -58,6 +67,7 @@ const defaults: Resolved = {
   degradedFactor: 2,
   tailWeight: 0,
   lateBindSlack: 1.5,
+  overrunThreshold: 4,
 };
 
 function validate(options: Resolved): void {
@@ -75,6 +85,7 @@ function validate(options: Resolved): void {
   check('degradedFactor', (v) => v >= 1 && Number.isFinite(v), 'a finite number >= 1');
   check('tailWeight', (v) => v >= 0 && v <= 1, 'in [0, 1]');
   check('lateBindSlack', (v) => v >= 1, 'a number >= 1');
+  check('overrunThreshold', (v) => v >= 1, 'a number >= 1');
   if (problems.length > 0) {
     throw new RangeError(`Invalid adaptive strategy options: ${problems.join('; ')}.`);
   }
@@ -126,7 +137,7 @@ export function createAdaptiveStrategy(options: AdaptiveStrategyOptions = {}): S
 // Reasons are fixed phrases (the figures are in `components`): cheap on the hot path.
 const REASON_OBSERVED = 'service time from its latency window (blended with the prior)';
 const REASON_COLD = 'cold start: service time from the prior';
-const REASON_SLOW_RUNNING = 'its running calls already take longer than the estimate';
+const REASON_SLOW_RUNNING = 'its running calls have overrun their usual duration';
 const REASON_BUSY = 'no free slot: waits behind the work ahead';
 const REASON_ERRORS = 'recent errors: expected retries added';
 const REASON_HOME = 'home model';
@@ -145,13 +156,10 @@ function scoreCandidate(c: CandidateState, fleet: number, o: Resolved): ScoredCa
       ? (n * observed + o.priorWeight * prior) / (n + o.priorWeight)
       : prior;
   reasons.push(n > 0 ? REASON_OBSERVED : REASON_COLD);
-  // Running calls are biased towards long ones (a long call is more likely to be caught running),
-  // so their elapsed time only counts as news once it passes what the window calls a slow call.
-  const slowCall = Number.isFinite(c.latency.p95)
-    ? Math.max(c.latency.p95, serviceMs)
-    : 2 * serviceMs;
-  if (c.inFlight > 0 && c.inFlightMeanElapsedMs > slowCall) {
-    serviceMs = c.inFlightMeanElapsedMs;
+  // Calls still running reveal a model turned slow before they finish: when they have overrun
+  // their expected durations by more than `overrunThreshold` on average, scale the estimate.
+  if (c.inFlightOverrun > o.overrunThreshold) {
+    serviceMs *= c.inFlightOverrun;
     reasons.push(REASON_SLOW_RUNNING);
   }
   // A model that cannot start the request now (no slot, or no token room) must finish at least one

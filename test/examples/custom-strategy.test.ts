@@ -33,6 +33,7 @@ function candidate(id: string, overrides: Partial<CandidateState> = {}): Candida
     priorLatencyMs: undefined,
     inFlightMeanElapsedMs: 0,
     inFlightMaxElapsedMs: 0,
+    inFlightOverrun: 0,
     errorRate: 0,
     throughput: 0,
     health: 'healthy',

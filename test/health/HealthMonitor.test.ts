@@ -102,16 +102,28 @@ describe('HealthMonitor: degraded', () => {
     expect(path()).toEqual(['healthy->degraded', 'degraded->healthy']);
   });
 
-  it('degrades on latency drift: recent mean over long-run mean at driftRatio or above', () => {
+  it('degrades on latency drift: recent latency over the usual latency of the task at driftRatio or above', () => {
     const { m, ok, changes, clock } = harness();
     ok(20, 100);
-    ok(1, 1000); // recent 280 / long-run 109 = 2.6x
+    ok(1, 1000); // 10x the usual 100: drift 1 + 0.2 * 9 = 2.8
     expect(m.state).toBe('healthy');
     clock.t = 77;
-    ok(1, 1000); // recent 424 / long-run 117.9 = 3.6x
+    ok(1, 1000); // 7x the usual 142.9: drift 2.8 + 0.2 * (7 - 2.8) = 3.64
     expect(m.state).toBe('degraded');
     expect(changes[0]).toMatchObject({ from: 'healthy', to: 'degraded', at: 77 });
-    expect(changes[0]!.reason).toMatch(/latency drift: recent 3\.6x/);
+    expect(changes[0]!.reason).toMatch(/latency drift: recent calls 3\.6x their usual latency/);
+  });
+
+  it('judges drift per task type: long tasks finishing in a row are no drift', () => {
+    const m = new HealthMonitor('m', {}, () => undefined);
+    for (let i = 0; i < 30; i++) {
+      m.onFinish(true, 100, i, 'simple');
+      m.onFinish(true, 3000, i, 'reasoning');
+    }
+    for (let i = 0; i < 5; i++) m.onFinish(true, 3000, 100 + i, 'reasoning');
+    expect(m.state).toBe('healthy');
+    for (let i = 0; i < 5; i++) m.onFinish(true, 1000, 200 + i, 'simple');
+    expect(m.state).toBe('degraded');
   });
 
   it('becomes healthy again once the long-run mean has caught up with a new steady latency', () => {
@@ -119,20 +131,22 @@ describe('HealthMonitor: degraded', () => {
     ok(20, 100);
     ok(2, 1000);
     expect(m.state).toBe('degraded');
-    ok(30, 1000);
+    ok(3, 1000);
     expect(m.state).toBe('degraded');
     ok(100, 1000);
     expect(m.state).toBe('healthy');
     expect(path()).toEqual(['healthy->degraded', 'degraded->healthy']);
   });
 
-  it('judges drift only after minSamples calls', () => {
+  it('judges drift only once the task has minSamples calls of baseline', () => {
     const { m, ok } = harness({ minSamples: 10 });
     ok(5, 100);
-    ok(4, 1000); // 9 calls: drift is far above 3x but not judged yet
+    ok(2, 100_000); // far above 3x, but the baseline has only 5 calls: not judged
     expect(m.state).toBe('healthy');
-    ok(1, 1000);
-    expect(m.state).toBe('degraded');
+    const fresh = harness({ minSamples: 10 });
+    fresh.ok(10, 100);
+    fresh.ok(2, 1000);
+    expect(fresh.m.state).toBe('degraded');
   });
 
   it('ignores drift when driftRatio is Infinity', () => {

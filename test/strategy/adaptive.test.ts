@@ -145,24 +145,27 @@ describe('adaptive: service estimate', () => {
     expect(scoreAlone(noTail, { tailWeight: 1 }).components.serviceMs).toBe(100);
   });
 
-  it('raises the estimate to the mean elapsed time of running calls that already took longer', () => {
+  it('scales the estimate by how far running calls have overrun their usual duration', () => {
     const base = {
       id: 'a',
       concurrency: 2,
+      inFlight: 1,
       latency: samples(100, 100),
       priorLatencyMs: 100,
     };
-    const slow = scoreAlone(candidate({ ...base, inFlight: 1, inFlightMeanElapsedMs: 800 }));
+    const slow = scoreAlone(candidate({ ...base, inFlightOverrun: 8 }));
     expect(slow.components.serviceMs).toBe(800);
     expect(slow.reasons.join('; ')).toMatch(/running calls/i);
-    // Running calls younger than the estimate say nothing new.
+    // Running calls within overrunThreshold of their usual duration say nothing new: long calls
+    // are simply more likely to be caught running.
+    expect(scoreAlone(candidate({ ...base, inFlightOverrun: 1.9 })).components.serviceMs).toBe(100);
     expect(
-      scoreAlone(candidate({ ...base, inFlight: 1, inFlightMeanElapsedMs: 50 })).components
+      scoreAlone(candidate({ ...base, inFlightOverrun: 1.9 }), { overrunThreshold: 1.5 }).components
         .serviceMs,
-    ).toBe(100);
-    // Without running calls the elapsed figure is ignored.
+    ).toBeCloseTo(190);
+    // Elapsed time alone (calls of other task types) is not used.
     expect(
-      scoreAlone(candidate({ ...base, inFlight: 0, inFlightMeanElapsedMs: 800 })).components
+      scoreAlone(candidate({ ...base, inFlightMeanElapsedMs: 800, inFlightOverrun: 0 })).components
         .serviceMs,
     ).toBe(100);
   });
@@ -171,14 +174,16 @@ describe('adaptive: service estimate', () => {
     const fast = { id: 'fast', home: true, concurrency: 4, latency: samples(100, 100) };
     const other = candidate({ id: 'other', concurrency: 4, latency: samples(100, 300) });
     const healthy = createAdaptiveStrategy().rank(
-      input([candidate({ ...fast, inFlight: 2, inFlightMeanElapsedMs: 90 }), other]),
+      input([candidate({ ...fast, inFlight: 2, inFlightOverrun: 0.9 }), other]),
     );
     expect(ids(healthy)[0]).toBe('fast');
     const stuck = createAdaptiveStrategy().rank(
-      input([candidate({ ...fast, inFlight: 2, inFlightMeanElapsedMs: 3000 }), other]),
+      input([candidate({ ...fast, inFlight: 2, inFlightOverrun: 30 }), other]),
     );
     expect(ids(stuck)[0]).toBe('other');
-    expect(scoreOf(stuck, 'fast').components.serviceMs).toBe(3000);
+    expect(scoreOf(stuck, 'fast').components.serviceMs).toBeCloseTo(
+      30 * scoreOf(healthy, 'fast').components.serviceMs!,
+    );
   });
 });
 

@@ -42,6 +42,7 @@ export function candidate(overrides: Partial<CandidateState> = {}): CandidateSta
     priorLatencyMs: undefined,
     inFlightMeanElapsedMs: 0,
     inFlightMaxElapsedMs: 0,
+    inFlightOverrun: 0,
     errorRate: 0,
     throughput: 0,
     health: 'healthy',

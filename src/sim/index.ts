@@ -16,7 +16,7 @@ export type {
 } from './runner.js';
 
 // Reports: figures, tables, HTML and SVG
-export { computeStats, quantile, summarize } from './stats.js';
+export { commonBucketMs, computeStats, quantile, summarize } from './stats.js';
 export type {
   BucketReport,
   CdfPoint,
@@ -27,6 +27,7 @@ export type {
 } from './stats.js';
 export { formatComparison, formatComparisonMarkdown } from './table.js';
 export { renderCdfSvg, renderHtmlReport, renderLatencyOverTimeSvg } from './report/html.js';
+export type { HtmlReportOptions } from './report/html.js';
 
 // Scenarios and load estimates
 export {

@@ -5,7 +5,7 @@ import type { Strategy } from '../strategy/Strategy.js';
 import { seededRandom } from '../utils/random.js';
 import { createSimModelCall, type SimModelSpec } from './models.js';
 import { simulatePooled } from './pooled.js';
-import { computeStats, type SimReport, type StatsOptions } from './stats.js';
+import { commonBucketMs, computeStats, type SimReport, type StatsOptions } from './stats.js';
 import type { SimOutcome, SimRequest, SimResponse } from './types.js';
 import { VirtualClock } from './VirtualClock.js';
 
@@ -175,23 +175,32 @@ export interface CompareOptions {
 export async function compareStrategies(options: CompareOptions): Promise<Comparison> {
   const { models, requests, seed } = options;
   const duration = requests.length > 0 ? requests[requests.length - 1]!.t : 0;
-  const statsOptions: StatsOptions = { durationMs: duration, ...options.stats };
   const runs = options.strategies.length;
-  const raw: Array<{ name: string; report: SimReport }> = [];
+  const outcomes: Array<{ name: string; outcomes: SimOutcome[] }> = [];
   for (const [i, strategy] of options.strategies.entries()) {
-    const outcomes = await simulateRouter({
-      models,
-      requests,
-      strategy,
-      seed,
-      ...(options.router ? { router: options.router } : {}),
-      onProgress: (settled, total) => options.onProgress?.(i, runs, settled, total),
+    outcomes.push({
+      name: typeof strategy === 'string' ? strategy : strategy.name,
+      outcomes: await simulateRouter({
+        models,
+        requests,
+        strategy,
+        seed,
+        ...(options.router ? { router: options.router } : {}),
+        onProgress: (settled, total) => options.onProgress?.(i, runs, settled, total),
+      }),
     });
-    const name = typeof strategy === 'string' ? strategy : strategy.name;
-    raw.push({ name, report: computeStats(outcomes, models, statsOptions) });
   }
-  const pooled = computeStats(simulatePooled({ models, requests, seed }), models, statsOptions);
-  raw.push({ name: 'pooled', report: pooled });
+  outcomes.push({ name: 'pooled', outcomes: simulatePooled({ models, requests, seed }) });
+  const statsOptions: StatsOptions = {
+    durationMs: duration,
+    bucketMs: commonBucketMs(outcomes.map((o) => o.outcomes)),
+    ...options.stats,
+  };
+  const raw = outcomes.map((o) => ({
+    name: o.name,
+    report: computeStats(o.outcomes, models, statsOptions),
+  }));
+  const pooled = raw[raw.length - 1]!.report;
   const ref = pooled.latency.p99;
   return {
     scenario: options.scenario,

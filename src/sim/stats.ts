@@ -138,6 +138,16 @@ export function summarize(values: readonly number[]): DurationSummary {
 }
 
 /** The smallest 1-2-5 step >= `x`. */
+/**
+ * A time-bucket width shared by several runs (about 60 buckets over the longest), so their time
+ * series line up in one plot.
+ */
+export function commonBucketMs(runs: ReadonlyArray<readonly SimOutcome[]>): number {
+  let end = 0;
+  for (const outcomes of runs) for (const o of outcomes) if (o.end > end) end = o.end;
+  return niceStep(end / 60);
+}
+
 function niceStep(x: number): number {
   if (!(x > 0)) return 1;
   const base = 10 ** Math.floor(Math.log10(x));

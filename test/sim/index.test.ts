@@ -61,6 +61,7 @@ describe('zeta-router/sim entry', () => {
         'renderLatencyOverTimeSvg',
         'compressionForUtilization',
         'estimateRequestLoad',
+        'commonBucketMs',
       ].sort(),
     );
   });

@@ -49,7 +49,7 @@ export function renderHtmlReport(comparison: Comparison, options: HtmlReportOpti
   const hasPooled = comparison.results.some((r) => r.name === 'pooled');
   const summary = [
     `scenario <strong>${escapeXml(comparison.scenario)}</strong>`,
-    `seed <strong>${escapeXml(formatCount(comparison.seed))}</strong>`,
+    `seed <strong>${escapeXml(String(comparison.seed))}</strong>`,
     `<strong>${escapeXml(formatCount(comparison.requests))}</strong> requests`,
     `${strategies} ${strategies === 1 ? 'strategy' : 'strategies'}${hasPooled ? ' + pooled reference' : ''}`,
   ].join(' <span class="sep">·</span> ');
@@ -155,38 +155,41 @@ interface Column {
   readonly label: string;
   readonly value: (r: StrategyResult) => number;
   readonly format: (v: number) => string;
-  /** Lower is better (else higher is): the best non-reference value is bold. */
-  readonly lowerIsBetter?: boolean;
+  /** Which way is better, if any: the best strategy's value is bold. */
+  readonly better?: 'lower' | 'higher';
 }
 
-const COLUMNS: readonly Column[] = [
-  { label: 'p50', value: (r) => r.report.latency.p50, format: formatMs, lowerIsBetter: true },
-  { label: 'p95', value: (r) => r.report.latency.p95, format: formatMs, lowerIsBetter: true },
-  { label: 'p99', value: (r) => r.report.latency.p99, format: formatMs, lowerIsBetter: true },
-  { label: 'max', value: (r) => r.report.latency.max, format: formatMs, lowerIsBetter: true },
-  {
-    label: 'p95 queued',
-    value: (r) => r.report.queued.p95,
-    format: formatMs,
-    lowerIsBetter: true,
-  },
-  {
-    label: 'throughput',
-    value: (r) => r.report.throughput,
-    format: (v) => (Number.isFinite(v) ? `${formatNumber(v)}/s` : '–'),
-  },
+const ratio = (v: number): string => (Number.isFinite(v) ? `${formatNumber(v)}×` : '–');
+const perSecond = (v: number): string => (Number.isFinite(v) ? `${formatNumber(v)}/s` : '–');
+
+/** The figures before the errors column. */
+const FIGURES: readonly Column[] = [
+  { label: 'p50', value: (r) => r.report.latency.p50, format: formatMs, better: 'lower' },
+  { label: 'p95', value: (r) => r.report.latency.p95, format: formatMs, better: 'lower' },
+  { label: 'p99', value: (r) => r.report.latency.p99, format: formatMs, better: 'lower' },
+  { label: 'max', value: (r) => r.report.latency.max, format: formatMs, better: 'lower' },
+  { label: 'p95 queued', value: (r) => r.report.queued.p95, format: formatMs, better: 'lower' },
+  { label: 'throughput', value: (r) => r.report.throughput, format: perSecond, better: 'higher' },
+];
+
+/** The figures after the errors column. */
+const SHARES: readonly Column[] = [
+  { label: 'spill share', value: (r) => r.report.spillShare, format: formatPercent },
+  { label: 'p99 vs pooled', value: (r) => r.p99VsPooled, format: ratio, better: 'lower' },
 ];
 
 /**
- * The value to mark bold in a column: none with fewer than two contenders or when they all tie
- * (bold everywhere would say nothing).
+ * The text of the best strategy's value in a column, as displayed. None without a direction,
+ * with fewer than two strategies, or when they all show the same value (bold everywhere would
+ * say nothing). Comparing displayed text marks every strategy that reads as the best.
  */
-function bestOf(values: readonly number[], contenders: number, lower: boolean): number | undefined {
-  if (contenders < 2 || values.length === 0) return undefined;
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  if (lo === hi) return undefined;
-  return lower ? lo : hi;
+function bestText(column: Column, contenders: readonly StrategyResult[]): string | undefined {
+  if (column.better === undefined || contenders.length < 2) return undefined;
+  const values = contenders.map(column.value).filter((v) => Number.isFinite(v));
+  if (values.length === 0) return undefined;
+  const best = column.better === 'lower' ? Math.min(...values) : Math.max(...values);
+  const texts = new Set(contenders.map((r) => column.format(column.value(r))));
+  return texts.size > 1 ? column.format(best) : undefined;
 }
 
 function resultsTable(comparison: Comparison): string {
@@ -194,23 +197,14 @@ function resultsTable(comparison: Comparison): string {
   if (results.length === 0) return '<p class="none">No results.</p>';
   const styles = strategyStyles(results);
   const contenders = results.filter((r) => r.name !== 'pooled');
-  const best = COLUMNS.map((c) => {
-    const values = contenders.map(c.value).filter((v) => Number.isFinite(v));
-    return bestOf(values, contenders.length, c.lowerIsBetter ?? false);
-  });
-  const bestRatio = bestOf(
-    contenders.map((r) => r.p99VsPooled).filter((v) => Number.isFinite(v)),
-    contenders.length,
-    true,
-  );
+  const best = new Map([...FIGURES, ...SHARES].map((c) => [c, bestText(c, contenders)]));
+  const cell = (c: Column, r: StrategyResult): string => {
+    const text = c.format(c.value(r));
+    const bold = r.name !== 'pooled' && text === best.get(c);
+    return `<td class="num${bold ? ' best' : ''}">${escapeXml(text)}</td>`;
+  };
   const rows = results.map((r, i) => {
     const style = styles[i]!;
-    const reference = r.name === 'pooled';
-    const cells = COLUMNS.map((c, j) => {
-      const v = c.value(r);
-      const isBest = !reference && best[j] !== undefined && v === best[j];
-      return `<td class="num${isBest ? ' best' : ''}">${escapeXml(c.format(v))}</td>`;
-    });
     const errorEntries = Object.entries(r.report.errors);
     const errors =
       errorEntries.length === 0
@@ -221,17 +215,24 @@ function resultsTable(comparison: Comparison): string {
                 `<span class="errors">${escapeXml(code)}: ${escapeXml(formatCount(n))}</span>`,
             )
             .join('<br>');
-    const ratio = r.p99VsPooled;
-    const ratioText = Number.isFinite(ratio) ? `${formatNumber(ratio, 3)}×` : '–';
-    const ratioBest = !reference && bestRatio !== undefined && ratio === bestRatio;
-    return `<tr${reference ? ' class="reference"' : ''}><td class="id"><span class="swatch${
-      style.dashed ? ' dashed' : ''
-    }" style="border-top-color: ${style.color}"></span>${escapeXml(r.name)}</td>${cells.join('')}<td>${errors}</td><td class="num">${escapeXml(
-      formatPercent(r.report.spillShare),
-    )}</td><td class="num${ratioBest ? ' best' : ''}">${escapeXml(ratioText)}</td></tr>`;
+    const swatch = `<span class="swatch${style.dashed ? ' dashed' : ''}" style="border-top-color: ${style.color}"></span>`;
+    return [
+      `<tr${r.name === 'pooled' ? ' class="reference"' : ''}>`,
+      `<td class="id">${swatch}${escapeXml(r.name)}</td>`,
+      ...FIGURES.map((c) => cell(c, r)),
+      `<td>${errors}</td>`,
+      ...SHARES.map((c) => cell(c, r)),
+      '</tr>',
+    ].join('');
   });
+  const headers = [
+    '<th>strategy</th>',
+    ...FIGURES.map((c) => `<th class="num">${escapeXml(c.label)}</th>`),
+    '<th>errors</th>',
+    ...SHARES.map((c) => `<th class="num">${escapeXml(c.label)}</th>`),
+  ];
   return `<div class="table-wrap"><table>
-<thead><tr><th>strategy</th>${COLUMNS.map((c) => `<th class="num">${escapeXml(c.label)}</th>`).join('')}<th>errors</th><th class="num">spill share</th><th class="num">p99 vs pooled</th></tr></thead>
+<thead><tr>${headers.join('')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>

@@ -144,6 +144,22 @@ export function renderSeries(series: readonly Series[], x: Scale, y: Scale): str
     .join('');
 }
 
+/** Whether any series has a point to draw. */
+export function hasData(series: readonly Series[]): boolean {
+  return series.some((s) => s.points.some(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
+}
+
+/** A centred note in an empty plot area. */
+export function renderNoData(frame: Frame, message: string): string {
+  return text(frame.left + frame.width / 2, frame.top + frame.height / 2, message, {
+    class: 'no-data',
+    'text-anchor': 'middle',
+    'dominant-baseline': 'middle',
+    'font-size': 13,
+    fill: MUTED,
+  });
+}
+
 /**
  * A legend laid out left to right, wrapping within `maxWidth`.
  * @returns the markup and the height it takes.

@@ -3,10 +3,12 @@ import {
   type Axis,
   type Frame,
   HEADER_HEIGHT,
+  hasData,
   INK,
   MUTED,
   renderAxes,
   renderLegend,
+  renderNoData,
   renderSeries,
   renderSvg,
   type Series,
@@ -14,6 +16,7 @@ import {
 import {
   el,
   escapeXml,
+  formatMs,
   formatNumber,
   linearScale,
   logScale,
@@ -62,6 +65,7 @@ const OTHER_MODELS_COLOR = '#a0a7b1';
 const MAX_MODEL_LINES = 8;
 
 const WIDTH = 960;
+const NO_REQUESTS = 'No successful requests';
 
 /** The style of each result, by index: the pooled reference dashed grey, strategies in colour. */
 export function strategyStyles(results: readonly StrategyResult[]): StrategyStyle[] {
@@ -80,7 +84,7 @@ function legendLabel(result: StrategyResult): string {
 /** A duration axis in milliseconds or seconds, whichever reads better for the domain. */
 function durationAxis(scale: Scale, title: string): Axis {
   if (scale.log) {
-    return { scale, label: title, format: (ms) => formatMsTick(ms) };
+    return { scale, label: title, format: (ms) => formatMs(ms) };
   }
   const seconds = scale.domain[1] >= 2000;
   return {
@@ -88,10 +92,6 @@ function durationAxis(scale: Scale, title: string): Axis {
     label: `${title} (${seconds ? 's' : 'ms'})`,
     format: (ms) => formatNumber(seconds ? ms / 1000 : ms),
   };
-}
-
-function formatMsTick(ms: number): string {
-  return ms >= 1000 ? `${formatNumber(ms / 1000)} s` : `${formatNumber(ms)} ms`;
 }
 
 function percentAxis(scale: Scale, title: string): Axis {
@@ -172,6 +172,7 @@ export function latencyOverTimePlot(comparison: Comparison, options: PlotOptions
       legend.svg,
       renderAxes(frame, x, y),
       el('g', { class: 'lines' }, renderSeries(series, x.scale, y.scale)),
+      hasData(series) ? '' : renderNoData(frame, NO_REQUESTS),
     ].join(''),
   });
 }
@@ -183,7 +184,7 @@ function bucketWidths(comparison: Comparison): string {
     ),
   ].sort((a, b) => a - b);
   if (widths.length === 0) return '';
-  return ` (${widths.map((w) => formatMsTick(w)).join(' / ')} buckets)`;
+  return ` (${widths.map((w) => formatMs(w)).join(' / ')} buckets)`;
 }
 
 /** The models drawn in the load plot: each id with its colour, or the "other" group. */
@@ -299,7 +300,7 @@ export function modelLoadPlot(comparison: Comparison, options: PlotOptions = {})
     };
     const x = durationAxis(
       linearScale(timeExtent(comparison), [frame.left, frame.left + frame.width], {
-        ticks: 4,
+        ticks: 5,
         tight: true,
       }),
       'time',
@@ -329,6 +330,7 @@ export function modelLoadPlot(comparison: Comparison, options: PlotOptions = {})
         ),
         renderAxes(frame, x, y, { fontSize: 11, yTitle: col === 0 }),
         el('g', { class: 'lines' }, renderSeries(series, x.scale, y.scale)),
+        hasData(series) ? '' : renderNoData(frame, 'No load data'),
       ].join(''),
     );
   });
@@ -411,6 +413,7 @@ export function latencyCdfPlot(comparison: Comparison, options: PlotOptions = {}
       renderAxes(frame, x, y),
       el('g', { class: 'guides' }, guides),
       el('g', { class: 'lines' }, renderSeries(series, x.scale, y.scale)),
+      hasData(series) ? '' : renderNoData(frame, NO_REQUESTS),
     ].join(''),
   });
 }

@@ -187,8 +187,9 @@ function niceCeil(x: number): number {
 
 /**
  * A base-10 log scale over the positive finite values' extent, widened to 1-2-5 values (e.g.
- * 9 ms..29 s becomes 5 ms..50 s). Ticks at the ends and at 1, 2 and 5 per decade when the domain
- * spans at most two decades, else at the ends and the powers of ten. Values <= 0 map to the
+ * 9 ms..29 s becomes 5 ms..50 s). Ticks at the ends and, within, at every integer multiple of a
+ * power of ten when the domain spans at most one decade, at 1, 2 and 5 per decade up to two, else
+ * at the powers of ten. Values <= 0 map to the
  * domain's lower end.
  */
 export function logScale(values: Iterable<number>, range: readonly [number, number]): Scale {
@@ -200,7 +201,8 @@ export function logScale(values: Iterable<number>, range: readonly [number, numb
   if (d1 <= d0) d1 = niceCeil(d0 * 1.5);
   const l0 = Math.log10(d0);
   const l1 = Math.log10(d1);
-  const multiples = l1 - l0 <= 2.01 ? [1, 2, 5] : [1];
+  const span = l1 - l0;
+  const multiples = span <= 1.01 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : span <= 2.01 ? [1, 2, 5] : [1];
   const ticks: number[] = [d0];
   for (let e = Math.floor(l0); e <= Math.ceil(l1); e++) {
     for (const m of multiples) {

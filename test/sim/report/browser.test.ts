@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { renderHtmlReport } from '../../../src/sim/report/html.js';
+import { STRATEGIES, smallComparison } from './fixture.js';
+
+/** Debian's Chromium: playwright-core never downloads a browser of its own here. */
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const NAMES = [...STRATEGIES, 'pooled'];
+
+interface Box {
+  readonly width: number;
+  readonly height: number;
+}
+interface PlotLayout {
+  readonly plot: string;
+  readonly box: Box;
+  readonly title: string;
+  /** Lines by strategy (`data-series`), or by panel for the model-load plot. */
+  readonly lines: ReadonlyArray<{
+    readonly group: string;
+    readonly key: string;
+    readonly box: Box;
+  }>;
+}
+
+describe('HTML report in Chromium', () => {
+  it('renders the three plots with a visible line per strategy', { timeout: 60_000 }, async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} not found: this test needs Debian's Chromium. Install it with \`apt-get install -y chromium\` (CI installs it).`,
+      );
+    }
+    const comparison = await smallComparison();
+    const dir = await mkdtemp(join(tmpdir(), 'zeta-report-'));
+    const htmlPath = join(dir, 'report.html');
+    const screenshot = process.env['ZETA_REPORT_SCREENSHOT'] ?? join(dir, 'report.png');
+    await writeFile(htmlPath, renderHtmlReport(comparison));
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('request', (r) => requests.push(r.url()));
+      const url = pathToFileURL(htmlPath).href;
+      await page.goto(url, { waitUntil: 'load' });
+
+      const layout: PlotLayout[] = await page.evaluate(() => {
+        const box = (e: Element) => {
+          const r = e.getBoundingClientRect();
+          return { width: r.width, height: r.height };
+        };
+        return Array.from(document.querySelectorAll('svg[data-plot]'), (svg) => ({
+          plot: svg.getAttribute('data-plot') ?? '',
+          box: box(svg),
+          title: svg.querySelector(':scope > title')?.textContent ?? '',
+          lines: Array.from(svg.querySelectorAll('path.series, polyline.series'), (line) => ({
+            group: line.closest('[data-panel]')?.getAttribute('data-panel') ?? '',
+            key: line.getAttribute('data-series') ?? '',
+            box: box(line),
+          })),
+        }));
+      });
+
+      const visible = (b: Box) => b.width > 0 && b.height > 0;
+      expect(layout.map((p) => p.plot)).toEqual(['latency-over-time', 'model-load', 'latency-cdf']);
+      for (const p of layout) {
+        expect(visible(p.box), `${p.plot} box ${JSON.stringify(p.box)}`).toBe(true);
+        expect(p.title, p.plot).not.toBe('');
+      }
+      for (const name of ['latency-over-time', 'latency-cdf']) {
+        const p = layout.find((l) => l.plot === name)!;
+        expect(
+          p.lines.map((l) => l.key),
+          name,
+        ).toEqual(NAMES);
+        for (const l of p.lines) {
+          expect(visible(l.box), `${name}/${l.key} ${JSON.stringify(l.box)}`).toBe(true);
+        }
+      }
+      // Model load: a panel per strategy, each with a visible line (an idle model's line is flat).
+      const load = layout.find((l) => l.plot === 'model-load')!;
+      for (const name of NAMES) {
+        const lines = load.lines.filter((l) => l.group === name);
+        expect(
+          lines.map((l) => l.key),
+          name,
+        ).toEqual(comparison.models.map((m) => m.id));
+        expect(
+          lines.every((l) => l.box.width > 0),
+          name,
+        ).toBe(true);
+        expect(
+          lines.some((l) => visible(l.box)),
+          name,
+        ).toBe(true);
+      }
+
+      // Self-contained: nothing but the page itself was requested.
+      expect(requests).toEqual([url]);
+      expect(problems).toEqual([]);
+
+      await page.screenshot({ path: screenshot, fullPage: true });
+      const png = await readFile(screenshot);
+      expect((await stat(screenshot)).size).toBeGreaterThan(10_000);
+      expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    } finally {
+      await browser?.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -127,7 +127,9 @@ interface Pending<Req, Res> {
   readonly priority: number;
   readonly req: Req;
   readonly arrival: number;
-  readonly resolve: (info: RunInfo<Res>) => void;
+  /** Whether the caller wants the RunInfo (runWithInfo) or just the result (run). */
+  readonly wantInfo: boolean;
+  readonly resolve: (value: Res | RunInfo<Res>) => void;
   readonly reject: (error: ZetaError) => void;
   profile: TaskProfile | undefined;
   tokens: number;
@@ -258,7 +260,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
    * `CAPACITY_EXCEEDED`, `TIMEOUT`, `ABORTED`, `MODEL_FAILED` or `CLOSED`.
    */
   run(req: Req, options?: RunOptions): Promise<Res> {
-    return this.runWithInfo(req, options).then((info) => info.result);
+    return this.#start(req, options ?? {}, false) as Promise<Res>;
   }
 
   /**
@@ -266,8 +268,13 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
    * attempts, the waiting and call times, and the decision record.
    */
   runWithInfo(req: Req, options: RunOptions = {}): Promise<RunInfo<Res>> {
+    return this.#start(req, options, true) as Promise<RunInfo<Res>>;
+  }
+
+  /** Accepts a request; resolves with the result, or with the full RunInfo when `wantInfo`. */
+  #start(req: Req, options: RunOptions, wantInfo: boolean): Promise<Res | RunInfo<Res>> {
     const id = this.#nextId++;
-    return new Promise<RunInfo<Res>>((resolve, reject) => {
+    return new Promise<Res | RunInfo<Res>>((resolve, reject) => {
       if (this.#closed) {
         reject(
           this.#rejected(
@@ -312,6 +319,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         priority: 0,
         req,
         arrival: now,
+        wantInfo,
         resolve,
         reject,
         profile: undefined,
@@ -700,11 +708,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       pool = this.#sample(serving, type, random);
       notSampled = serving.length - pool.length;
     } else if (!live || this.#entries.size <= this.#sampleSize) {
-      for (const e of this.#entries.values()) {
-        if (!e.removed && !e.model.tasks.has(type)) {
-          excluded.push({ id: e.model.id, reason: this.#notServing(type) });
-        }
-      }
+      for (const x of this.#notServing(type)) excluded.push(x);
     }
     for (const e of pool) {
       const why = this.#exclusion(e, task, tokens, tried, now);
@@ -772,15 +776,20 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     return !e.model.home.has(type) && this.#homesByType.has(type);
   }
 
-  readonly #notServingReasons = new Map<TaskType, string>();
+  /** Per task type, the models that do not serve it, as `excluded` entries (rebuilt on add/remove). */
+  #notServingByType = new Map<TaskType, readonly ExcludedModel[]>();
 
-  #notServing(type: TaskType): string {
-    let reason = this.#notServingReasons.get(type);
-    if (reason === undefined) {
-      reason = `does not serve '${type}'`;
-      if (this.#notServingReasons.size < 1000) this.#notServingReasons.set(type, reason);
+  #notServing(type: TaskType): readonly ExcludedModel[] {
+    let list = this.#notServingByType.get(type);
+    if (list === undefined) {
+      const reason = `does not serve '${type}'`;
+      list = [...this.#entries.values()]
+        .filter((e) => !e.removed && !e.model.tasks.has(type))
+        .map((e) => Object.freeze({ id: e.model.id, reason }));
+      // Bounded: unknown task types from callers must not grow it without limit.
+      if (this.#notServingByType.size < 1000) this.#notServingByType.set(type, list);
     }
-    return reason;
+    return list;
   }
 
   #rank(
@@ -823,17 +832,27 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     return ranking;
   }
 
-  /** Home models plus a random sample: the power of d choices. */
+  /**
+   * The power of d choices: `sampleSize` models drawn at random from those serving the type, plus up
+   * to `sampleSize` of its home models (all of them when there are that few).
+   */
   #sample(
     serving: readonly Entry<Req, Res>[],
     type: TaskType,
     random: RandomSource,
   ): Entry<Req, Res>[] {
-    const picked = new Set<Entry<Req, Res>>(this.#homesByType.get(type));
-    const want = Math.min(serving.length, picked.size + this.#sampleSize);
-    for (let tries = 0; picked.size < want && tries < want * 4; tries++) {
-      picked.add(serving[Math.floor(random() * serving.length)]!);
-    }
+    const picked = new Set<Entry<Req, Res>>();
+    const d = this.#sampleSize;
+    const draw = (from: readonly Entry<Req, Res>[], count: number): void => {
+      const want = Math.min(from.length, picked.size + count);
+      for (let tries = 0; picked.size < want && tries < count * 4; tries++) {
+        picked.add(from[Math.floor(random() * from.length)]!);
+      }
+    };
+    const homes = this.#homesByType.get(type) ?? [];
+    if (homes.length <= d) for (const h of homes) picked.add(h);
+    else draw(homes, d);
+    draw(serving, d);
     return [...picked];
   }
 
@@ -1006,17 +1025,21 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
           totalMs,
         });
       }
-      p.resolve({
-        id: p.id,
-        result: outcome.result,
-        model: e.model.id,
-        task,
-        attempts: attempt,
-        queuedMs: p.queuedMs,
-        latencyMs: outcome.latencyMs,
-        totalMs,
-        decision: p.decision!,
-      });
+      p.resolve(
+        p.wantInfo
+          ? {
+              id: p.id,
+              result: outcome.result,
+              model: e.model.id,
+              task,
+              attempts: attempt,
+              queuedMs: p.queuedMs,
+              latencyMs: outcome.latencyMs,
+              totalMs,
+              decision: p.decision!,
+            }
+          : outcome.result,
+      );
       this.#checkIdle();
       return;
     }
@@ -1203,6 +1226,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     }
     this.#byType = byType;
     this.#homesByType = homes;
+    this.#notServingByType = new Map();
   }
 
   #isIdle(): boolean {

@@ -292,6 +292,7 @@ describe('ZetaDynamicRouter: settling and accounting', () => {
     ac.abort();
     coder.failNext(new Error('aborted by client'));
     await run;
+    await flush();
     const s = router.snapshot().models.find((m) => m.id === 'coder-7b')!;
     expect(s.tasks.code?.count ?? 0).toBe(0);
     expect(s.errorRate).toBe(0);

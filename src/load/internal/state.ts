@@ -1,4 +1,5 @@
 import type { TaskType } from '../../types.js';
+import type { ModelLoadStats } from '../LoadTracker.js';
 import { DecayingRate } from './DecayingRate.js';
 import { HoltForecaster } from './HoltForecaster.js';
 import { LatencyWindow } from './LatencyWindow.js';
@@ -29,6 +30,12 @@ export class ModelState {
   errorWeight = 0;
   readonly throughput: DecayingRate;
   readonly tasks = new Map<TaskType, PairState>();
+  /** Bumped on every record, so a cached stats view knows when it is stale. */
+  version = 0;
+  /** The last stats view handed out, with the version and time it was made for. */
+  cached:
+    | { readonly version: number; readonly now: number; readonly stats: ModelLoadStats }
+    | undefined;
 
   constructor(rateHalfLifeMs: number) {
     this.throughput = new DecayingRate(rateHalfLifeMs);

@@ -973,29 +973,33 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     try {
       const result = await e.model.call(p.req, ctx);
       const end = this.#clock.now();
-      const latencyMs = end - start;
-      if (call.aborted && !this.#timedOut(call)) {
-        // The caller gave up and the call returned anyway: a cut-short or late answer is no latency sample.
-        this.#tracker.recordFinish(e.model.id, type, Number.NaN, true, end);
-        e.health?.onAbandon();
-      } else {
-        this.#tracker.recordFinish(e.model.id, type, latencyMs, true, end);
-        e.health?.onFinish(true, latencyMs, end, type);
-      }
-      return { ok: true, result, latencyMs, end };
+      this.#record(e, type, call, true, end - start, end);
+      return { ok: true, result, latencyMs: end - start, end };
     } catch (error) {
       const end = this.#clock.now();
-      const latencyMs = end - start;
-      // A call aborted because the caller gave up says nothing about the model; one that timed out does.
-      if (call.aborted && !this.#timedOut(call)) {
-        this.#tracker.recordFinish(e.model.id, type, Number.NaN, true, end);
-        e.health?.onAbandon();
-      } else {
-        this.#tracker.recordFinish(e.model.id, type, latencyMs, false, end);
-        e.health?.onFinish(false, latencyMs, end, type);
-      }
-      return { ok: false, error, latencyMs, end };
+      this.#record(e, type, call, false, end - start, end);
+      return { ok: false, error, latencyMs: end - start, end };
     }
+  }
+
+  /** Feeds a finished call to the tracker and the health monitor. */
+  #record(
+    e: Entry<Req, Res>,
+    type: TaskType,
+    call: LazyAbort,
+    ok: boolean,
+    latencyMs: number,
+    end: number,
+  ): void {
+    if (call.aborted && !this.#timedOut(call)) {
+      // The caller gave up: a cut-short or late outcome says nothing about the model. A timed-out
+      // call does (it was too slow), so it counts.
+      this.#tracker.recordFinish(e.model.id, type, Number.NaN, true, end);
+      e.health?.onAbandon();
+      return;
+    }
+    this.#tracker.recordFinish(e.model.id, type, latencyMs, ok, end);
+    e.health?.onFinish(ok, latencyMs, end, type);
   }
 
   #timedOut(call: LazyAbort): boolean {

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isZetaError, type ZetaError } from '../../src/errors/ZetaError.js';
 import { flush } from '../helpers/manualClock.js';
-import { fleet } from './fixtures.js';
+import { fleet, rejection } from './fixtures.js';
 
 const code = { type: 'code', complexity: 0.3 } as const;
-
-async function rejection(p: Promise<unknown>): Promise<ZetaError> {
-  try {
-    await p;
-  } catch (error) {
-    if (isZetaError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('ZetaDynamicRouter: routing', () => {
   it('sends a task to its home model when it is free and resolves with the result', async () => {

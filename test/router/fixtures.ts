@@ -1,3 +1,4 @@
+import { isZetaError, type ZetaError } from '../../src/errors/ZetaError.js';
 import type { CallContext, ModelConfig, ZetaRouterOptions } from '../../src/router/options.js';
 import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
 import { seededRandom } from '../../src/utils/random.js';
@@ -94,4 +95,15 @@ export function fleet(
     ...overrides,
   });
   return { clock, coder, embedder, reasoner, router };
+}
+
+/** Awaits `p` and returns the ZetaError it rejects with (fails the test otherwise). */
+export async function rejection(p: Promise<unknown>): Promise<ZetaError> {
+  try {
+    await p;
+  } catch (error) {
+    if (isZetaError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
 }

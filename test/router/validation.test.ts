@@ -3,7 +3,7 @@ import { isZetaError, type ZetaError } from '../../src/errors/ZetaError.js';
 import type { ModelConfig, ZetaRouterOptions } from '../../src/router/options.js';
 import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
 import { flush } from '../helpers/manualClock.js';
-import { fleet } from './fixtures.js';
+import { fleet, rejection } from './fixtures.js';
 
 const ok = (
   id: string,
@@ -23,16 +23,6 @@ function configError(options: unknown): ZetaError {
     throw error;
   }
   throw new Error('expected the constructor to throw');
-}
-
-async function rejection(p: Promise<unknown>): Promise<ZetaError> {
-  try {
-    await p;
-  } catch (error) {
-    if (isZetaError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('bad configuration fails at construction with CONFIG_INVALID and says what to fix', () => {

@@ -6,6 +6,7 @@ export type {
   ModelStateSnapshot,
   RouterSnapshot,
   RunInfo,
+  TaskArrivalSnapshot,
   TaskLatencySnapshot,
 } from './router/ZetaDynamicRouter.js';
 export type {

@@ -98,6 +98,26 @@ export interface RouterSnapshot {
   readonly pending: number;
   readonly closed: boolean;
   readonly models: readonly ModelStateSnapshot[];
+  /**
+   * Arrivals per task type: the recent rate and the tracker's forecast `horizonMs` ahead, in
+   * requests per second (load prediction for dashboards and custom policies).
+   */
+  readonly arrivals: readonly TaskArrivalSnapshot[];
+}
+
+/** One task type's arrivals in a {@link RouterSnapshot}. */
+export interface TaskArrivalSnapshot {
+  readonly task: TaskType;
+  /** Requests of this type since the router started. */
+  readonly total: number;
+  /** Recent arrivals per second. */
+  readonly rate: number;
+  /** Expected arrivals per second `horizonMs` from now. */
+  readonly forecast: number;
+  /** Change of the rate, in requests per second per second. */
+  readonly trend: number;
+  /** How far ahead `forecast` looks, in milliseconds. */
+  readonly horizonMs: number;
 }
 
 /** What one model call came to, handed from the lane slot to the request once the slot is free. */
@@ -448,6 +468,14 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       pending: this.#pendingCount,
       closed: this.#closed,
       models,
+      arrivals: tracked.arrivals.map((a) => ({
+        task: a.task,
+        total: a.total,
+        rate: a.rate,
+        forecast: a.forecast,
+        trend: a.trend,
+        horizonMs: a.horizonMs,
+      })),
     };
   }
 

@@ -238,6 +238,26 @@ describe('ZetaDynamicRouter: explain and snapshot', () => {
   });
 });
 
+describe('ZetaDynamicRouter: load prediction in snapshot', () => {
+  it('reports arrivals per task type with a rate and a forecast that follows a ramp', async () => {
+    const { router, clock, coder } = fleet({}, { coder: { concurrency: 64, maxQueue: 1000 } });
+    // A rising rate of code requests: 1 in the first second, then 2, 3, ... 8 per second.
+    for (let second = 1; second <= 8; second++) {
+      for (let i = 0; i < second; i++) {
+        router.run('x', { task: code }).catch(() => undefined);
+        await clock.advance(1000 / second);
+      }
+    }
+    const arrivals = router.snapshot().arrivals.find((a) => a.task === 'code')!;
+    expect(arrivals.total).toBe(36);
+    expect(arrivals.rate).toBeGreaterThan(1);
+    expect(arrivals.trend).toBeGreaterThan(0);
+    expect(arrivals.forecast).toBeGreaterThan(arrivals.rate);
+    while (coder.calls.some((c) => !c.done)) coder.finishNext();
+    await router.drain();
+  });
+});
+
 describe('ZetaDynamicRouter: settling and accounting', () => {
   it('rejects with STRATEGY_FAILED when the strategy throws, and leaves nothing pending', async () => {
     const { router } = fleet({

@@ -193,6 +193,7 @@ export function routerProblems(options: unknown): string[] {
       'recordFinish',
       'latency',
       'modelStats',
+      'arrivals',
       'snapshot',
       'removeModel',
     ];

@@ -22,7 +22,10 @@ export interface LaneCounts {
 
 /** A request bound to a lane. `cancel()` takes it back if it has not started yet. */
 export interface LaneTicket<T> {
-  /** Settles with the work's outcome once it ran; resolves with `undefined` if cancelled before starting. */
+  /**
+   * Settles with the work's outcome once it ran and its slot was released; resolves with
+   * `undefined` at once when the ticket is cancelled before starting.
+   */
   readonly done: Promise<T>;
   /** Takes the request out of the lane if it is still queued; returns whether it did. */
   cancel(): boolean;
@@ -149,27 +152,43 @@ export class Lane {
     const timed = expectedMs > 0 && Number.isFinite(expectedMs);
     const ticket = this.#nextTicket++;
     let state: TicketState = 'queued';
+    // Only a ticket that has to wait can be cancelled in practice: give just those an AbortSignal,
+    // so p-queue drops them (and what they hold) at once when cancelled.
+    const controller =
+      this.#inFlight + this.#queued >= this.#limits.concurrency ? new AbortController() : undefined;
+    let job: (() => Promise<T>) | undefined = work;
+    let settle!: (value: T | undefined) => void;
+    let fail!: (error: unknown) => void;
+    const done = new Promise<T | undefined>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
     this.#queued++;
     this.#tokens += tokens;
-    // A cancelled ticket stays in p-queue until its turn and then does nothing: cheaper than an
-    // AbortSignal per call, and p-queue never frees a running call's slot early.
-    const done = this.#queue.add(
-      async (): Promise<T | undefined> => {
-        if (state === 'cancelled') return undefined;
-        state = 'running';
-        this.#queued--;
-        this.#inFlight++;
-        const start = this.#now();
-        this.#startSum += start;
-        this.#running.set(ticket, start);
-        if (timed) {
-          this.#timed++;
-          this.#invExpected += 1 / expectedMs;
-          this.#startOverExpected += start / expectedMs;
-        }
-        try {
-          return await work();
-        } finally {
+    this.#queue
+      .add(
+        async (): Promise<void> => {
+          // A cancelled ticket p-queue still ran (cancelled during its start-up microtask): no-op.
+          if (state === 'cancelled' || job === undefined) return;
+          const run = job;
+          job = undefined;
+          state = 'running';
+          this.#queued--;
+          this.#inFlight++;
+          const start = this.#now();
+          this.#startSum += start;
+          this.#running.set(ticket, start);
+          if (timed) {
+            this.#timed++;
+            this.#invExpected += 1 / expectedMs;
+            this.#startOverExpected += start / expectedMs;
+          }
+          let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+          try {
+            outcome = { ok: true, value: await run() };
+          } catch (error) {
+            outcome = { ok: false, error };
+          }
           state = 'done';
           this.#inFlight--;
           this.#tokens -= tokens;
@@ -182,18 +201,25 @@ export class Lane {
               this.#timed === 0 ? 0 : this.#startOverExpected - start / expectedMs;
           }
           this.#running.delete(ticket);
+          // Settle after the release, so whoever awaits `done` sees the slot free.
           this.#released();
-        }
-      },
-      { priority },
-    );
+          if (outcome.ok) settle(outcome.value);
+          else fail(outcome.error);
+        },
+        { priority, ...(controller ? { signal: controller.signal } : {}) },
+      )
+      // Rejects only when a cancel aborted the queued entry.
+      .catch(() => undefined);
     return {
       done,
       cancel: () => {
         if (state !== 'queued') return false;
         state = 'cancelled';
+        job = undefined;
         this.#queued--;
         this.#tokens -= tokens;
+        controller?.abort();
+        settle(undefined);
         this.#released();
         return true;
       },

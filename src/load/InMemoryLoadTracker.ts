@@ -253,6 +253,16 @@ export class InMemoryLoadTracker implements LoadTracker {
     if (Number.isFinite(latencyMs)) pair.window.add(Math.max(latencyMs, 0), now);
   }
 
+  /** {@inheritDoc LoadTracker.recordAbandon} */
+  recordAbandon(model: string, task: TaskType, _now: number): void {
+    const state = this.#models.get(model);
+    const pair = state?.tasks.get(task);
+    if (state === undefined || pair === undefined || pair.inFlight === 0) return;
+    pair.inFlight--;
+    state.inFlight--;
+    state.version++;
+  }
+
   /** {@inheritDoc LoadTracker.latency} */
   latency(model: string, task: TaskType, now: number): LatencyStats {
     const pair = this.#models.get(model)?.tasks.get(task);

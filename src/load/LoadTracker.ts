@@ -128,6 +128,17 @@ export interface LoadTracker {
   recordFinish(model: string, task: TaskType, latencyMs: number, ok: boolean, now: number): void;
 
   /**
+   * A call ended without telling anything about the model: its caller gave up (aborted) and the
+   * call returned or threw afterwards. Only the in-flight count changes: no latency sample, no
+   * success, no failure. Optional: a tracker without it gets `recordFinish` with a NaN latency.
+   *
+   * @param model - The model id.
+   * @param task - The task type of the request.
+   * @param now - Time in milliseconds.
+   */
+  recordAbandon?(model: string, task: TaskType, now: number): void;
+
+  /**
    * Latency of (model, task) over the sliding window, in milliseconds.
    *
    * Served from a cache refreshed on a cadence, so it may lag the latest samples slightly; between

@@ -128,7 +128,17 @@ type CallOutcome<Res> =
       readonly error: unknown;
       readonly latencyMs: number;
       readonly end: number;
-    };
+    }
+  /** The slot came up on a model that opened meanwhile: the request goes back to routing. */
+  | typeof REROUTE;
+
+const REROUTE = Symbol('reroute');
+
+/**
+ * Live decisions list every model that does not serve the task type among `excluded` up to this
+ * fleet size (and always when none serves it); `explain()` always lists them.
+ */
+const LIST_EXCLUDED_UP_TO = 32;
 
 interface Entry<Req, Res> {
   readonly model: NormalizedModel<Req, Res>;
@@ -139,6 +149,8 @@ interface Entry<Req, Res> {
   waitingFor: number;
   /** Last windowed mean latency seen per task type, in ms (one number per type served). */
   readonly lastMeanMs: Map<TaskType, number>;
+  /** Timer that pumps this model when its health cool-off ends, while requests wait for it. */
+  wakeTimer: unknown;
 }
 
 interface Pending<Req, Res> {
@@ -180,6 +192,15 @@ const builtInStrategies: Record<StrategyName, Strategy> = {
   'least-loaded': leastLoadedStrategy,
   adaptive: adaptiveStrategy,
 };
+
+/** A model's latency prior for a task type (own keys only: a type may be called `toString`). */
+function priorFor(
+  prior: NormalizedModel<unknown, unknown>['latencyPriorMs'],
+  type: TaskType,
+): number | undefined {
+  if (typeof prior === 'number') return prior;
+  return prior !== undefined && Object.hasOwn(prior, type) ? prior[type] : undefined;
+}
 
 function isTaskProfile(value: unknown): value is TaskProfile {
   return (
@@ -480,7 +501,8 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   }
 
   /**
-   * Adds a model at run time; waiting requests it can serve may bind to it at once.
+   * Adds a model at run time. Waiting requests it can serve are ranked again by the strategy, so
+   * they may bind to it at once.
    * @throws {ZetaError} `CONFIG_INVALID` for a bad config or a duplicate id.
    */
   addModel(config: ModelConfig<Req, Res>): void {
@@ -497,16 +519,15 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       throw new ZetaError('CONFIG_INVALID', `Invalid model: ${problems.join('; ')}.`, { problems });
     const e = this.#add(config);
     this.#reindex();
+    // Waiting requests the new model could serve are decided again by the strategy, in their order:
+    // it may bind them to the new model at once, or they wait again in the same place.
+    const now = this.#clock.now();
     for (const p of this.#admission.toArray()) {
-      if (
-        p.accept &&
-        p.profile &&
-        this.#exclusion(e, p.profile, p.tokens, p.tried, this.#clock.now()) === undefined
-      ) {
-        p.accept.add(e.model.id);
+      if (p.profile && this.#exclusion(e, p.profile, p.tokens, p.tried, now) === undefined) {
+        this.#unwait(p);
+        this.#route(p);
       }
     }
-    this.#pump(e);
   }
 
   /**
@@ -562,6 +583,21 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   async close(): Promise<void> {
     this.#closed = true;
     await this.drain();
+  }
+
+  /**
+   * Emits to listeners without letting them disturb routing: a listener that throws cannot leave a
+   * request unsettled or a counter wrong. Its error is rethrown on a later microtask (an uncaught
+   * exception, as a bug in the listener should be).
+   */
+  #notify<E extends keyof RouterEvents>(event: E, payload: Parameters<RouterEvents[E]>[0]): void {
+    try {
+      (this.emit as (event: E, payload: unknown) => boolean)(event, payload);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
   }
 
   // ── the path of one request ──────────────────────────────────────────────
@@ -641,8 +677,10 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       return;
     }
     p.decision = d;
-    if (this.listenerCount('decision') > 0)
-      this.emit('decision', { requestId: p.id, attempt: p.attempt + 1, decision: d });
+    if (this.listenerCount('decision') > 0) {
+      this.#notify('decision', { requestId: p.id, attempt: p.attempt + 1, decision: d });
+      if (p.settled) return; // a listener aborted it
+    }
     if (d.binding === 'start' || d.binding === 'queue') {
       const e = this.#entries.get(d.model!)!;
       if (d.spilled) this.#emitOverflow(p, d, d.model);
@@ -692,7 +730,6 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     p.accept = new Set(d.ranking.map((r) => r.id));
     p.firstChoice = this.#entries.get(d.ranking[0]!.id)!;
     p.firstChoice.waitingFor++;
-    p.waitStart = this.#clock.now();
     this.#admission.push(p);
     if (this.listenerCount('overflow') > 0) this.#emitOverflow(p, d, undefined);
   }
@@ -703,7 +740,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     const homes = this.#homesByType.get(d.task.type) ?? [];
     const full = homes.filter((e) => !e.lane.canStart(p.tokens)).map((e) => e.model.id);
     if (model !== undefined && full.length < homes.length) return; // a home had room: a choice, not an overflow
-    this.emit('overflow', {
+    this.#notify('overflow', {
       requestId: p.id,
       task: d.task,
       home: full,
@@ -735,7 +772,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     if (live && serving.length > this.#sampleSize) {
       pool = this.#sample(serving, type, random);
       notSampled = serving.length - pool.length;
-    } else if (!live || this.#entries.size <= this.#sampleSize) {
+    } else if (!live || this.#entries.size <= LIST_EXCLUDED_UP_TO || serving.length === 0) {
       for (const x of this.#notServing(type)) excluded.push(x);
     }
     for (const e of pool) {
@@ -926,7 +963,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       free: lane.canStart(tokens),
       cost: m.cost,
       latency,
-      priorLatencyMs: (typeof prior === 'number' ? prior : prior?.[type]) ?? e.lastMeanMs.get(type),
+      priorLatencyMs: priorFor(prior, type) ?? e.lastMeanMs.get(type),
       inFlightMeanElapsedMs: lane.meanElapsedMs(now),
       inFlightMaxElapsedMs: lane.maxElapsedMs(now),
       inFlightOverrun: lane.overrun(now),
@@ -949,19 +986,32 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     p.ticket = ticket;
     // `done` settles after the lane has released the slot, so a caller that awaits run() and then
     // routes again sees the model free. It resolves undefined for a ticket cancelled while queued.
-    ticket.done.then((outcome) => {
-      if (outcome !== undefined) this.#afterCall(p, e, outcome, attempt);
-    });
+    ticket.done.then(
+      (outcome) => {
+        if (outcome === REROUTE) {
+          p.attempt--;
+          p.call = undefined;
+          this.#route(p);
+        } else if (outcome !== undefined) {
+          this.#afterCall(p, e, outcome, attempt);
+        }
+      },
+      (error: unknown) =>
+        this.#fail(
+          p,
+          'MODEL_FAILED',
+          `The call to ${e.model.id} failed in the router's own bookkeeping: ${String(error)}`,
+          {},
+          error,
+        ),
+    );
   }
 
   /** The usual duration of a `type` call on `e`, in ms (NaN when nothing is known yet). */
   #expectedMs(e: Entry<Req, Res>, type: TaskType): number {
     const latency = this.#tracker.latency(e.model.id, type, this.#clock.now());
     if (latency.count > 0) return latency.mean;
-    const prior = e.model.latencyPriorMs;
-    return (
-      (typeof prior === 'number' ? prior : prior?.[type]) ?? e.lastMeanMs.get(type) ?? Number.NaN
-    );
+    return priorFor(e.model.latencyPriorMs, type) ?? e.lastMeanMs.get(type) ?? Number.NaN;
   }
 
   /** Runs one call in the lane's slot and records it; the slot is held until this settles. */
@@ -975,11 +1025,14 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     if (p.settled) return undefined;
     const type = p.profile!.type;
     const start = this.#clock.now();
+    // Bound while the model was healthy, started after it opened: do not call it (unless this is
+    // the probe its cool-off now allows); route again instead.
+    if (e.health && !e.health.canRoute(start)) return REROUTE;
     p.queuedMs += start - p.waitStart;
     e.health?.onStart();
     this.#tracker.recordStart(e.model.id, type, start);
     if (this.listenerCount('dispatch') > 0) {
-      this.emit('dispatch', {
+      this.#notify('dispatch', {
         requestId: p.id,
         model: e.model.id,
         task: p.profile!,
@@ -1022,7 +1075,8 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     if (call.aborted && !this.#timedOut(call)) {
       // The caller gave up: a cut-short or late outcome says nothing about the model. A timed-out
       // call does (it was too slow), so it counts.
-      this.#tracker.recordFinish(e.model.id, type, Number.NaN, true, end);
+      if (this.#tracker.recordAbandon) this.#tracker.recordAbandon(e.model.id, type, end);
+      else this.#tracker.recordFinish(e.model.id, type, Number.NaN, true, end);
       e.health?.onAbandon();
       return;
     }
@@ -1038,7 +1092,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   #afterCall(
     p: Pending<Req, Res>,
     e: Entry<Req, Res>,
-    outcome: CallOutcome<Res>,
+    outcome: Exclude<CallOutcome<Res>, typeof REROUTE>,
     attempt: number,
   ): void {
     if (p.settled) return;
@@ -1047,7 +1101,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       const totalMs = outcome.end - p.arrival;
       this.#settle(p);
       if (this.listenerCount('complete') > 0) {
-        this.emit('complete', {
+        this.#notify('complete', {
           requestId: p.id,
           model: e.model.id,
           task,
@@ -1079,9 +1133,14 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     p.attempts.push({ model: e.model.id, error, latencyMs });
     p.tried ??= new Set();
     p.tried.add(e.model.id);
-    const willRetry = p.attempts.length < this.#maxAttempts;
+    const now = this.#clock.now();
+    const willRetry =
+      p.attempts.length < this.#maxAttempts &&
+      (this.#byType.get(task.type) ?? []).some(
+        (other) => this.#exclusion(other, task, p.tokens, p.tried, now) === undefined,
+      );
     if (this.listenerCount('fail') > 0) {
-      this.emit('fail', {
+      this.#notify('fail', {
         requestId: p.id,
         model: e.model.id,
         task,
@@ -1119,7 +1178,10 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     if (this.#admission.size > 0 && !e.removed) {
       const id = e.model.id;
       while (this.#admission.size > 0) {
-        if (e.health && !e.health.canRoute(this.#clock.now())) break;
+        if (e.health && !e.health.canRoute(this.#clock.now())) {
+          this.#wakeAfterCooldown(e);
+          break;
+        }
         const p = this.#admission.find((w) => w.accept!.has(id) && e.lane.canStart(w.tokens));
         if (!p) break;
         this.#unwait(p);
@@ -1129,6 +1191,50 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       }
     }
     this.#checkIdle();
+  }
+
+  /**
+   * A model opened: requests waiting only for models that cannot take work now are routed again
+   * (to another capable model, or rejected with NO_CAPABLE_MODEL like a new request), and the
+   * others get a wake-up when its cool-off ends. Deferred a microtask: it runs from inside a call's
+   * bookkeeping.
+   */
+  #onOpened(e: Entry<Req, Res>): void {
+    queueMicrotask(() => {
+      const now = this.#clock.now();
+      for (const p of this.#admission.toArray()) {
+        if (!p.accept?.has(e.model.id)) continue;
+        let routable = false;
+        for (const id of p.accept) {
+          const other = this.#entries.get(id);
+          if (other && !other.removed && (!other.health || other.health.canRoute(now))) {
+            routable = true;
+            break;
+          }
+        }
+        if (!routable) {
+          this.#unwait(p);
+          this.#route(p);
+        }
+      }
+      this.#wakeAfterCooldown(e);
+    });
+  }
+
+  /** Pumps `e` again when its cool-off ends, if requests still wait for it (one timer per model). */
+  #wakeAfterCooldown(e: Entry<Req, Res>): void {
+    if (e.wakeTimer !== undefined || !e.health) return;
+    const id = e.model.id;
+    if (this.#admission.find((p) => p.accept!.has(id)) === undefined) return;
+    const retryAt = e.health.snapshot().retryAt;
+    if (!Number.isFinite(retryAt)) return;
+    e.wakeTimer = this.#clock.setTimeout(
+      () => {
+        e.wakeTimer = undefined;
+        this.#pump(e);
+      },
+      Math.max(0, retryAt - this.#clock.now()),
+    );
   }
 
   #unwait(p: Pending<Req, Res>): void {
@@ -1182,8 +1288,9 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
 
   #reject(p: Pending<Req, Res>, error: ZetaError): void {
     this.#settle(p);
-    if (this.listenerCount('reject') > 0)
-      this.emit('reject', { requestId: p.id, task: p.profile, error });
+    if (this.listenerCount('reject') > 0) {
+      this.#notify('reject', { requestId: p.id, task: p.profile, error });
+    }
     p.reject(error);
     this.#checkIdle();
   }
@@ -1211,7 +1318,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       { requestId: id, ...details },
       cause === undefined ? undefined : { cause },
     );
-    if (this.listenerCount('reject') > 0) this.emit('reject', { requestId: id, task, error });
+    if (this.listenerCount('reject') > 0) this.#notify('reject', { requestId: id, task, error });
     return error;
   }
 
@@ -1223,7 +1330,8 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       this.#health === false
         ? undefined
         : new HealthMonitor(model.id, this.#health, (change: HealthChange) => {
-            if (this.listenerCount('health') > 0) this.emit('health', change);
+            if (this.listenerCount('health') > 0) this.#notify('health', change);
+            if (change.to === 'open') this.#onOpened(entry);
           });
     const entry: Entry<Req, Res> = {
       model,
@@ -1231,6 +1339,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       removed: false,
       waitingFor: 0,
       lastMeanMs: new Map(),
+      wakeTimer: undefined,
       lane: new Lane(
         { concurrency: model.concurrency, maxTokens: model.maxTokens, maxQueue: model.maxQueue },
         () => this.#clock.now(),

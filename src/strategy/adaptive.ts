@@ -107,8 +107,9 @@ function fleetPrior(candidates: readonly CandidateState[]): number {
 /**
  * Lowest expected completion time: for each candidate, expected wait (from the work ahead of the
  * request and the model's capacity) plus expected service time (from its t-digest window for this
- * task, blended with a prior while samples are few, and raised to the elapsed time of its running
- * calls, so a model that has turned slow is avoided before those calls finish), inflated by the
+ * task, blended with a prior while samples are few, and scaled up when its running calls have
+ * overrun their usual durations by more than `overrunThreshold`, so a model that has turned slow
+ * is avoided before those calls finish), inflated by the
  * expected retries its error rate causes, times a home preference and a health factor, plus an
  * optional cost weight. Ties are broken by the seeded `random`.
  *

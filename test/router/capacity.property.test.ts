@@ -41,7 +41,8 @@ describe('capacity is never exceeded (property)', () => {
         fc.array(arrival, { minLength: 1, maxLength: 60 }),
         fc.constantFrom('adaptive', 'least-loaded', 'static'),
         fc.integer(),
-        async (arrivals, strategy, seed) => {
+        fc.boolean(),
+        async (arrivals, strategy, seed, withHealth) => {
           const clock = new ManualClock();
           const running: Record<string, { calls: number; tokens: number }> = {};
           const peak: Record<string, { calls: number; tokens: number }> = {};
@@ -100,7 +101,8 @@ describe('capacity is never exceeded (property)', () => {
             strategy,
             clock,
             random: seededRandom(seed),
-            health: false,
+            // With health on, failures open models (cool-offs, probes, re-routing) mid-run.
+            health: withHealth ? { openAfterFailures: 2, cooldownMs: 100, minSamples: 2 } : false,
           });
 
           const settledCount = new Map<number, number>();

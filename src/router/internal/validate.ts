@@ -53,6 +53,17 @@ export function show(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
+/** Timers longer than this (2^31 - 1 ms, about 24.8 days) fire at once in Node: refuse them. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+const isTimeout = (v: unknown): v is number =>
+  typeof v === 'number' && v >= 1 && v <= MAX_TIMEOUT_MS;
+const runKeys = new Set<string>([
+  'task',
+  'signal',
+  'timeoutMs',
+  'priority',
+] satisfies (keyof RunOptions)[]);
+
 const isPosInt = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 1;
 const isNonNegInt = (v: unknown): v is number =>
@@ -205,8 +216,10 @@ export function routerProblems(options: unknown): string[] {
     p.push(`\`maxWaiting\` must be an integer >= 0, got ${show(o.maxWaiting)}`);
   if (o.maxAttempts !== undefined && !isPosInt(o.maxAttempts))
     p.push(`\`maxAttempts\` must be an integer >= 1, got ${show(o.maxAttempts)}`);
-  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs > 0)) {
-    p.push(`\`timeoutMs\` must be a number > 0 (omit it for no timeout), got ${show(o.timeoutMs)}`);
+  if (o.timeoutMs !== undefined && !isTimeout(o.timeoutMs)) {
+    p.push(
+      `\`timeoutMs\` must be a number from 1 to ${MAX_TIMEOUT_MS} (omit it for no timeout), got ${show(o.timeoutMs)}`,
+    );
   }
   if (o.sampleSize !== undefined && !(isPosInt(o.sampleSize) && o.sampleSize >= 2)) {
     p.push(`\`sampleSize\` must be an integer >= 2, got ${show(o.sampleSize)}`);
@@ -270,8 +283,14 @@ export function runOptionProblems(opts: RunOptions | undefined): string[] {
     p.push(...taskProblems(opts.task, 'options.task'));
   if (typeof opts.task === 'string' && opts.task.length === 0)
     p.push('options.task must be a non-empty task type');
-  if (opts.timeoutMs !== undefined && !(typeof opts.timeoutMs === 'number' && opts.timeoutMs > 0)) {
-    p.push(`options.timeoutMs must be a number > 0, got ${show(opts.timeoutMs)}`);
+  if (opts.timeoutMs !== undefined && !isTimeout(opts.timeoutMs)) {
+    p.push(
+      `options.timeoutMs must be a number from 1 to ${MAX_TIMEOUT_MS} (omit it for no timeout), got ${show(opts.timeoutMs)}`,
+    );
+  }
+  for (const key of Object.keys(opts)) {
+    if (!runKeys.has(key))
+      p.push(`unknown run option \`${key}\` (known: ${[...runKeys].join(', ')})`);
   }
   if (
     opts.priority !== undefined &&

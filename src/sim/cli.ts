@@ -47,7 +47,7 @@ Options:
   --requests <n>        number of requests (scenario default, or the whole trace)
   --type <type>         task type of a single Azure CSV  [from the file name: code.csv -> code]
   --utilization <u>     compress a replayed trace in time so the busiest model runs near u  [0.7]
-  --compress <x>        divide trace times by x instead (1 = real time)
+  --compress <x>        divide trace times by x instead of --utilization (1 = real time)
   --json                print the comparison as JSON instead of the table
   --html <file>         write a self-contained HTML report with plots
   --svg <file>          write the latency CDF plot as SVG
@@ -100,33 +100,49 @@ function readTrace(
   let files = inputs;
   if (files.length === 1 && statSync(files[0]!).isDirectory()) {
     const dir = files[0]!;
-    files = ['code.csv', 'conv.csv'].map((f) => join(dir, f)).filter((f) => existsSync(f));
-    if (files.length === 0) throw new UsageError(`${dir} holds neither code.csv nor conv.csv`);
+    files = ['code.csv', 'conv.csv'].map((f) => join(dir, f));
+    const missing = files.filter((f) => !existsSync(f));
+    if (missing.length > 0) {
+      throw new UsageError(
+        `${dir} must hold both code.csv and conv.csv (missing ${missing.map((f) => basename(f)).join(', ')}); to replay one file, give its path`,
+      );
+    }
   }
-  const limit = options.requests !== undefined ? { limit: options.requests } : {};
   let requests: SimRequest[];
   if (files.length === 1 && files[0]!.endsWith('.jsonl')) {
     requests = readJsonlTrace(readFileSync(files[0]!, 'utf8'));
-    if (options.requests !== undefined) requests = requests.slice(0, options.requests);
-  } else if (files.length === 2) {
-    const [code, conv] = files.map((f) => readFileSync(f, 'utf8')) as [string, string];
-    requests = mergeAzureTraces({ code, conv }, limit);
+  } else if (files.length === 2 && files.every((f) => f.endsWith('.csv'))) {
+    if (options.type !== undefined)
+      throw new UsageError('--type goes with a single CSV file, not two');
+    const code = files.find((f) => basename(f).startsWith('code'));
+    const conv = files.find((f) => basename(f).startsWith('conv'));
+    if (!code || !conv) {
+      throw new UsageError(
+        `cannot tell which file is code and which conversation: name them code*.csv and conv*.csv (got ${files.map((f) => basename(f)).join(', ')})`,
+      );
+    }
+    requests = mergeAzureTraces({
+      code: readFileSync(code, 'utf8'),
+      conv: readFileSync(conv, 'utf8'),
+    });
   } else if (files.length === 1 && files[0]!.endsWith('.csv')) {
     const file = files[0]!;
     const type = options.type ?? (basename(file).startsWith('code') ? 'code' : undefined);
     const text = readFileSync(file, 'utf8');
     requests = type
-      ? readAzureTrace(text, { type, ...limit })
+      ? readAzureTrace(text, { type })
       : readAzureTrace(text, {
           splitBy: (row) =>
             row.contextTokens > AZURE_REASONING_PROMPT_TOKENS ? 'reasoning' : 'simple',
-          ...limit,
         });
   } else {
     throw new UsageError(
       `cannot read ${files.join(' ')}: give a scenario, a .jsonl trace, or Azure .csv files`,
     );
   }
+  // The first N requests in time (a merged trace is sorted and numbered across both files).
+  if (options.requests !== undefined) requests = requests.slice(0, options.requests);
+  if (requests.length === 0) throw new UsageError(`${files.join(' ')}: the trace has no requests`);
   const compress =
     options.compress ?? compressionForUtilization(defaultFleet, requests, options.utilization);
   const scaled = requests.map((r) => ({ ...r, t: r.t / compress }));
@@ -199,7 +215,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       'utilization',
       values.utilization as string,
       (n) => n > 0 && n < 10,
-      'a number > 0',
+      'a number above 0 and below 10 (0.7 is 70%)',
     )!;
     const compress = number(
       'compress',

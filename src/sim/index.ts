@@ -6,12 +6,18 @@
  */
 
 // Running and comparing strategies
-export { compareStrategies, SIM_DEFAULT_MAX_QUEUE, simulateRouter } from './runner.js';
+export {
+  compareStrategies,
+  runSimulation,
+  SIM_DEFAULT_MAX_QUEUE,
+  simulateRouter,
+} from './runner.js';
 export type {
   CompareOptions,
   Comparison,
   SimRouterOptions,
   SimulateRouterOptions,
+  SimulationRun,
   StrategyResult,
 } from './runner.js';
 

@@ -3,7 +3,7 @@ import type { StrategyName, ZetaRouterOptions } from '../router/options.js';
 import { ZetaDynamicRouter } from '../router/ZetaDynamicRouter.js';
 import type { Strategy } from '../strategy/Strategy.js';
 import { seededRandom } from '../utils/random.js';
-import { createSimModelCall, type SimModelSpec } from './models.js';
+import { createSimModelCall, type SimModelCallStats, type SimModelSpec } from './models.js';
 import { simulatePooled } from './pooled.js';
 import { commonBucketMs, computeStats, type SimReport, type StatsOptions } from './stats.js';
 import type { SimOutcome, SimRequest, SimResponse } from './types.js';
@@ -37,18 +37,42 @@ export interface SimulateRouterOptions {
   readonly onProgress?: (settled: number, total: number) => void;
 }
 
+/** What {@link runSimulation} returns. */
+export interface SimulationRun {
+  /** One outcome per request, in request order. */
+  readonly outcomes: SimOutcome[];
+  /** What each simulated model saw (calls, failures, busy time including retried attempts). */
+  readonly models: Readonly<Record<string, SimModelCallStats>>;
+}
+
+/** Throws a RangeError when arrival times are not in order (ids index the outcomes). */
+function assertSorted(requests: readonly SimRequest[]): void {
+  for (let i = 1; i < requests.length; i++) {
+    if (requests[i]!.t < requests[i - 1]!.t) {
+      throw new RangeError(
+        `requests must be sorted by arrival time: request ${requests[i]!.id} at ${requests[i]!.t} ms comes after one at ${requests[i - 1]!.t} ms`,
+      );
+    }
+  }
+}
+
 /**
  * Runs the real {@link ZetaDynamicRouter} over `requests` on a virtual clock, the simulated models
- * serving each call, and returns one outcome per request (in request order). Deterministic: the
- * same options give the same outcomes.
+ * serving each call, and returns one outcome per request (in request order) and what each model
+ * saw. Deterministic: the same options give the same results.
+ *
+ * @throws RangeError when the requests are not sorted by arrival time, or when a simulated model
+ * ever ran more calls than its concurrency (the router's capacity guarantee, checked here too).
  */
-export async function simulateRouter(options: SimulateRouterOptions): Promise<SimOutcome[]> {
+export async function runSimulation(options: SimulateRouterOptions): Promise<SimulationRun> {
   const { models, requests, seed } = options;
+  assertSorted(requests);
   const clock = new VirtualClock();
+  const calls = models.map((spec) => createSimModelCall(spec, clock, seed));
   const router = new ZetaDynamicRouter<SimRequest, SimResponse>({
     maxWaiting: 100_000,
     ...options.router,
-    models: models.map((spec) => ({
+    models: models.map((spec, i) => ({
       id: spec.id,
       tasks: spec.tasks,
       home: spec.home ?? [],
@@ -57,15 +81,16 @@ export async function simulateRouter(options: SimulateRouterOptions): Promise<Si
       ...(spec.maxTokens !== undefined ? { maxTokens: spec.maxTokens } : {}),
       maxQueue: spec.maxQueue ?? SIM_DEFAULT_MAX_QUEUE,
       ...(spec.cost !== undefined ? { cost: spec.cost } : {}),
-      call: createSimModelCall(spec, clock, seed),
+      call: calls[i]!,
     })),
     strategy: options.strategy,
     clock,
     random: seededRandom(seed ^ 0x5eed),
   });
   const outcomes: SimOutcome[] = new Array(requests.length);
-  const lastModel = new Map<number, string>();
-  router.on('dispatch', (e) => lastModel.set(e.requestId, e.model));
+  /** The last call started per request: its model and start time. */
+  const lastCall = new Map<number, { model: string; at: number }>();
+  router.on('dispatch', (e) => lastCall.set(e.requestId, { model: e.model, at: clock.now() }));
   let settled = 0;
   const total = requests.length;
   const progressEvery = Math.max(1, Math.floor(total / 100));
@@ -103,19 +128,20 @@ export async function simulateRouter(options: SimulateRouterOptions): Promise<Si
           }),
         (error: unknown) => {
           const end = clock.now();
-          const model =
-            isZetaError(error) && error.requestId !== undefined
-              ? lastModel.get(error.requestId)
-              : undefined;
+          const id = isZetaError(error) ? error.requestId : undefined;
+          const call = id !== undefined ? lastCall.get(id) : undefined;
+          // A failed request's last call ran from its start to its end (or to the settle, for a
+          // timeout); a request that never ran has no model and no service time.
+          const start = call?.at ?? end;
           record(index, {
             id: req.id,
             type: req.type,
             t: req.t,
-            model: model ?? null,
-            start: req.t,
+            model: call?.model ?? null,
+            start,
             end,
             latency: end - req.t,
-            queued: end - req.t,
+            queued: start - req.t,
             ok: false,
             error: isZetaError(error) ? error.code : 'UNKNOWN',
           });
@@ -129,7 +155,24 @@ export async function simulateRouter(options: SimulateRouterOptions): Promise<Si
   await router.close();
   if (settled !== total)
     throw new Error(`simulation ended with ${total - settled} requests unsettled`);
-  return outcomes;
+  const stats: Record<string, SimModelCallStats> = {};
+  for (const call of calls) {
+    const s = call.stats();
+    if (s.overCapacity > 0) {
+      throw new RangeError(
+        `model ${call.spec.id} ran more than its concurrency ${call.spec.concurrency} (max ${s.maxInFlight})`,
+      );
+    }
+    stats[call.spec.id] = s;
+  }
+  return { outcomes, models: stats };
+}
+
+/**
+ * {@link runSimulation}'s outcomes alone: one per request, in request order.
+ */
+export async function simulateRouter(options: SimulateRouterOptions): Promise<SimOutcome[]> {
+  return (await runSimulation(options)).outcomes;
 }
 
 /** One row of a comparison: a strategy (or the pooled reference) and its report. */
@@ -174,31 +217,39 @@ export interface CompareOptions {
  */
 export async function compareStrategies(options: CompareOptions): Promise<Comparison> {
   const { models, requests, seed } = options;
-  const duration = requests.length > 0 ? requests[requests.length - 1]!.t : 0;
+  assertSorted(requests);
   const runs = options.strategies.length;
-  const outcomes: Array<{ name: string; outcomes: SimOutcome[] }> = [];
+  const outcomes: Array<{ name: string; outcomes: SimOutcome[]; busyMs?: Record<string, number> }> =
+    [];
   for (const [i, strategy] of options.strategies.entries()) {
+    const run = await runSimulation({
+      models,
+      requests,
+      strategy,
+      seed,
+      ...(options.router ? { router: options.router } : {}),
+      onProgress: (settled, total) => options.onProgress?.(i, runs, settled, total),
+    });
     outcomes.push({
       name: typeof strategy === 'string' ? strategy : strategy.name,
-      outcomes: await simulateRouter({
-        models,
-        requests,
-        strategy,
-        seed,
-        ...(options.router ? { router: options.router } : {}),
-        onProgress: (settled, total) => options.onProgress?.(i, runs, settled, total),
-      }),
+      outcomes: run.outcomes,
+      busyMs: Object.fromEntries(Object.entries(run.models).map(([id, m]) => [id, m.busyMs])),
     });
   }
   outcomes.push({ name: 'pooled', outcomes: simulatePooled({ models, requests, seed }) });
-  const statsOptions: StatsOptions = {
-    durationMs: duration,
+  // One window for every run, from the first arrival to the last settlement of any run, so
+  // throughput and utilization compare (a strategy that drains a backlog later is not flattered).
+  const first = requests.length > 0 ? requests[0]!.t : 0;
+  let last = first;
+  for (const o of outcomes) for (const x of o.outcomes) if (x.end > last) last = x.end;
+  const shared: StatsOptions = {
+    durationMs: last - first,
     bucketMs: commonBucketMs(outcomes.map((o) => o.outcomes)),
     ...options.stats,
   };
   const raw = outcomes.map((o) => ({
     name: o.name,
-    report: computeStats(o.outcomes, models, statsOptions),
+    report: computeStats(o.outcomes, models, o.busyMs ? { ...shared, busyMs: o.busyMs } : shared),
   }));
   const pooled = raw[raw.length - 1]!.report;
   const ref = pooled.latency.p99;

@@ -108,6 +108,12 @@ export interface StatsOptions {
   readonly cdfPoints?: number;
   /** Duration used for throughput and utilization, in milliseconds. @default measured */
   readonly durationMs?: number;
+  /**
+   * Measured busy time per model in milliseconds (e.g. from the simulated models, including failed
+   * attempts that were retried elsewhere), used for utilization instead of the outcomes' own
+   * start-to-end spans.
+   */
+  readonly busyMs?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -258,12 +264,18 @@ export function computeStats(
   }
 
   const concurrencyOf = (id: string): number => specs.get(id)?.concurrency ?? 1;
+  const busyOf = (id: string, fromOutcomes: number): number =>
+    options.busyMs !== undefined && Object.hasOwn(options.busyMs, id)
+      ? options.busyMs[id]!
+      : fromOutcomes;
   const modelReports: ModelReport[] = order.map((id) => {
     const m = perModel.get(id)!;
+    const busyMs = busyOf(id, m.busyMs);
     return {
       id,
       ...m,
-      utilization: durationMs > 0 ? m.busyMs / (concurrencyOf(id) * durationMs) : 0,
+      busyMs,
+      utilization: durationMs > 0 ? busyMs / (concurrencyOf(id) * durationMs) : 0,
     };
   });
 

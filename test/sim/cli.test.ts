@@ -96,3 +96,52 @@ describe('zeta-sim', () => {
     expect(io.out()).toMatch(/Usage: zeta-sim/);
   });
 });
+
+describe('zeta-sim trace inputs', () => {
+  const header = 'TIMESTAMP,ContextTokens,GeneratedTokens';
+  const rows = (n: number, tokens: number) =>
+    [
+      header,
+      ...Array.from(
+        { length: n },
+        (_, i) => `2023-11-16 18:00:${String(i).padStart(2, '0')}.0000000,${tokens},20`,
+      ),
+    ].join('\n');
+
+  it('merges code and conversation files by name, in either order, and keeps the first N in time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zeta-sim-'));
+    writeFileSync(join(dir, 'code.csv'), rows(30, 1000));
+    writeFileSync(join(dir, 'conv.csv'), rows(30, 300));
+    const io = capture();
+    expect(
+      await main([
+        join(dir, 'conv.csv'),
+        join(dir, 'code.csv'),
+        '--requests',
+        '20',
+        '--json',
+        '--strategies',
+        'adaptive',
+      ]),
+    ).toBe(0);
+    const parsed = JSON.parse(io.out());
+    expect(parsed.requests).toBe(20);
+    const byType = parsed.results[0].report.latencyByType;
+    expect(byType.code.count).toBe(10);
+    expect(byType.simple.count).toBe(10);
+  });
+
+  it('refuses a folder missing one of the two files, and an empty trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zeta-sim-'));
+    writeFileSync(join(dir, 'code.csv'), rows(5, 1000));
+    let io = capture();
+    expect(await main([dir])).toBe(2);
+    expect(io.err()).toMatch(/must hold both code\.csv and conv\.csv \(missing conv\.csv\)/);
+    vi.restoreAllMocks();
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    io = capture();
+    expect(await main([empty])).toBe(2);
+    expect(io.err()).toMatch(/the trace has no requests/);
+  });
+});

@@ -53,6 +53,7 @@ describe('zeta-router/sim entry', () => {
         'workloadRequests',
         'compareStrategies',
         'simulateRouter',
+        'runSimulation',
         'SIM_DEFAULT_MAX_QUEUE',
         'formatComparison',
         'formatComparisonMarkdown',

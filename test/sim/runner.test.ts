@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareStrategies, simulateRouter } from '../../src/sim/runner.js';
+import { compareStrategies, runSimulation, simulateRouter } from '../../src/sim/runner.js';
 import { getScenario, scenarioNames } from '../../src/sim/scenarios.js';
 import { mergeAzureTraces, readJsonlTrace } from '../../src/sim/traces.js';
 import { generateWorkload } from '../../src/sim/workloads.js';
@@ -177,5 +177,76 @@ describe('trace replay through the router', () => {
     expect(byType.code?.count).toBe(60);
     expect(byType.reasoning?.count).toBe(20);
     expect(byType.simple?.count).toBe(40);
+  });
+});
+
+describe('report accounting', () => {
+  it('refuses requests out of arrival order', async () => {
+    const { scenario, requests } = small('steady', 10);
+    const shuffled = [requests[5]!, ...requests.slice(0, 5)];
+    await expect(
+      simulateRouter({
+        models: scenario.models,
+        requests: shuffled,
+        strategy: 'adaptive',
+        seed: 1,
+      }),
+    ).rejects.toThrow(/sorted by arrival time/);
+  });
+
+  it('measures utilization over one shared window: never above 100%, even for a backlog drained late', async () => {
+    const { scenario, requests } = small('code-burst', 1500);
+    const cmp = await compareStrategies({
+      scenario: 'x',
+      models: scenario.models,
+      requests,
+      strategies: ['static', 'adaptive'],
+      seed: 1,
+    });
+    for (const r of cmp.results) {
+      for (const m of r.report.models) expect(m.utilization).toBeLessThanOrEqual(1 + 1e-9);
+    }
+    const durations = new Set(cmp.results.map((r) => r.report.durationMs));
+    expect(durations.size).toBe(1);
+  });
+
+  it('counts a failed attempt retried elsewhere as busy time of the model that failed', async () => {
+    const models = [
+      {
+        id: 'bad',
+        tasks: ['code'],
+        home: ['code'],
+        concurrency: 1,
+        service: { kind: 'constant', value: 1000 },
+        failureProbability: 1,
+      },
+      { id: 'good', tasks: ['code'], concurrency: 1, service: { kind: 'constant', value: 100 } },
+    ] as const;
+    const requests = Array.from({ length: 5 }, (_, i) => ({
+      id: i,
+      t: i * 5000,
+      type: 'code',
+      complexity: 0.1,
+      tokens: 10,
+      priority: 0,
+    }));
+    const run = await runSimulation({
+      models,
+      requests,
+      strategy: 'static',
+      seed: 1,
+      router: { health: false },
+    });
+    expect(run.outcomes.every((o) => o.ok && o.model === 'good')).toBe(true);
+    expect(run.models.bad!.busyMs).toBe(5000);
+    const cmp = await compareStrategies({
+      scenario: 'retry',
+      models,
+      requests,
+      strategies: ['static'],
+      seed: 1,
+      router: { health: false },
+    });
+    expect(cmp.results[0]!.report.models.find((m) => m.id === 'bad')!.busyMs).toBe(5000);
   });
 });

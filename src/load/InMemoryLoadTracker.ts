@@ -53,8 +53,9 @@ export interface InMemoryLoadTrackerOptions {
    * Recompute a (model, task) pair's cached latency stats after this many new samples. This is
    * also the size of the per-pair sample buffer that is pushed into the digest in one batch.
    *
-   * An integer from 1 to 10 000.
-   * @default 64
+   * An integer from 1 to 10 000. Between refreshes, at most `refreshMs`, the router decides on the
+   * cached figures: larger is cheaper on busy models.
+   * @default 256
    */
   readonly refreshEvery?: number;
 
@@ -128,7 +129,7 @@ export const inMemoryLoadTrackerDefaults: Readonly<Required<InMemoryLoadTrackerO
     windowMs: 60_000,
     buckets: 6,
     compression: 0.01,
-    refreshEvery: 64,
+    refreshEvery: 256,
     refreshMs: 1000,
     errorHalfLife: 10,
     rateHalfLifeMs: 10_000,

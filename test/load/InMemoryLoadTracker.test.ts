@@ -56,7 +56,7 @@ describe('InMemoryLoadTracker', () => {
         windowMs: 60_000,
         buckets: 6,
         compression: 0.01,
-        refreshEvery: 64,
+        refreshEvery: 256,
         refreshMs: 1000,
         errorHalfLife: 10,
         rateHalfLifeMs: 10_000,

@@ -12,14 +12,18 @@ export interface PooledOptions {
   readonly seed: number;
 }
 
-/** Waiting requests that share a capable set (same type and capability thresholds). */
+/** Requests that share a capable set (same type and capability thresholds). */
 interface CapabilityClass {
-  /** Indexes of the capable models. */
+  /** Indexes of the capable models, in fleet order. */
   readonly capable: readonly number[];
-  /** Waiting requests (indexes into the input), best first. */
-  readonly queue: MinHeap<number>;
+  /** Positions in `capable` of the models with phases (their draws depend on the start time). */
+  readonly phased: readonly number[];
   /** Idle servers over the capable models. */
   free: number;
+  /** Waiting requests of this class. */
+  waiting: number;
+  /** During a pass: waiting requests of this class the pass has not reached yet. */
+  left: number;
 }
 
 /** One model's servers. */
@@ -27,10 +31,46 @@ interface Pool {
   readonly spec: SimModelSpec;
   /** Idle servers. */
   idle: number;
-  /** End times of the busy servers' work (a reserved request extends its server's entry). */
-  readonly busyUntil: MinHeap<number>;
+  /** End times of the busy servers' calls, ascending (one entry per busy server). */
+  readonly busy: number[];
   /** Classes this model serves (to keep their `free` counts). */
   readonly classes: CapabilityClass[];
+  /** Phase boundaries, ascending: a call's draw only changes when its start crosses one. */
+  readonly breaks: readonly number[];
+  /** Pass in which `tentative` was last copied from `busy`. */
+  pass: number;
+  /** During pass `pass`: when each busy server frees once the pass's reservations are counted. */
+  tentative: number[];
+}
+
+/** A waiting request. */
+interface Waiting {
+  /** Index into the input. */
+  readonly index: number;
+  readonly cls: CapabilityClass;
+  /** Times it was considered (its draws are cached from the second time on). */
+  looks: number;
+  /** Cached draws per capable model (in `cls.capable` order): service time in milliseconds. */
+  serviceMs: Float64Array | null;
+  /** Cached draws: 1 when the call succeeds. */
+  ok: Uint8Array | null;
+  /** Phase segment each cached draw was made in (-1: none yet; always 0 without phases). */
+  segment: Int32Array | null;
+  /**
+   * Positions in `cls.capable` of the models without phases, successes first, then by service
+   * time, then fleet order: a scan in this order can stop at the first one that cannot win.
+   */
+  order: Int32Array | null;
+}
+
+/** Waiting requests of one priority, in arrival order (done ones are skipped, then compacted). */
+interface Level {
+  readonly priority: number;
+  items: Waiting[];
+  /** First index that may still be waiting. */
+  head: number;
+  /** Entries still waiting. */
+  live: number;
 }
 
 /** Arrival order: time, then id. */
@@ -43,26 +83,68 @@ function rank(thresholds: readonly number[], x: number): number {
   return i;
 }
 
+/** Number of sorted values at or below `x` (binary search). */
+function countAtOrBelow(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts `x` into an ascending array, after any equal values. */
+function insertSorted(sorted: number[], x: number): void {
+  let i = sorted.length;
+  sorted.push(x);
+  while (i > 0 && (sorted[i - 1] as number) > x) {
+    sorted[i] = sorted[i - 1] as number;
+    i--;
+  }
+  sorted[i] = x;
+}
+
 /**
  * The pooled reference: what an ideal shared queue in front of the whole fleet achieves, the
  * yardstick routing strategies are compared with. An event-driven simulation of its own (no
  * router, no clock), deterministic for a given seed.
  *
- * - **One shared queue**, ordered by priority (higher first), then arrival time, then id.
+ * - **One shared queue**, ordered by priority (higher first), then arrival time, then id (then
+ *   input position).
  * - **Every capable server**: a model with concurrency c is c servers; a request may run on any
  *   model whose tasks list its type, whose `maxComplexity` covers its complexity and whose
- *   `maxTokens` covers its tokens (a per-request limit here; token budgets are not shared).
- *   Requests no model can serve fail at arrival with `NO_CAPABLE_MODEL`.
- * - **Late binding, clairvoyant**: whenever a server is free, the first waiting request (in queue
- *   order) that an idle server can take is placed. It knows its service time on every capable
- *   model ({@link drawSimCall}, the very draws the simulated model calls make, slowdowns and
- *   failures included) and picks the shortest completion, ranking a call that will fail after
- *   every call that succeeds. If the best completion is on a busy model (its earliest-free server,
- *   later, but so much faster that it still finishes first), the request is bound to that server
- *   now and starts when it frees; otherwise it starts at once on the best idle server. Requests
- *   with no idle capable server keep waiting (no early binding).
- * - A call that fails still holds its server for its service time and counts as an error
- *   (`MODEL_ERROR`); there are no retries. `maxQueue` is ignored (the queue is unbounded).
+ *   `maxTokens` covers its tokens. `maxTokens` is a per-request limit only: token budgets are not
+ *   shared, so any number of requests may run on a model at once up to its concurrency. Requests
+ *   no model can serve fail at arrival with `NO_CAPABLE_MODEL`.
+ * - **Clairvoyant service times**: the reference knows, for every request and capable model, the
+ *   service time and success of a call starting at a given time: {@link drawSimCall}, the very
+ *   draws the router's simulated model calls make for a first attempt, including the slowdown and
+ *   failure probability of the phases active at the call's start.
+ * - **Tentative reservations, recomputed at every event** (an arrival, a call's end, a phase
+ *   boundary): the waiting requests are taken in queue order, and each reserves the server slot
+ *   that completes it earliest among, on each capable model, the earliest slot not already
+ *   reserved in this pass: an idle server now, or else the busy server that frees first (its
+ *   current call's end, or the end of a request reserved on it earlier in the pass). A call that
+ *   will fail ranks after every call that succeeds; ties go to the model listed first. Requests
+ *   whose slot starts now start; the other reservations are dropped and made afresh at the next
+ *   event. So a request that only few servers can take holds its place on them ahead of later
+ *   arrivals, which are steered elsewhere; and a request may wait for a busy model that will
+ *   still finish it first rather than start on a slow idle one.
+ * - A call that fails still holds its server for its service time and counts as an error with
+ *   the router's code, `MODEL_FAILED`; there are no retries. `maxQueue` is ignored (the queue is
+ *   unbounded).
+ *
+ * A greedy schedule, not a proven optimum: it knows every service time and failure in advance and
+ * never leaves a server idle for nothing, so a router (which knows neither) should not beat it by
+ * more than noise.
+ *
+ * Cost: a request's draws on its capable models are made once when it is first considered, and
+ * cached (per phase segment) if it has to wait; a waiting request then scans its models by service
+ * time and stops at the first that cannot finish it earlier. A pass stops as soon as no request it
+ * has not reached yet has an idle capable server, so at most events it touches only the few
+ * requests that can start (1,000 models and 20,000 requests take a couple of seconds).
  *
  * @returns One outcome per request, in the order of `options.requests`.
  * @throws RangeError when the fleet is invalid.
@@ -73,12 +155,22 @@ function rank(thresholds: readonly number[], x: number): number {
 export function simulatePooled(options: PooledOptions): SimOutcome[] {
   const { models, requests, seed } = options;
   assertValidFleet(models);
-  const pools: Pool[] = models.map((spec) => ({
-    spec,
-    idle: spec.concurrency,
-    busyUntil: new MinHeap<number>((a, b) => a < b),
-    classes: [],
-  }));
+  const pools: Pool[] = models.map((spec) => {
+    const breaks = new Set<number>();
+    for (const phase of spec.phases ?? []) {
+      breaks.add(phase.at);
+      if (phase.until !== undefined) breaks.add(phase.until);
+    }
+    return {
+      spec,
+      idle: spec.concurrency,
+      busy: [],
+      classes: [],
+      breaks: [...breaks].filter((b) => Number.isFinite(b)).sort((a, b) => a - b),
+      pass: -1,
+      tentative: [],
+    };
+  });
 
   const complexityCuts = [...new Set(models.map((m) => m.maxComplexity ?? 1))].sort(
     (a, b) => a - b,
@@ -101,8 +193,10 @@ export function simulatePooled(options: PooledOptions): SimOutcome[] {
       } else {
         const created: CapabilityClass = {
           capable,
-          queue: new MinHeap<number>(waitsBefore),
+          phased: capable.flatMap((k, j) => ((pools[k] as Pool).breaks.length > 0 ? [j] : [])),
           free: capable.reduce((a, i) => a + (pools[i] as Pool).idle, 0),
+          waiting: 0,
+          left: 0,
         };
         for (const i of capable) (pools[i] as Pool).classes.push(created);
         classes.push(created);
@@ -119,81 +213,197 @@ export function simulatePooled(options: PooledOptions): SimOutcome[] {
   };
 
   const outcomes: SimOutcome[] = new Array(requests.length);
-  /** Queue order: higher priority first, then arrival order (input order breaks full ties). */
-  const waitsBefore = (a: number, b: number): boolean => {
-    const ra = requests[a] as SimRequest;
-    const rb = requests[b] as SimRequest;
-    if (ra.priority !== rb.priority) return ra.priority > rb.priority;
-    const order = byArrival(ra, rb);
-    return order < 0 || (order === 0 && a < b);
+  const done = new Uint8Array(requests.length);
+  /** Waiting requests by priority, highest first. */
+  const levels: Level[] = [];
+  let waitingTotal = 0;
+
+  // Wake-ups: a call ends (its pool frees a server) or a phase starts or ends (pool null).
+  const wakeups = new MinHeap<{ at: number; pool: Pool | null }>((a, b) => a.at < b.at);
+  for (const pool of pools) for (const at of pool.breaks) wakeups.push({ at, pool: null });
+
+  // The draw of the request being considered on one model (set by `draw`).
+  let drawnMs = 0;
+  let drawnOk = false;
+  /** Sets `drawnMs` / `drawnOk` for `w` on its j-th capable model, starting at `at`. */
+  const draw = (w: Waiting, req: SimRequest, j: number, pool: Pool, at: number): void => {
+    const cache = w.serviceMs;
+    if (cache === null) {
+      const d = drawSimCall(pool.spec, req, at, seed);
+      drawnMs = d.serviceMs;
+      drawnOk = d.ok;
+      return;
+    }
+    const segment = pool.breaks.length === 0 ? 0 : countAtOrBelow(pool.breaks, at);
+    const segments = w.segment as Int32Array;
+    const oks = w.ok as Uint8Array;
+    if (segments[j] !== segment) {
+      const d = drawSimCall(pool.spec, req, at, seed);
+      cache[j] = d.serviceMs;
+      oks[j] = d.ok ? 1 : 0;
+      segments[j] = segment;
+    }
+    drawnMs = cache[j] as number;
+    drawnOk = oks[j] === 1;
   };
 
-  // Wake-ups: a model's earliest busy server may be done at `at` (stale ones are harmless).
-  const wakeups = new MinHeap<{ at: number; pool: Pool }>((a, b) => a.at < b.at);
-
-  const place = (index: number, c: CapabilityClass, now: number): void => {
-    const req = requests[index] as SimRequest;
-    let bestFree: { pool: Pool; end: number; ok: boolean } | undefined;
-    let bestBusy: { pool: Pool; end: number; ok: boolean; start: number } | undefined;
-    const better = (
-      end: number,
-      ok: boolean,
-      than: { end: number; ok: boolean } | undefined,
-    ): boolean => than === undefined || (ok && !than.ok) || (ok === than.ok && end < than.end);
-    for (const i of c.capable) {
-      const pool = pools[i] as Pool;
-      const start = pool.idle > 0 ? now : (pool.busyUntil.peek() as number);
-      const draw = drawSimCall(pool.spec, req, start, seed);
-      const end = start + draw.serviceMs;
-      if (pool.idle > 0) {
-        if (better(end, draw.ok, bestFree)) bestFree = { pool, end, ok: draw.ok };
-      } else if (better(end, draw.ok, bestBusy)) {
-        bestBusy = { pool, end, ok: draw.ok, start };
-      }
-    }
-    let chosen: { pool: Pool; end: number; ok: boolean; start: number };
+  let pass = 0;
+  // The best slot found so far for the request being placed (bestJ: position in its capable list).
+  let bestJ = -1;
+  let bestStart = 0;
+  let bestEnd = 0;
+  let bestOk = false;
+  /** Considers the j-th capable model of `w`: its earliest unreserved slot and the draw there. */
+  const consider = (w: Waiting, req: SimRequest, j: number, now: number): void => {
+    const pool = pools[w.cls.capable[j] as number] as Pool;
+    const start =
+      pool.idle > 0 ? now : ((pool.pass === pass ? pool.tentative[0] : pool.busy[0]) as number);
+    draw(w, req, j, pool, start);
+    const end = start + drawnMs;
+    // Successes first, then the earliest end, then fleet order.
     if (
-      bestBusy !== undefined &&
-      (bestFree === undefined || better(bestBusy.end, bestBusy.ok, bestFree))
+      bestJ < 0 ||
+      (drawnOk && !bestOk) ||
+      (drawnOk === bestOk && (end < bestEnd || (end === bestEnd && j < bestJ)))
     ) {
-      // Bind early: the busy server's current work ends at `start`; this request follows it.
-      chosen = bestBusy;
-      chosen.pool.busyUntil.pop();
-    } else {
-      if (bestFree === undefined)
-        throw new Error('pooled: no idle capable server (internal error)');
-      chosen = { ...bestFree, start: now };
-      changeIdle(chosen.pool, -1);
+      bestJ = j;
+      bestStart = start;
+      bestEnd = end;
+      bestOk = drawnOk;
     }
-    chosen.pool.busyUntil.push(chosen.end);
-    wakeups.push({ at: chosen.end, pool: chosen.pool });
-    outcomes[index] = {
-      id: req.id,
-      type: req.type,
-      t: req.t,
-      model: chosen.pool.spec.id,
-      start: chosen.start,
-      end: chosen.end,
-      latency: chosen.end - req.t,
-      queued: chosen.start - req.t,
-      ok: chosen.ok,
-      ...(chosen.ok ? {} : { error: 'MODEL_ERROR' }),
-    };
+  };
+  /** Caches the draws of a request that waits, and orders its models without phases. */
+  const cacheDraws = (w: Waiting, req: SimRequest, now: number): void => {
+    const capable = w.cls.capable;
+    const serviceMs = new Float64Array(capable.length);
+    const ok = new Uint8Array(capable.length);
+    const segment = new Int32Array(capable.length).fill(-1);
+    const order: number[] = [];
+    w.serviceMs = serviceMs;
+    w.ok = ok;
+    w.segment = segment;
+    for (let j = 0; j < capable.length; j++) {
+      const pool = pools[capable[j] as number] as Pool;
+      if (pool.breaks.length > 0) continue;
+      draw(w, req, j, pool, now);
+      order.push(j);
+    }
+    order.sort((a, b) => ok[b]! - ok[a]! || serviceMs[a]! - serviceMs[b]! || a - b);
+    w.order = Int32Array.from(order);
+  };
+  /** Classes with an idle capable server and waiting requests the pass has not reached. */
+  const liveClasses = (): number => {
+    let n = 0;
+    for (const c of classes) if (c.free > 0 && c.left > 0) n++;
+    return n;
   };
 
-  /** Places waiting requests while some waiting request has an idle capable server. */
+  /** One pass of tentative reservations at `now`; starts the requests whose slot starts now. */
   const dispatch = (now: number): void => {
-    for (;;) {
-      let best: CapabilityClass | undefined;
-      for (const c of classes) {
-        if (c.free <= 0) continue;
-        const head = c.queue.peek();
-        if (head === undefined) continue;
-        if (best === undefined || waitsBefore(head, best.queue.peek() as number)) best = c;
+    pass++;
+    for (const c of classes) c.left = c.waiting;
+    let live = liveClasses();
+    for (const level of levels) {
+      if (live === 0) break;
+      const items = level.items;
+      while (level.head < items.length && done[(items[level.head] as Waiting).index] === 1) {
+        level.head++;
       }
-      if (best === undefined) return;
-      place(best.queue.pop() as number, best, now);
+      for (let i = level.head; i < items.length && live > 0; i++) {
+        const w = items[i] as Waiting;
+        if (done[w.index] === 1) continue;
+        const req = requests[w.index] as SimRequest;
+        const capable = w.cls.capable;
+        bestJ = -1;
+        if (w.looks++ === 0) {
+          for (let j = 0; j < capable.length; j++) consider(w, req, j, now);
+        } else {
+          if (w.order === null) cacheDraws(w, req, now);
+          for (const j of w.cls.phased) consider(w, req, j, now);
+          const order = w.order as Int32Array;
+          const serviceMs = w.serviceMs as Float64Array;
+          const oks = w.ok as Uint8Array;
+          for (let n = 0; n < order.length; n++) {
+            const j = order[n] as number;
+            if (bestJ >= 0) {
+              // Successes come first, then failures, each by service time: every model from here
+              // on ends no earlier than now plus this one's service time.
+              const ok = oks[j] === 1;
+              if (bestOk && !ok) break;
+              if (ok === bestOk && now + (serviceMs[j] as number) > bestEnd) break;
+            }
+            consider(w, req, j, now);
+          }
+        }
+        const best = pools[capable[bestJ] as number];
+        if (best === undefined) throw new Error('pooled: request without capable model');
+        const c = w.cls;
+        c.left--;
+        if (bestStart <= now) {
+          // Its slot starts now: an idle server (or one whose call ends now).
+          if (best.idle > 0) changeIdle(best, -1);
+          else best.busy.shift();
+          insertSorted(best.busy, bestEnd);
+          wakeups.push({ at: bestEnd, pool: best });
+          done[w.index] = 1;
+          c.waiting--;
+          level.live--;
+          waitingTotal--;
+          outcomes[w.index] = {
+            id: req.id,
+            type: req.type,
+            t: req.t,
+            model: best.spec.id,
+            start: now,
+            end: bestEnd,
+            latency: bestEnd - req.t,
+            queued: now - req.t,
+            ok: bestOk,
+            ...(bestOk ? {} : { error: 'MODEL_FAILED' }),
+          };
+          live = liveClasses();
+        } else {
+          // Reserve the busy server that frees first: it frees again when this request ends.
+          if (best.pass !== pass) {
+            best.pass = pass;
+            best.tentative = best.busy.slice();
+          }
+          best.tentative.shift();
+          insertSorted(best.tentative, bestEnd);
+          if (c.left === 0 && c.free > 0) live--;
+        }
+      }
     }
+    // Drop finished requests once they make up most of a level.
+    for (const level of levels) {
+      if (level.items.length - level.head > 2 * level.live + 32) {
+        level.items = level.items.filter((w) => done[w.index] === 0);
+        level.head = 0;
+      }
+    }
+  };
+
+  const enqueue = (index: number, cls: CapabilityClass): void => {
+    const priority = (requests[index] as SimRequest).priority;
+    let k = 0;
+    while (k < levels.length && (levels[k] as Level).priority > priority) k++;
+    let level = levels[k];
+    if (level === undefined || level.priority !== priority) {
+      level = { priority, items: [], head: 0, live: 0 };
+      levels.splice(k, 0, level);
+    }
+    level.items.push({
+      index,
+      cls,
+      looks: 0,
+      serviceMs: null,
+      ok: null,
+      segment: null,
+      order: null,
+    });
+    level.live++;
+    cls.waiting++;
+    waitingTotal++;
   };
 
   const arrivals = requests
@@ -204,19 +414,17 @@ export function simulatePooled(options: PooledOptions): SimOutcome[] {
       ? (requests[arrivals[k] as number] as SimRequest).t
       : Number.POSITIVE_INFINITY;
   let next = 0;
-  while (next < arrivals.length || wakeups.size > 0) {
+  while (next < arrivals.length || waitingTotal > 0) {
     const arrivalAt = arrivalTime(next);
     const wakeAt = wakeups.peek()?.at ?? Number.POSITIVE_INFINITY;
     const now = Math.min(arrivalAt, wakeAt);
+    if (now === Number.POSITIVE_INFINITY) throw new Error('pooled: requests left waiting');
     for (let w = wakeups.peek(); w !== undefined && w.at <= now; w = wakeups.peek()) {
       wakeups.pop();
       const pool = w.pool;
-      for (
-        let end = pool.busyUntil.peek();
-        end !== undefined && end <= now;
-        end = pool.busyUntil.peek()
-      ) {
-        pool.busyUntil.pop();
+      if (pool === null) continue;
+      while (pool.busy.length > 0 && (pool.busy[0] as number) <= now) {
+        pool.busy.shift();
         changeIdle(pool, 1);
       }
     }
@@ -238,10 +446,10 @@ export function simulatePooled(options: PooledOptions): SimOutcome[] {
           error: 'NO_CAPABLE_MODEL',
         };
       } else {
-        c.queue.push(index);
+        enqueue(index, c);
       }
     }
-    dispatch(now);
+    if (waitingTotal > 0) dispatch(now);
   }
   return outcomes;
 }

@@ -56,6 +56,6 @@ export interface SimOutcome {
   readonly queued: number;
   /** Whether it succeeded. */
   readonly ok: boolean;
-  /** Why it failed (an error code such as `'MODEL_ERROR'` or `'NO_CAPABLE_MODEL'`), when `!ok`. */
+  /** Why it failed (an error code such as `'MODEL_FAILED'` or `'NO_CAPABLE_MODEL'`), when `!ok`. */
   readonly error?: string;
 }

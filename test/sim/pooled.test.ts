@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { clairvoyantServiceTime, drawSimCall, type SimModelSpec } from '../../src/sim/models.js';
 import { simulatePooled } from '../../src/sim/pooled.js';
+import { simulateRouter } from '../../src/sim/runner.js';
+import { getScenario } from '../../src/sim/scenarios.js';
+import { computeStats } from '../../src/sim/stats.js';
 import type { SimOutcome, SimRequest } from '../../src/sim/types.js';
 import { generateWorkload, type WorkloadSpec } from '../../src/sim/workloads.js';
 
@@ -232,6 +235,85 @@ describe('simulatePooled behaviour', () => {
     expect(Math.max(...res2.map((o) => o.end))).toBeLessThan(1100);
   });
 
+  it('moves a reservation when a higher-priority arrival claims the slot (no early binding)', () => {
+    const models: SimModelSpec[] = [
+      { id: 'fast', tasks: ['x'], concurrency: 1, service: { kind: 'constant', value: 100 } },
+      { id: 'slow', tasks: ['x'], concurrency: 1, service: { kind: 'constant', value: 250 } },
+    ];
+    // 1 reserves fast's next slot at t = 10; 2 (priority 5) claims it at t = 20, so 1 starts on
+    // the idle slow model instead, and 2 starts on fast when it frees.
+    const res = simulatePooled({
+      models,
+      requests: [req(0, 0), req(1, 10), req(2, 20, { priority: 5 })],
+      seed: 1,
+    });
+    expect(res.map((o) => [o.model, o.start, o.end])).toEqual([
+      ['fast', 0, 100],
+      ['slow', 20, 270],
+      ['fast', 100, 200],
+    ]);
+  });
+
+  it('does not let later arrivals that could run elsewhere overtake a narrowly-capable request', () => {
+    // The slow-model starvation in miniature: only 'reasoner' takes the reasoning request, and it
+    // is also the quickest home for code; 'coder' always has an idle server, but slowly.
+    const models: SimModelSpec[] = [
+      {
+        id: 'coder',
+        tasks: ['code'],
+        maxComplexity: 0.7,
+        concurrency: 4,
+        service: { kind: 'constant', value: 1000 },
+      },
+      {
+        id: 'reasoner',
+        tasks: ['code', 'reasoning'],
+        concurrency: 1,
+        service: {
+          byTask: {
+            code: { kind: 'constant', value: 200 },
+            reasoning: { kind: 'constant', value: 400 },
+          },
+        },
+      },
+    ];
+    // Code every 150 ms for 30 s; the reasoning request arrives while reasoner serves code 0.
+    const requests = Array.from({ length: 200 }, (_, i) => req(i, i * 150, { type: 'code' }));
+    requests.splice(1, 0, req(1000, 10, { type: 'reasoning', complexity: 0.9 }));
+    const res = simulatePooled({ models, requests, seed: 1 });
+    const hard = res[1] as SimOutcome;
+    // It takes reasoner as soon as code 0 is done, ahead of every later code arrival.
+    expect([hard.model, hard.start, hard.end]).toEqual(['reasoner', 200, 600]);
+    for (const o of res) {
+      if (o.type === 'code' && o.t > hard.t && o.model === 'reasoner') {
+        expect(o.start).toBeGreaterThanOrEqual(hard.end);
+      }
+    }
+    // Code still uses both models, and nothing waits long.
+    expect(new Set(res.map((o) => o.model))).toEqual(new Set(['coder', 'reasoner']));
+    expect(Math.max(...res.map((o) => o.queued))).toBeLessThan(1000);
+  });
+
+  it('wakes at a phase boundary: a request waiting on a busy model moves to one that recovers', () => {
+    const models: SimModelSpec[] = [
+      {
+        id: 'a',
+        tasks: ['x'],
+        concurrency: 1,
+        service: { kind: 'constant', value: 100 },
+        phases: [{ at: 0, until: 1000, slowdown: 50 }],
+      },
+      { id: 'b', tasks: ['x'], concurrency: 1, service: { kind: 'constant', value: 2000 } },
+    ];
+    // 1 would end at 5,010 on the slowed a, so it reserves b (free at 2,000, ends 4,000); when
+    // a recovers at 1,000 it starts there at once.
+    const res = simulatePooled({ models, requests: [req(0, 0), req(1, 10)], seed: 1 });
+    expect(res.map((o) => [o.model, o.start, o.end])).toEqual([
+      ['b', 0, 2000],
+      ['a', 1000, 1100],
+    ]);
+  });
+
   it('knows failures in advance: avoids a failing model, uses it only when nothing else can serve', () => {
     const models: SimModelSpec[] = [
       {
@@ -251,7 +333,7 @@ describe('simulatePooled behaviour', () => {
     expect(res.map((o) => [o.model, o.ok, o.error ?? null, o.start, o.end])).toEqual([
       ['ok', true, null, 0, 50],
       ['ok', true, null, 50, 100],
-      ['broken', false, 'MODEL_ERROR', 0, 10],
+      ['broken', false, 'MODEL_FAILED', 0, 10],
     ]);
   });
 
@@ -296,4 +378,26 @@ describe('simulatePooled behaviour', () => {
     expect(() => simulatePooled({ models: [], requests: [], seed: 1 })).toThrow(/non-empty/);
     expect(simulatePooled({ models: [server(1, 10)], requests: [], seed: 1 })).toEqual([]);
   });
+});
+
+describe('simulatePooled as a reference on the scenarios', () => {
+  // Where the early-binding reference lost to the router: reasoning requests that only
+  // reasoner-14b takes waited minutes behind code bound to its queue (p99 55 s and 31 s).
+  for (const name of ['slow-model', 'failing-model']) {
+    it(`${name}: its p99 is not above adaptive's (seed 1)`, async () => {
+      const scenario = getScenario(name);
+      const requests = generateWorkload(scenario.workload, 1, scenario.requests);
+      const p99 = (outcomes: readonly SimOutcome[]): number =>
+        computeStats(outcomes, scenario.models).latency.p99;
+      const adaptive = await simulateRouter({
+        models: scenario.models,
+        requests,
+        strategy: 'adaptive',
+        seed: 1,
+      });
+      const pooled = simulatePooled({ models: scenario.models, requests, seed: 1 });
+      expect(p99(pooled)).toBeLessThanOrEqual(p99(adaptive));
+      expect(pooled.every((o) => o.ok)).toBe(true);
+    });
+  }
 });

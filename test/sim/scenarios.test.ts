@@ -194,7 +194,7 @@ describe('the pooled reference on the scenarios', () => {
     const pooled = run(scenarios['failing-model'].models, 'failing-model');
     const table = run(homeOnly(scenarios['failing-model'].models), 'failing-model');
     expect(pooled.failed).toBe(0);
-    expect(table.errors['MODEL_ERROR']).toBeGreaterThan(200);
+    expect(table.errors['MODEL_FAILED']).toBeGreaterThan(200);
   });
 
   it('heterogeneous-1000: runs a slice of the scenario', () => {

@@ -1098,32 +1098,20 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     if (p.settled) return;
     const task = p.profile!;
     if (outcome.ok) {
-      const totalMs = outcome.end - p.arrival;
       this.#settle(p);
-      if (this.listenerCount('complete') > 0) {
-        this.#notify('complete', {
-          requestId: p.id,
-          model: e.model.id,
-          task,
-          attempts: attempt,
-          queuedMs: p.queuedMs,
-          latencyMs: outcome.latencyMs,
-          totalMs,
-        });
-      }
+      const figures = {
+        model: e.model.id,
+        task,
+        attempts: attempt,
+        queuedMs: p.queuedMs,
+        latencyMs: outcome.latencyMs,
+        totalMs: outcome.end - p.arrival,
+      };
+      if (this.listenerCount('complete') > 0)
+        this.#notify('complete', { requestId: p.id, ...figures });
       p.resolve(
         p.wantInfo
-          ? {
-              id: p.id,
-              result: outcome.result,
-              model: e.model.id,
-              task,
-              attempts: attempt,
-              queuedMs: p.queuedMs,
-              latencyMs: outcome.latencyMs,
-              totalMs,
-              decision: p.decision!,
-            }
+          ? { id: p.id, result: outcome.result, ...figures, decision: p.decision! }
           : outcome.result,
       );
       this.#checkIdle();

@@ -2,7 +2,7 @@ import { isZetaError, type ZetaError } from '../../src/errors/ZetaError.js';
 import type { CallContext, ModelConfig, ZetaRouterOptions } from '../../src/router/options.js';
 import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
 import { seededRandom } from '../../src/utils/random.js';
-import { type Deferred, deferred, ManualClock } from '../helpers/manualClock.js';
+import { type Deferred, deferred, flush, ManualClock } from '../helpers/manualClock.js';
 
 /** A fake model whose calls stay open until the test settles them by hand. */
 export class FakeModel {
@@ -30,6 +30,14 @@ export class FakeModel {
     if (!open) throw new Error(`${this.id} has no open call`);
     open.done = true;
     open.d.resolve(value ?? `${this.id}:${open.req}`);
+  }
+
+  /** Resolves every open call, letting the router bind and start what was waiting in between. */
+  async finishAll(): Promise<void> {
+    while (this.calls.some((c) => !c.done)) {
+      this.finishNext();
+      await flush();
+    }
   }
 
   failNext(error: unknown = new Error(`${this.id} broke`)): void {

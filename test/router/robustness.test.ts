@@ -93,10 +93,7 @@ describe('health and waiting requests', () => {
     coder.failNext();
     await flush();
     expect(coder.calls).toHaveLength(1);
-    while (reasoner.calls.some((x) => !x.done)) {
-      reasoner.finishNext();
-      await flush();
-    }
+    await reasoner.finishAll();
     const results = await Promise.all(runs);
     expect(coder.calls).toHaveLength(1);
     expect(results.filter((r) => 'model' in r && r.model === 'reasoner-14b').length).toBe(3);
@@ -121,10 +118,7 @@ describe('health and lane queues', () => {
     coder.failNext();
     await flush();
     expect(coder.calls).toHaveLength(1);
-    while (reasoner.calls.some((x) => !x.done)) {
-      reasoner.finishNext();
-      await flush();
-    }
+    await reasoner.finishAll();
     const infos = await Promise.all(runs);
     expect(coder.calls).toHaveLength(1);
     expect(infos.every((i) => i.model === 'reasoner-14b')).toBe(true);

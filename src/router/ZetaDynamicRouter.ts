@@ -780,7 +780,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       if (why !== undefined) {
         excluded.push({ id: e.model.id, reason: why });
       } else {
-        candidates.push(this.#candidate(e, type, tokens, now));
+        candidates.push(this.#candidate(e, type, tokens, now, live));
         entries.push(e);
       }
     }
@@ -942,14 +942,21 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     return undefined;
   }
 
-  #candidate(e: Entry<Req, Res>, type: TaskType, tokens: number, now: number): CandidateState {
+  #candidate(
+    e: Entry<Req, Res>,
+    type: TaskType,
+    tokens: number,
+    now: number,
+    live: boolean,
+  ): CandidateState {
     const m = e.model;
     const lane = e.lane;
     const stats = this.#tracker.modelStats(m.id, now);
     const latency = this.#tracker.latency(m.id, type, now);
     // The last mean seen stands in as the prior once the window has emptied, so a model that went
     // unused for a window is not mistaken for a cold one (and re-explored) every window.
-    if (latency.count > 0 && Number.isFinite(latency.mean)) e.lastMeanMs.set(type, latency.mean);
+    if (live && latency.count > 0 && Number.isFinite(latency.mean))
+      e.lastMeanMs.set(type, latency.mean);
     const prior = m.latencyPriorMs;
     return {
       id: m.id,

@@ -165,51 +165,50 @@ export class Lane {
     });
     this.#queued++;
     this.#tokens += tokens;
-    this.#queue
-      .add(
-        async (): Promise<void> => {
-          // A cancelled ticket p-queue still ran (cancelled during its start-up microtask): no-op.
-          if (state === 'cancelled' || job === undefined) return;
-          const run = job;
-          job = undefined;
-          state = 'running';
-          this.#queued--;
-          this.#inFlight++;
-          const start = this.#now();
-          this.#startSum += start;
-          this.#running.set(ticket, start);
-          if (timed) {
-            this.#timed++;
-            this.#invExpected += 1 / expectedMs;
-            this.#startOverExpected += start / expectedMs;
-          }
-          let outcome: { ok: true; value: T } | { ok: false; error: unknown };
-          try {
-            outcome = { ok: true, value: await run() };
-          } catch (error) {
-            outcome = { ok: false, error };
-          }
-          state = 'done';
-          this.#inFlight--;
-          this.#tokens -= tokens;
-          // Reset when nothing runs, so rounding errors of fractional clocks never accumulate.
-          this.#startSum = this.#inFlight === 0 ? 0 : this.#startSum - start;
-          if (timed) {
-            this.#timed--;
-            this.#invExpected = this.#timed === 0 ? 0 : this.#invExpected - 1 / expectedMs;
-            this.#startOverExpected =
-              this.#timed === 0 ? 0 : this.#startOverExpected - start / expectedMs;
-          }
-          this.#running.delete(ticket);
-          // Settle after the release, so whoever awaits `done` sees the slot free.
-          this.#released();
-          if (outcome.ok) settle(outcome.value);
-          else fail(outcome.error);
-        },
-        { priority, ...(controller ? { signal: controller.signal } : {}) },
-      )
-      // Rejects only when a cancel aborted the queued entry.
-      .catch(() => undefined);
+    const queued = this.#queue.add(
+      async (): Promise<void> => {
+        // A cancelled ticket p-queue still ran (cancelled during its start-up microtask): no-op.
+        if (state === 'cancelled' || job === undefined) return;
+        const run = job;
+        job = undefined;
+        state = 'running';
+        this.#queued--;
+        this.#inFlight++;
+        const start = this.#now();
+        this.#startSum += start;
+        this.#running.set(ticket, start);
+        if (timed) {
+          this.#timed++;
+          this.#invExpected += 1 / expectedMs;
+          this.#startOverExpected += start / expectedMs;
+        }
+        let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+        try {
+          outcome = { ok: true, value: await run() };
+        } catch (error) {
+          outcome = { ok: false, error };
+        }
+        state = 'done';
+        this.#inFlight--;
+        this.#tokens -= tokens;
+        // Reset when nothing runs, so rounding errors of fractional clocks never accumulate.
+        this.#startSum = this.#inFlight === 0 ? 0 : this.#startSum - start;
+        if (timed) {
+          this.#timed--;
+          this.#invExpected = this.#timed === 0 ? 0 : this.#invExpected - 1 / expectedMs;
+          this.#startOverExpected =
+            this.#timed === 0 ? 0 : this.#startOverExpected - start / expectedMs;
+        }
+        this.#running.delete(ticket);
+        // Settle after the release, so whoever awaits `done` sees the slot free.
+        this.#released();
+        if (outcome.ok) settle(outcome.value);
+        else fail(outcome.error);
+      },
+      controller ? { priority, signal: controller.signal } : { priority },
+    );
+    // p-queue's promise rejects only when a cancel aborts the queued entry (only with a signal).
+    if (controller) queued.catch(() => undefined);
     return {
       done,
       cancel: () => {

@@ -43,7 +43,7 @@ export type HealthState =
   | 'healthy'
   /** Serving, but with errors or latency drift: strategies penalise it. */
   | 'degraded'
-  /** Not routed to until a cool-off passes; then a few probe requests test it (half-open). */
+  /** Not routed to until a cool-off passes; then one probe request at a time tests it (half-open). */
   | 'open';
 
 /** Latency figures of one (model, task) pair over the tracker's sliding window, in milliseconds. */
@@ -103,7 +103,10 @@ export interface CandidateState {
   readonly errorRate: number;
   /** Recent completions per second of this model (exponentially weighted). */
   readonly throughput: number;
-  /** Health of this model. `open` models are never candidates; `degraded` ones may be. */
+  /**
+   * Health of this model. An `open` model is a candidate only once its cool-off has passed and no
+   * probe runs (this request would be the probe); `degraded` ones are candidates.
+   */
   readonly health: HealthState;
 }
 

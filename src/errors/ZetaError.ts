@@ -2,11 +2,11 @@
  * The stable codes of {@link ZetaError}. Match on `code`, never on the message.
  *
  * - `CONFIG_INVALID`: bad router options or model config (at construction or `addModel`), or bad per-call options such as a `task` with complexity out of range; the message lists every problem.
- * - `NO_CAPABLE_MODEL`: no model lists the task type, allows its complexity and fits its tokens, or all such models are `open`.
- * - `CAPACITY_EXCEEDED`: every capable model is busy and the waiting bounds (`maxQueue`, `maxWaiting`) are reached.
+ * - `NO_CAPABLE_MODEL`: no model lists the task type, allows its complexity and fits its tokens, or all such models are `open` and cooling off.
+ * - `CAPACITY_EXCEEDED`: every model the strategy ranked is busy and the waiting bounds (`maxQueue`, `maxWaiting`) are reached; capable models the strategy left out do not count.
  * - `TIMEOUT`: the call's `timeoutMs` passed before it settled (waiting or running).
  * - `ABORTED`: the caller's `signal` aborted.
- * - `MODEL_FAILED`: every attempt's model call threw; `attempts` and `cause` say which and why.
+ * - `MODEL_FAILED`: every attempt's model call threw, or a retry found no other model with room; `attempts` and `cause` say which and why.
  * - `CLASSIFIER_FAILED`: the classifier threw, rejected or returned something that is not a task profile.
  * - `STRATEGY_FAILED`: the strategy's `rank()` threw or ranked none of the candidates.
  * - `CLOSED`: `run()` was called after `close()`.

@@ -297,8 +297,8 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   /**
    * Routes `req` to a model and resolves with its result.
    *
-   * @throws {ZetaError} (as a rejection) `CONFIG_INVALID`, `CLASSIFIER_FAILED`, `NO_CAPABLE_MODEL`,
-   * `CAPACITY_EXCEEDED`, `TIMEOUT`, `ABORTED`, `MODEL_FAILED` or `CLOSED`.
+   * @throws {ZetaError} (as a rejection) `CONFIG_INVALID`, `CLASSIFIER_FAILED`, `STRATEGY_FAILED`,
+   * `NO_CAPABLE_MODEL`, `CAPACITY_EXCEEDED`, `TIMEOUT`, `ABORTED`, `MODEL_FAILED` or `CLOSED`.
    */
   run(req: Req, options?: RunOptions): Promise<Res> {
     return this.#start(req, options ?? {}, false) as Promise<Res>;
@@ -411,7 +411,8 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
    * @param reqOrTask - A request (classified with the router's classifier, which must then be
    * synchronous) or a task profile.
    * @throws {ZetaError} `CLASSIFIER_FAILED` when the classifier is asynchronous, throws or returns
-   * something that is not a task profile; `CONFIG_INVALID` for a bad task profile.
+   * something that is not a task profile; `STRATEGY_FAILED` when the strategy throws or ranks
+   * nothing; `CONFIG_INVALID` for a bad task profile.
    */
   explain(reqOrTask: Req | TaskProfile): Decision {
     let profile: TaskProfile;
@@ -537,10 +538,8 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   async removeModel(id: string): Promise<void> {
     const e = this.#entries.get(id);
     if (!e || e.removed) {
-      throw new ZetaError(
-        'CONFIG_INVALID',
-        `No model '${id}' to remove (known: ${[...this.#entries.keys()].join(', ') || 'none'}).`,
-      );
+      const problem = `no model '${id}' to remove (known: ${[...this.#entries.keys()].join(', ') || 'none'})`;
+      throw new ZetaError('CONFIG_INVALID', `Cannot remove: ${problem}.`, { problems: [problem] });
     }
     e.removed = true;
     this.#reindex();
@@ -716,7 +715,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       const reason =
         this.#admission.size >= maxWaiting
           ? `the router already has ${this.#admission.size} requests waiting (maxWaiting ${maxWaiting})`
-          : `its capable models (${ids}) are full and their waiting room (maxQueue) is used up`;
+          : `the models its strategy ranked (${ids}) are full and their waiting room (maxQueue) is used up`;
       this.#fail(
         p,
         'CAPACITY_EXCEEDED',

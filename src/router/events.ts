@@ -93,17 +93,19 @@ export interface FailEvent {
 
 /**
  * Payload of `overflow`: every home model of the task type was full, so the request spilled to
- * another model (`model` set) or waits in the admission queue (`model` undefined). Not emitted when
- * a strategy prefers a non-home model while a home model had room.
+ * another model (`model` set), or no ranked model could start it and it waits in the admission
+ * queue (`model` undefined). A spill for other reasons (a home model that cannot serve this request,
+ * or a strategy preferring another model while home had room) emits no `overflow`: count spills
+ * from `dispatch.spilled`.
  */
 export interface OverflowEvent {
   readonly requestId: number;
   readonly task: TaskProfile;
-  /** The home models of the task type that had no room (all of them: otherwise it is no overflow). */
+  /** The home models of the task type that had no free slot (may be empty when the request waits). */
   readonly home: readonly string[];
   /** The model it spilled to, or `undefined` when it waits in the admission queue. */
   readonly model: string | undefined;
-  /** Requests waiting in the admission queue, this one included. */
+  /** Requests in the admission queue, this one included when it waits. */
   readonly waiting: number;
 }
 

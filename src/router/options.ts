@@ -109,9 +109,10 @@ export interface ZetaRouterOptions<Req, Res> {
    */
   readonly timeoutMs?: number;
   /**
-   * In fleets where more than `sampleSize` models serve a task type, each decision ranks the home
-   * models plus `sampleSize` models drawn at random (power of d choices), so a decision over 1,000
-   * models costs about what one over a few does. Smaller fleets are always ranked whole. Raise it
+   * In fleets where more than `sampleSize` models serve a task type, each decision ranks
+   * `sampleSize` models drawn at random plus up to `sampleSize` of the type's home models (all of
+   * them when there are that few, else drawn at random): power of d choices, so a decision over
+   * 1,000 models costs about what one over a few does. Smaller fleets are always ranked whole. Raise it
    * to trade decision cost for better choices. An integer >= 2.
    * @default 4
    */

@@ -381,21 +381,24 @@ function compile(spec: SimModelSpec): CompiledModel {
   return c;
 }
 
+/** Stands in for a model id hash when drawing the service time every model shares. */
+const SHARED_SERVICE_KEY = 0x5e7_1ce;
+
 /**
- * Draws the fate of one call: a deterministic function of (seed, request id, model id, attempt)
- * and the model's phases at `at`. The call's private random stream is seeded by hashing those
- * ids; its first uniform decides failure, the next ones sample the base service time, which the
- * slowdown at `at` then scales. So a request's base service time on a model is the same whatever
- * the phase or failure probability, and the same for every strategy compared on that seed.
+ * Draws the fate of one call, deterministically, from two private random streams. The failure
+ * draw is seeded by (seed, request id, model id, attempt): each model fails on its own. The base
+ * service time is seeded by (seed, request id, attempt) without the model, so every model draws
+ * the same quantile of its own distribution: a long request is long everywhere, and the pooled
+ * reference's clairvoyance means knowing request sizes, not each model's noise. The slowdown of
+ * the phases active at `at` then scales the base time. A request's base service time on a model
+ * is the same whatever the phase or failure probability, and the same for every strategy
+ * compared on that seed.
  *
  * @param at - When the call starts, in milliseconds (selects the active phases).
  * @param seed - The run's seed (an integer).
  * @param attempt - How many calls of this request this model already served (0 for the first).
  * @throws RangeError when the spec is invalid or has no service time for the request's type.
  */
-/** Stands in for a model id hash when drawing the service time every model shares. */
-const SHARED_SERVICE_KEY = 0x5e7_1ce;
-
 export function drawSimCall(
   spec: SimModelSpec,
   req: SimRequest,

@@ -316,8 +316,10 @@ export const scenarios = {
   },
   /**
    * **failing-model**: the steady mix at 3/s, 1,080 requests (6 min); every coder-7b call fails
-   * (at the end of its service time) from t = 120 s to 240 s, then it recovers. Static routing
-   * fails the 70% of requests (simple and code) homed there meanwhile. Without coder-7b the rest
+   * (at the end of its service time) from t = 120 s to 240 s, then it recovers. 70% of requests
+   * (simple and code) are homed there: with the router's retries and health, even static falls
+   * back to other capable models once coder-7b opens, so the cost shows as latency, not errors
+   * (see `npx zeta-sim failing-model`). Without coder-7b the rest
    * of the fleet can still serve everything: reasoner-14b at ρ 0.87 with all code and reasoning,
    * embedder-4b taking simple (0.03). Outside the failure, static ρ is 0.25 (coder-7b) and 0.35
    * (reasoner-14b). Tests error tracking, health (open / half-open) and retries.
@@ -325,7 +327,7 @@ export const scenarios = {
   'failing-model': {
     name: 'failing-model',
     description:
-      'Steady mix at 3 req/s; coder-7b fails every call from 120 s to 240 s, then recovers. Static fails 70% of requests meanwhile; without coder-7b the fleet still copes (reasoner-14b 0.87, embedder-4b takes simple).',
+      'Steady mix at 3 req/s; coder-7b fails every call from 120 s to 240 s, then recovers. Static keeps sending its home traffic to coder-7b until health opens it, then falls back to any capable model (retries cover the failed calls); without coder-7b the fleet still copes (reasoner-14b 0.87, embedder-4b takes simple).',
     models: withPhases(defaultFleet, 'coder-7b', [
       { at: 120_000, until: 240_000, failureProbability: 1 },
     ]),

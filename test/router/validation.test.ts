@@ -242,7 +242,7 @@ describe('bad input per request is a typed error, and the router keeps serving',
     expect((await rejection(router.run('hola', { task: 'translation' }))).code).toBe(
       'NO_CAPABLE_MODEL',
     );
-    await expect(router.removeModel('nope')).rejects.toThrow(/No model 'nope' to remove/);
+    await expect(router.removeModel('nope')).rejects.toThrow(/no model 'nope' to remove/);
   });
 
   it('re-routes requests waiting only for a removed model', async () => {

@@ -5,7 +5,7 @@
  * the machine's speed hits them alike. Figures are printed side by side, never asserted.
  */
 import PQueue from 'p-queue';
-import { ZetaDynamicRouter } from '../src/index.js';
+import { type LoadTracker, type Strategy, ZetaDynamicRouter } from '../src/index.js';
 
 const N = Number(process.env.BENCH_REQUESTS ?? 200_000);
 const ROUNDS = 10;
@@ -30,8 +30,28 @@ async function round(submit: Submit, n: number): Promise<number> {
   return Number(process.hrtime.bigint() - start) / n;
 }
 
-function router(models: number) {
+const EMPTY = { count: 0, mean: Number.NaN, p50: Number.NaN, p95: Number.NaN, p99: Number.NaN };
+const ZERO = { inFlight: 0, errorRate: 0, throughput: 0, completed: 0, failed: 0 };
+/** A tracker that records nothing: what the router costs without latency tracking. */
+const noopTracker: LoadTracker = {
+  recordArrival() {},
+  recordStart() {},
+  recordFinish() {},
+  latency: () => EMPTY,
+  modelStats: () => ZERO,
+  arrivals: () => ({ rate: 0, forecast: 0, trend: 0, horizonMs: 0 }),
+  snapshot: (now) => ({ at: now, windowMs: 0, models: [], arrivals: [] }),
+  removeModel() {},
+};
+/** A strategy that takes the first candidate: what the router costs without scoring. */
+const firstCandidate: Strategy = {
+  name: 'first',
+  rank: ({ candidates }) => [{ id: candidates[0]!.id, score: 0, components: {}, reasons: [] }],
+};
+
+function router(models: number, extra: { tracker?: LoadTracker; strategy?: Strategy } = {}) {
   return new ZetaDynamicRouter<number, number>({
+    ...extra,
     models: Array.from({ length: models }, (_, i) => ({
       id: `m${i}`,
       call,
@@ -52,12 +72,14 @@ export async function overheadBench(): Promise<void> {
   const r3 = router(3);
   const r1000 = router(1000);
   const classified = router(3);
+  const bare = router(3, { tracker: noopTracker, strategy: firstCandidate });
   const variants: Array<[string, Submit]> = [
     ['direct call', (i) => call(i)],
     ['bare p-queue', (i) => queue.add(() => call(i))],
     ['router, 3 models', (i) => r3.run(i, { task: 'simple' })],
     ['router, 1,000 models', (i) => r1000.run(i, { task: 'simple' })],
     ['router, 3 models, classifier', (i) => classified.run(prompts[i % 2] as unknown as number)],
+    ['router, no tracking, no scoring', (i) => bare.run(i, { task: 'simple' })],
   ];
   for (const [, submit] of variants) await round(submit, 10_000); // warm-up
   const samples = new Map<string, number[]>(variants.map(([name]) => [name, []]));
@@ -82,6 +104,9 @@ export async function overheadBench(): Promise<void> {
   );
   console.log(
     `classifier adds                  ${(get('router, 3 models, classifier') - get('router, 3 models')).toFixed(0)} ns/request`,
+  );
+  console.log(
+    `tracking + adaptive scoring add  ${(get('router, 3 models') - get('router, no tracking, no scoring')).toFixed(0)} ns/request (the rest is the request path itself)`,
   );
 }
 

@@ -34,6 +34,12 @@ export interface HealthOptions {
    */
   readonly driftRatio?: number;
   /**
+   * Quality (0..1, exponentially weighted over the reports given to `router.reportQuality()`)
+   * below which a model is `degraded`, once `minSamples` reports came. 0 disables it.
+   * @default 0.5
+   */
+  readonly minQuality?: number;
+  /**
    * How long an open model rests before a probe request may test it (half-open). Doubles after
    * each failed probe, up to `maxCooldownMs`.
    * @default 5000
@@ -69,6 +75,8 @@ export interface HealthSnapshot {
   readonly consecutiveFailures: number;
   /** When an open model may be probed next, in ms on the router's clock (NaN unless open). */
   readonly retryAt: number;
+  /** Reported answer quality, 0..1, exponentially weighted (NaN before any report). */
+  readonly quality: number;
 }
 
 /** Weight of the newest call in the recent-drift average. */
@@ -85,6 +93,7 @@ const defaults: Required<HealthOptions> = {
   minSamples: 10,
   alpha: 0.1,
   driftRatio: 3,
+  minQuality: 0.5,
   cooldownMs: 5000,
   maxCooldownMs: 60_000,
 };
@@ -108,6 +117,7 @@ export function healthOptionProblems(options: HealthOptions): string[] {
   need('minSamples', isInt(o.minSamples), 'an integer >= 1');
   need('alpha', o.alpha > 0 && o.alpha <= 1, 'in (0, 1]');
   need('driftRatio', o.driftRatio > 1, 'a number > 1 (or Infinity)');
+  need('minQuality', o.minQuality >= 0 && o.minQuality <= 1, 'in [0, 1]');
   need('cooldownMs', o.cooldownMs > 0 && Number.isFinite(o.cooldownMs), 'a finite number > 0');
   need('maxCooldownMs', o.maxCooldownMs >= o.cooldownMs, 'a number >= `health.cooldownMs`');
   return problems;
@@ -131,6 +141,9 @@ export class HealthMonitor {
   readonly #baseline = new Map<string, { mean: number; n: number }>();
   /** Recent latency relative to its task type's baseline (1 = as usual), exponentially weighted. */
   #drift = 1;
+  /** Reported quality, exponentially weighted, and how many reports came. */
+  #quality = Number.NaN;
+  #qualityReports = 0;
   #cooldown: number;
   #retryAt = Number.NaN;
   #probing = false;
@@ -200,21 +213,48 @@ export class HealthMonitor {
       this.#open(`error rate ${(this.#errorRate * 100).toFixed(0)}%`, now);
       return;
     }
+    this.#evaluate(now);
+  }
+
+  /**
+   * Records a quality score (0 = useless answer, 1 = perfect) for a call this model served, from
+   * the app's own judgement (user feedback, an evaluator). Poor quality degrades the model.
+   */
+  onQuality(quality: number, now: number): void {
+    this.#qualityReports++;
+    this.#quality = Number.isNaN(this.#quality)
+      ? quality
+      : this.#quality + this.#o.alpha * (quality - this.#quality);
+    if (this.#state !== 'open') this.#evaluate(now);
+  }
+
+  /** healthy <-> degraded from error rate, latency drift and quality (never opens). */
+  #evaluate(now: number): void {
+    const o = this.#o;
+    const errorsCount = this.#samples >= o.minSamples;
+    const qualityCounts = this.#qualityReports >= o.minSamples && o.minQuality > 0;
     const drift = this.#drift;
-    if (this.#errorRate >= o.degradedErrorRate) {
+    if (errorsCount && this.#errorRate >= o.degradedErrorRate) {
       this.#set('degraded', `error rate ${(this.#errorRate * 100).toFixed(0)}%`, now);
-    } else if (drift >= o.driftRatio) {
+    } else if (errorsCount && drift >= o.driftRatio) {
       this.#set(
         'degraded',
         `latency drift: recent calls ${drift.toFixed(1)}x their usual latency`,
         now,
       );
+    } else if (qualityCounts && this.#quality < o.minQuality) {
+      this.#set(
+        'degraded',
+        `reported quality ${this.#quality.toFixed(2)} below ${o.minQuality}`,
+        now,
+      );
     } else if (
       this.#state === 'degraded' &&
       this.#errorRate < o.degradedErrorRate / 2 &&
-      drift < o.driftRatio / 1.5
+      drift < o.driftRatio / 1.5 &&
+      (!qualityCounts || this.#quality >= Math.min(1, o.minQuality + 0.1))
     ) {
-      this.#set('healthy', 'error rate and latency back to normal', now);
+      this.#set('healthy', 'error rate, latency and quality back to normal', now);
     }
   }
 
@@ -248,6 +288,7 @@ export class HealthMonitor {
       errorRate: this.#errorRate,
       consecutiveFailures: this.#consecutive,
       retryAt: this.#state === 'open' ? this.#retryAt : Number.NaN,
+      quality: this.#quality,
     };
   }
 

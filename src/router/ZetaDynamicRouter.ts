@@ -84,6 +84,8 @@ export interface ModelStateSnapshot {
   /** Recent completions per second. */
   readonly throughput: number;
   readonly health: HealthState;
+  /** Answer quality reported with `reportQuality()`, 0..1, recent (NaN before any report). */
+  readonly quality: number;
 }
 
 /** A plain copy of the router's state, fresh on each call: for dashboards and tests. */
@@ -480,6 +482,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         errorRate: stats.errorRate,
         throughput: stats.throughput,
         health: e.health?.state ?? 'healthy',
+        quality: e.health?.snapshot().quality ?? Number.NaN,
       });
     }
     return {
@@ -499,6 +502,34 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
         horizonMs: a.horizonMs,
       })),
     };
+  }
+
+  /**
+   * Reports the quality (0 = useless, 1 = perfect) of an answer `model` gave, from your own
+   * judgement: user feedback, an evaluator, a failed parse. Reports are averaged per model
+   * (exponentially weighted); a model whose quality falls below `health.minQuality` becomes
+   * `degraded`, which the adaptive strategy penalises, and healthy again once it recovers. No
+   * effect with `health: false`.
+   *
+   * @example
+   * const info = await router.runWithInfo(req);
+   * if (!isValidJson(info.result)) router.reportQuality(info.model, 0);
+   * @throws {ZetaError} `CONFIG_INVALID` for an unknown model or a quality outside [0, 1].
+   */
+  reportQuality(model: string, quality: number): void {
+    const e = this.#entries.get(model);
+    const problems: string[] = [];
+    if (!e || e.removed)
+      problems.push(`no model '${model}' (known: ${[...this.#entries.keys()].join(', ')})`);
+    if (!(typeof quality === 'number' && quality >= 0 && quality <= 1)) {
+      problems.push(`quality must be a number from 0 to 1, got ${String(quality)}`);
+    }
+    if (problems.length > 0) {
+      throw new ZetaError('CONFIG_INVALID', `Cannot report quality: ${problems.join('; ')}.`, {
+        problems,
+      });
+    }
+    e!.health?.onQuality(quality, this.#clock.now());
   }
 
   /**

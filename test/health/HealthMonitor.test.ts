@@ -414,3 +414,29 @@ describe('healthOptionProblems', () => {
     expect(problems.join(' ')).toMatch(/minSamples.*alpha.*driftRatio/);
   });
 });
+
+describe('HealthMonitor: quality feedback', () => {
+  it('degrades on poor reported quality after minSamples reports, and recovers when quality returns', () => {
+    const changes: string[] = [];
+    const m = new HealthMonitor('m', { minSamples: 5, alpha: 0.5 }, (c) =>
+      changes.push(`${c.from}->${c.to}: ${c.reason}`),
+    );
+    for (let i = 0; i < 4; i++) m.onQuality(0, i);
+    expect(m.state).toBe('healthy');
+    m.onQuality(0, 4);
+    expect(m.state).toBe('degraded');
+    expect(changes[0]).toMatch(/reported quality 0\.00 below 0\.5/);
+    for (let i = 0; i < 10; i++) m.onQuality(1, 10 + i);
+    expect(m.state).toBe('healthy');
+    expect(m.snapshot().quality).toBeGreaterThan(0.9);
+  });
+
+  it('ignores quality when minQuality is 0, and rejects a minQuality outside [0, 1]', () => {
+    const m = new HealthMonitor('m', { minSamples: 1, minQuality: 0 }, () => undefined);
+    for (let i = 0; i < 20; i++) m.onQuality(0, i);
+    expect(m.state).toBe('healthy');
+    expect(healthOptionProblems({ minQuality: 1.5 })[0]).toMatch(
+      /`health.minQuality` must be in \[0, 1\], got 1.5/,
+    );
+  });
+});

@@ -138,3 +138,43 @@ describe('health probes', () => {
     expect(await next).toBe('ok');
   });
 });
+
+describe('quality feedback', () => {
+  it('degrades a model reported as giving poor answers, so adaptive routing moves away from it', async () => {
+    const clock = new ManualClock();
+    const router = new ZetaDynamicRouter<string, string>({
+      models: [
+        {
+          id: 'sloppy',
+          tasks: ['code'],
+          home: ['code'],
+          concurrency: 4,
+          call: async () => 'bad',
+          latencyPriorMs: 100,
+        },
+        {
+          id: 'careful',
+          tasks: ['code'],
+          concurrency: 4,
+          call: async () => 'good',
+          // Slower than sloppy's 100 ms, but not twice: only the degraded penalty sends work here.
+          latencyPriorMs: 120,
+        },
+      ],
+      clock,
+      random: seededRandom(4),
+      health: { minSamples: 3 },
+    });
+    const changes: string[] = [];
+    router.on('health', (e) => changes.push(`${e.model}:${e.to}`));
+    expect((await router.runWithInfo('x', { task: 'code' })).model).toBe('sloppy');
+    for (let i = 0; i < 3; i++) router.reportQuality('sloppy', 0);
+    expect(changes).toEqual(['sloppy:degraded']);
+    expect(router.snapshot().models.find((m) => m.id === 'sloppy')?.quality).toBeLessThan(0.5);
+    expect((await router.runWithInfo('y', { task: 'code' })).model).toBe('careful');
+    expect(() => router.reportQuality('nope', 1)).toThrow(/no model 'nope'/);
+    expect(() => router.reportQuality('careful', 2)).toThrow(
+      /quality must be a number from 0 to 1, got 2/,
+    );
+  });
+});

@@ -8,6 +8,11 @@ export interface LaneLimits {
   readonly maxTokens: number;
   /** Maximum requests bound to the lane's own queue, not yet started (an integer >= 0). */
   readonly maxQueue: number;
+  /**
+   * At most `requests` calls start in any `intervalMs` window (a sliding window on the router's
+   * clock). Omit for no rate limit.
+   */
+  readonly rateLimit?: { readonly requests: number; readonly intervalMs: number };
 }
 
 /** A read-only copy of a lane's counters. */
@@ -58,6 +63,9 @@ export class Lane {
   readonly #running = new Map<number, number>();
   #nextTicket = 0;
   #idleWaiters: Array<() => void> = [];
+  /** Start times of the last `rateLimit.requests` calls, oldest first (a ring): the rate window. */
+  readonly #starts: number[] = [];
+  #startsHead = 0;
 
   /**
    * @param limits - The lane's capacity.
@@ -105,13 +113,31 @@ export class Lane {
   canStart(tokens: number): boolean {
     return (
       this.#inFlight + this.#queued < this.#limits.concurrency &&
-      this.#tokens + tokens <= this.#limits.maxTokens
+      this.#tokens + tokens <= this.#limits.maxTokens &&
+      this.rateAllowsAt(this.#now()) <= this.#now()
     );
+  }
+
+  /**
+   * The earliest time, at or after `now`, at which the rate limit lets another call start (`now`
+   * itself when there is no limit or room in the window).
+   */
+  rateAllowsAt(now: number): number {
+    const rate = this.#limits.rateLimit;
+    if (rate === undefined || this.#starts.length < rate.requests) return now;
+    const oldest = this.#starts[this.#startsHead]!;
+    return Math.max(now, oldest + rate.intervalMs);
   }
 
   /** Whether a request of `tokens` may wait in this lane's own queue. */
   canQueue(tokens: number): boolean {
-    return this.#queued < this.#limits.maxQueue && this.#tokens + tokens <= this.#limits.maxTokens;
+    // A rate-limited lane takes no early bindings: p-queue would start them when a slot frees,
+    // whatever the rate window says. Its requests wait in the router instead.
+    return (
+      this.#limits.rateLimit === undefined &&
+      this.#queued < this.#limits.maxQueue &&
+      this.#tokens + tokens <= this.#limits.maxTokens
+    );
   }
 
   /** Mean elapsed time of the running calls, in milliseconds (0 when none run). */
@@ -157,6 +183,7 @@ export class Lane {
     const controller =
       this.#inFlight + this.#queued >= this.#limits.concurrency ? new AbortController() : undefined;
     let job: (() => Promise<T>) | undefined = work;
+    this.#countStart();
     let settle!: (value: T | undefined) => void;
     let fail!: (error: unknown) => void;
     const done = new Promise<T | undefined>((resolve, reject) => {
@@ -223,6 +250,19 @@ export class Lane {
         return true;
       },
     };
+  }
+
+  /** Records a start in the rate window (at bind time: a rate-limited lane only binds to start). */
+  #countStart(): void {
+    const rate = this.#limits.rateLimit;
+    if (rate === undefined) return;
+    const now = this.#now();
+    if (this.#starts.length < rate.requests) {
+      this.#starts.push(now);
+      return;
+    }
+    this.#starts[this.#startsHead] = now;
+    this.#startsHead = (this.#startsHead + 1) % rate.requests;
   }
 
   /** Resolves once nothing runs or waits in the lane (at once when already idle). */

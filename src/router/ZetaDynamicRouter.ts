@@ -151,8 +151,10 @@ interface Entry<Req, Res> {
   waitingFor: number;
   /** Last windowed mean latency seen per task type, in ms (one number per type served). */
   readonly lastMeanMs: Map<TaskType, number>;
-  /** Timer that pumps this model when its health cool-off ends, while requests wait for it. */
+  /** Timer that pumps this model when its cool-off ends or its rate limit allows, while requests wait for it. */
   wakeTimer: unknown;
+  /** When `wakeTimer` fires, in ms on the router's clock. */
+  wakeAt: number;
 }
 
 interface Pending<Req, Res> {
@@ -761,6 +763,12 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     p.firstChoice = this.#entries.get(d.ranking[0]!.id)!;
     p.firstChoice.waitingFor++;
     this.#admission.push(p);
+    const now = this.#clock.now();
+    for (const r of d.ranking) {
+      const e = this.#entries.get(r.id)!;
+      const allowedAt = e.lane.rateAllowsAt(now);
+      if (allowedAt > now) this.#wakeAt(e, allowedAt);
+    }
     if (this.listenerCount('overflow') > 0) this.#emitOverflow(p, d, undefined);
   }
 
@@ -1208,7 +1216,12 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
           break;
         }
         const p = this.#admission.find((w) => w.accept!.has(id) && e.lane.canStart(w.tokens));
-        if (!p) break;
+        if (!p) {
+          const now = this.#clock.now();
+          const allowedAt = e.lane.rateAllowsAt(now);
+          if (allowedAt > now) this.#wakeAt(e, allowedAt);
+          break;
+        }
         this.#unwait(p);
         const d = p.decision!;
         p.decision = { ...d, model: id, spilled: this.#isSpill(e, d.task.type) };
@@ -1246,19 +1259,28 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     });
   }
 
-  /** Pumps `e` again when its cool-off ends, if requests still wait for it (one timer per model). */
+  /** Pumps `e` again when its cool-off ends, if requests still wait for it. */
   #wakeAfterCooldown(e: Entry<Req, Res>): void {
-    if (e.wakeTimer !== undefined || !e.health) return;
+    const retryAt = e.health?.snapshot().retryAt ?? Number.NaN;
+    if (Number.isFinite(retryAt)) this.#wakeAt(e, retryAt);
+  }
+
+  /**
+   * Pumps `e` again at `at` (its cool-off end, or when its rate limit next allows a start), if
+   * requests still wait for it. One timer per model: an earlier time replaces a later one.
+   */
+  #wakeAt(e: Entry<Req, Res>, at: number): void {
+    if (e.wakeTimer !== undefined && e.wakeAt <= at) return;
     const id = e.model.id;
     if (this.#admission.find((p) => p.accept!.has(id)) === undefined) return;
-    const retryAt = e.health.snapshot().retryAt;
-    if (!Number.isFinite(retryAt)) return;
+    if (e.wakeTimer !== undefined) this.#clock.clearTimeout(e.wakeTimer);
+    e.wakeAt = at;
     e.wakeTimer = this.#clock.setTimeout(
       () => {
         e.wakeTimer = undefined;
         this.#pump(e);
       },
-      Math.max(0, retryAt - this.#clock.now()),
+      Math.max(0, at - this.#clock.now()),
     );
   }
 
@@ -1365,8 +1387,14 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       waitingFor: 0,
       lastMeanMs: new Map(),
       wakeTimer: undefined,
+      wakeAt: Number.POSITIVE_INFINITY,
       lane: new Lane(
-        { concurrency: model.concurrency, maxTokens: model.maxTokens, maxQueue: model.maxQueue },
+        {
+          concurrency: model.concurrency,
+          maxTokens: model.maxTokens,
+          maxQueue: model.maxQueue,
+          ...(model.rateLimit ? { rateLimit: model.rateLimit } : {}),
+        },
         () => this.#clock.now(),
         () => this.#pump(entry),
       ),

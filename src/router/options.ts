@@ -59,6 +59,14 @@ export interface ModelConfig<Req, Res> {
    */
   readonly maxQueue?: number;
   /**
+   * Rate limit: at most `requests` calls start in any `intervalMs` window (a sliding window on the
+   * router's clock, so tests and the simulator drive it too), e.g. a provider's requests per
+   * minute. Requests beyond it wait in the admission queue (or go to another model) and start as
+   * soon as the window allows. Omit for none.
+   * @example { requests: 60, intervalMs: 60_000 }
+   */
+  readonly rateLimit?: { readonly requests: number; readonly intervalMs: number };
+  /**
    * Relative cost of one call (any unit, >= 0); weighed by strategies that care about cost.
    * @default 1
    */

@@ -33,9 +33,11 @@ const limits = {
   b: { concurrency: 1, maxTokens: 1500, maxQueue: 2 },
   c: { concurrency: 3, maxTokens: Number.POSITIVE_INFINITY, maxQueue: 1 },
 } as const;
+/** Model c is also rate-limited: at most 3 calls start in any 100 ms. */
+const RATE = { requests: 3, intervalMs: 100 } as const;
 
 describe('capacity is never exceeded (property)', () => {
-  it('holds concurrency and token budgets under arrivals, throws, aborts and timeouts; every run settles once; counts return to zero', async () => {
+  it('holds concurrency, token budgets and rate limits under arrivals, throws, aborts and timeouts; every run settles once; counts return to zero', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(arrival, { minLength: 1, maxLength: 60 }),
@@ -47,6 +49,7 @@ describe('capacity is never exceeded (property)', () => {
           const running: Record<string, { calls: number; tokens: number }> = {};
           const peak: Record<string, { calls: number; tokens: number }> = {};
           const byReq = new Map<number, Arrival>();
+          const startTimes: Record<string, number[]> = { a: [], b: [], c: [] };
 
           const model = (
             id: keyof typeof limits,
@@ -62,8 +65,10 @@ describe('capacity is never exceeded (property)', () => {
               ...(Number.isFinite(limits[id].maxTokens) ? { maxTokens: limits[id].maxTokens } : {}),
               concurrency: limits[id].concurrency,
               maxQueue: limits[id].maxQueue,
+              ...(id === 'c' ? { rateLimit: RATE } : {}),
               call: (req: number, ctx: CallContext) => {
                 const a = byReq.get(req)!;
+                startTimes[id]!.push(clock.now());
                 if (a.behaviour === 'throw-sync') throw new Error('sync throw');
                 const r = running[id]!;
                 r.calls++;
@@ -139,6 +144,12 @@ describe('capacity is never exceeded (property)', () => {
             expect(peak[id]!.calls).toBeLessThanOrEqual(lim.concurrency);
             expect(peak[id]!.tokens).toBeLessThanOrEqual(lim.maxTokens);
             expect(running[id]).toEqual({ calls: 0, tokens: 0 });
+          }
+          const cStarts = startTimes.c!;
+          for (let i = RATE.requests; i < cStarts.length; i++) {
+            expect(cStarts[i]! - cStarts[i - RATE.requests]!).toBeGreaterThanOrEqual(
+              RATE.intervalMs,
+            );
           }
           expect(settledCount.size).toBe(arrivals.length);
           for (const n of settledCount.values()) expect(n).toBe(1);

@@ -13,6 +13,7 @@ export interface NormalizedModel<Req, Res> {
   readonly maxTokens: number;
   readonly maxQueue: number;
   readonly cost: number;
+  readonly rateLimit: { readonly requests: number; readonly intervalMs: number } | undefined;
   readonly latencyPriorMs: number | Readonly<Partial<Record<TaskType, number>>> | undefined;
 }
 
@@ -26,6 +27,7 @@ const modelKeys = new Set<string>([
   'maxTokens',
   'maxQueue',
   'cost',
+  'rateLimit',
   'latencyPriorMs',
 ] satisfies (keyof ModelConfig<unknown, unknown>)[]);
 
@@ -123,6 +125,19 @@ export function modelProblems(cfg: unknown, where: string): string[] {
   ) {
     p.push(`${where}.cost must be a finite number >= 0, got ${show(m.cost)}`);
   }
+  if (m.rateLimit !== undefined) {
+    const r = m.rateLimit as Record<string, unknown> | null;
+    if (
+      typeof r !== 'object' ||
+      r === null ||
+      !isPosInt(r.requests) ||
+      !(typeof r.intervalMs === 'number' && r.intervalMs > 0 && Number.isFinite(r.intervalMs))
+    ) {
+      p.push(
+        `${where}.rateLimit must be { requests: integer >= 1, intervalMs: finite number > 0 }, e.g. { requests: 60, intervalMs: 60000 }, got ${show(m.rateLimit)}`,
+      );
+    }
+  }
   const prior = m.latencyPriorMs;
   const okPrior = (v: unknown): boolean => typeof v === 'number' && v > 0 && Number.isFinite(v);
   if (prior !== undefined) {
@@ -153,6 +168,7 @@ export function normalizeModel<Req, Res>(cfg: ModelConfig<Req, Res>): Normalized
     maxTokens: cfg.maxTokens ?? Number.POSITIVE_INFINITY,
     maxQueue: cfg.maxQueue ?? 4 * concurrency,
     cost: cfg.cost ?? 1,
+    rateLimit: cfg.rateLimit,
     latencyPriorMs: cfg.latencyPriorMs,
   };
 }

@@ -111,11 +111,15 @@ export class Lane {
 
   /** Whether a request of `tokens` would start at once. */
   canStart(tokens: number): boolean {
-    return (
-      this.#inFlight + this.#queued < this.#limits.concurrency &&
-      this.#tokens + tokens <= this.#limits.maxTokens &&
-      this.rateAllowsAt(this.#now()) <= this.#now()
-    );
+    if (
+      this.#inFlight + this.#queued >= this.#limits.concurrency ||
+      this.#tokens + tokens > this.#limits.maxTokens
+    ) {
+      return false;
+    }
+    if (this.#limits.rateLimit === undefined) return true;
+    const now = this.#now();
+    return this.rateAllowsAt(now) <= now;
   }
 
   /**

@@ -238,6 +238,8 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   #byType = new Map<TaskType, Entry<Req, Res>[]>();
   /** Home models by task type (rebuilt on add/remove). */
   #homesByType = new Map<TaskType, Entry<Req, Res>[]>();
+  /** Sum of the models' `maxQueue`: the default `maxWaiting` (rebuilt on add/remove). */
+  #maxQueueSum = 0;
   readonly #admission = new AdmissionQueue<Pending<Req, Res>>();
   readonly #classifier: Classifier<Req>;
   readonly #strategy: Strategy;
@@ -292,10 +294,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
 
   /** The router-wide bound on waiting requests. */
   get maxWaiting(): number {
-    if (this.#maxWaitingOption !== undefined) return this.#maxWaitingOption;
-    let sum = 0;
-    for (const e of this.#entries.values()) if (!e.removed) sum += e.model.maxQueue;
-    return sum;
+    return this.#maxWaitingOption ?? this.#maxQueueSum;
   }
 
   /**
@@ -769,7 +768,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       const allowedAt = e.lane.rateAllowsAt(now);
       if (allowedAt > now) this.#wakeAt(e, allowedAt);
     }
-    if (this.listenerCount('overflow') > 0) this.#emitOverflow(p, d, undefined);
+    this.#emitOverflow(p, d, undefined);
   }
 
   /** `overflow`: the request spilled (or has to wait) because its home models had no room. */
@@ -1406,8 +1405,10 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   #reindex(): void {
     const byType = new Map<TaskType, Entry<Req, Res>[]>();
     const homes = new Map<TaskType, Entry<Req, Res>[]>();
+    let maxQueueSum = 0;
     for (const e of this.#entries.values()) {
       if (e.removed) continue;
+      maxQueueSum += e.model.maxQueue;
       for (const t of e.model.tasks) {
         const list = byType.get(t);
         if (list) list.push(e);
@@ -1421,6 +1422,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     this.#byType = byType;
     this.#homesByType = homes;
     this.#notServingByType = new Map();
+    this.#maxQueueSum = maxQueueSum;
   }
 
   #isIdle(): boolean {

@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 const common = {
   dts: true,
   sourcemap: true,
-  target: 'node20',
+  target: 'node22',
   splitting: false,
   treeshake: true,
 } as const;

@@ -1,4 +1,10 @@
 import type { BuiltInTaskType, TaskProfile } from '../types.js';
+import {
+  configInvalid,
+  describeValue,
+  throwIfProblems,
+  unknownKeyProblems,
+} from '../utils/options.js';
 import type { Classifier } from './Classifier.js';
 import { fencedChars, readRequestText, scanWindow } from './internal/requestText.js';
 
@@ -28,7 +34,7 @@ export type OutputTokens = Readonly<Record<BuiltInTaskType, number>>;
 
 /**
  * Options of {@link createRuleClassifier}. Every option is validated when the classifier is
- * created; a bad value throws a `TypeError` or `RangeError` naming the option.
+ * created; bad values throw one `ZetaError` (`CONFIG_INVALID`) listing every problem.
  */
 export interface RuleClassifierOptions {
   /**
@@ -258,50 +264,50 @@ const TURNS_SATURATION = 10;
 /** Weights of the complexity terms; they sum to 1. */
 const WEIGHT = { length: 0.4, cues: 0.35, turns: 0.1, code: 0.15 } as const;
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return `${typeof value} ${String(value)}`;
-  }
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (value instanceof RegExp) return `RegExp ${String(value)}`;
-  return typeof value;
+/** Checks a number option, recording a problem and returning `fallback` when it is bad. */
+function numberOption(
+  problems: string[],
+  name: string,
+  value: unknown,
+  ok: (v: number) => boolean,
+  expected: string,
+): number {
+  if (typeof value === 'number' && !Number.isNaN(value) && ok(value)) return value;
+  problems.push(`\`${name}\` must be ${expected}, got ${describeValue(value)}`);
+  return 1;
 }
 
-function expectNumber(name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`Expected \`${name}\` to be a number, got ${describe(value)}`);
-  }
-}
-
-function countOption(name: string, value: unknown, min: number, allowInfinity: boolean): number {
-  expectNumber(name, value);
-  const ok =
-    value >= min &&
-    (Number.isInteger(value) || (allowInfinity && value === Number.POSITIVE_INFINITY));
-  if (!ok) {
-    const expected = `an integer >= ${min}${allowInfinity ? ' or Infinity' : ''}`;
-    throw new RangeError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
-  }
-  return value;
+function countOption(
+  problems: string[],
+  name: string,
+  value: unknown,
+  min: number,
+  allowInfinity: boolean,
+): number {
+  return numberOption(
+    problems,
+    name,
+    value,
+    (v) => v >= min && (Number.isInteger(v) || (allowInfinity && v === Number.POSITIVE_INFINITY)),
+    `an integer >= ${min}${allowInfinity ? ' or Infinity' : ''}`,
+  );
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function compileCue(name: string, cue: unknown): CompiledCue {
+function compileCue(problems: string[], name: string, cue: unknown): CompiledCue | undefined {
   let pattern: unknown = cue;
   let weight = 1;
   if (typeof cue === 'object' && cue !== null && !(cue instanceof RegExp)) {
     const { pattern: p, weight: w } = cue as Partial<WeightedCue>;
-    expectNumber(`${name}.weight`, w);
-    if (!Number.isFinite(w) || w <= 0) {
-      throw new RangeError(
-        `Expected \`${name}.weight\` to be a finite number > 0, got ${describe(w)}`,
-      );
-    }
+    weight = numberOption(
+      problems,
+      `${name}.weight`,
+      w,
+      (v) => Number.isFinite(v) && v > 0,
+      'a finite number > 0',
+    );
     pattern = p;
-    weight = w;
     name = `${name}.pattern`;
   }
   if (pattern instanceof RegExp) {
@@ -320,79 +326,91 @@ function compileCue(name: string, cue: unknown): CompiledCue {
     const re = new RegExp(`${boundedStart ? '\\b' : ''}${source}${boundedEnd ? '\\b' : ''}`, 'i');
     return { kind: 'regexp', re, weight };
   }
-  throw new TypeError(
-    `Expected \`${name}\` to be a non-empty string, a RegExp or { pattern, weight }, got ${describe(pattern)}`,
+  problems.push(
+    `\`${name}\` must be a non-empty string, a RegExp or { pattern, weight }, got ${describeValue(pattern)}`,
   );
+  return undefined;
 }
 
-function compileCues(name: string, value: unknown): CompiledCue[] {
+function compileCues(problems: string[], name: string, value: unknown): CompiledCue[] {
   if (!Array.isArray(value)) {
-    throw new TypeError(`Expected \`${name}\` to be an array of cues, got ${describe(value)}`);
+    problems.push(`\`${name}\` must be an array of cues, got ${describeValue(value)}`);
+    return [];
   }
-  return value.map((cue, i) => compileCue(`${name}[${i}]`, cue));
+  return value.flatMap((cue, i) => compileCue(problems, `${name}[${i}]`, cue) ?? []);
 }
 
-function resolveOutputTokens(value: unknown): OutputTokens {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(
-      `Expected \`outputTokens\` to be an object keyed by task type, got ${describe(value)}`,
-    );
-  }
+function resolveOutputTokens(problems: string[], value: unknown): OutputTokens {
   const merged: Record<BuiltInTaskType, number> = { ...defaultOutputTokens };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(
+      `\`outputTokens\` must be an object keyed by task type, got ${describeValue(value)}`,
+    );
+    return merged;
+  }
   for (const [key, count] of Object.entries(value)) {
     if (!(builtInTypes as readonly string[]).includes(key)) {
-      throw new TypeError(
-        `Expected \`outputTokens\` keys to be one of ${builtInTypes.join(', ')}, got \`${key}\``,
+      problems.push(
+        `\`outputTokens\` keys must be one of ${builtInTypes.join(', ')}, got \`${key}\``,
       );
+      continue;
     }
     if (count === undefined) continue;
-    merged[key as BuiltInTaskType] = countOption(`outputTokens.${key}`, count, 0, false);
+    merged[key as BuiltInTaskType] = countOption(problems, `outputTokens.${key}`, count, 0, false);
   }
   return Object.freeze(merged);
 }
 
 function resolveConfig(options: unknown): Config {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
+    throw configInvalid('rule classifier options', [
+      `options must be an object, got ${describeValue(options)}`,
+    ]);
   }
-  for (const key of Object.keys(options)) {
-    if (!optionKeys.includes(key)) {
-      throw new TypeError(`Unknown option \`${key}\`; expected one of ${optionKeys.join(', ')}`);
-    }
-  }
+  const problems = unknownKeyProblems(options, optionKeys);
   const o = options as RuleClassifierOptions;
-  const charsPerToken = o.charsPerToken ?? 4;
-  expectNumber('charsPerToken', charsPerToken);
-  if (!Number.isFinite(charsPerToken) || charsPerToken <= 0) {
-    throw new RangeError(
-      `Expected \`charsPerToken\` to be a finite number > 0, got ${describe(charsPerToken)}`,
-    );
-  }
-  const priority = o.priority ?? 0;
-  expectNumber('priority', priority);
-  if (!Number.isFinite(priority)) {
-    throw new RangeError(`Expected \`priority\` to be a finite number, got ${describe(priority)}`);
-  }
+  const charsPerToken = numberOption(
+    problems,
+    'charsPerToken',
+    o.charsPerToken ?? 4,
+    (v) => Number.isFinite(v) && v > 0,
+    'a finite number > 0',
+  );
+  const priority = numberOption(
+    problems,
+    'priority',
+    o.priority ?? 0,
+    Number.isFinite,
+    'a finite number',
+  );
   const isEmbedding = o.isEmbedding;
   if (isEmbedding !== undefined && typeof isEmbedding !== 'function') {
-    throw new TypeError(`Expected \`isEmbedding\` to be a function, got ${describe(isEmbedding)}`);
+    problems.push(`\`isEmbedding\` must be a function, got ${describeValue(isEmbedding)}`);
   }
-  return {
+  const config: Config = {
     codeCues: [
-      ...compileCues('codeCues', o.codeCues ?? defaultCodeCues),
-      ...compileCues('extraCodeCues', o.extraCodeCues ?? []),
+      ...compileCues(problems, 'codeCues', o.codeCues ?? defaultCodeCues),
+      ...compileCues(problems, 'extraCodeCues', o.extraCodeCues ?? []),
     ],
     reasoningCues: [
-      ...compileCues('reasoningCues', o.reasoningCues ?? defaultReasoningCues),
-      ...compileCues('extraReasoningCues', o.extraReasoningCues ?? []),
+      ...compileCues(problems, 'reasoningCues', o.reasoningCues ?? defaultReasoningCues),
+      ...compileCues(problems, 'extraReasoningCues', o.extraReasoningCues ?? []),
     ],
-    reasoningMinTokens: countOption('reasoningMinTokens', o.reasoningMinTokens ?? 2048, 1, true),
+    reasoningMinTokens: countOption(
+      problems,
+      'reasoningMinTokens',
+      o.reasoningMinTokens ?? 2048,
+      1,
+      true,
+    ),
     charsPerToken,
-    outputTokens: resolveOutputTokens(o.outputTokens ?? {}),
+    outputTokens: resolveOutputTokens(problems, o.outputTokens ?? {}),
     priority,
-    maxScanChars: countOption('maxScanChars', o.maxScanChars ?? 16_384, 1, true),
-    isEmbedding,
+    maxScanChars: countOption(problems, 'maxScanChars', o.maxScanChars ?? 16_384, 1, true),
+    isEmbedding: typeof isEmbedding === 'function' ? isEmbedding : undefined,
   };
+  throwIfProblems('rule classifier options', problems);
+  return config;
 }
 
 /** Whether the UTF-16 unit at `i` is a `\w` character (false out of range), as `\b` sees it. */
@@ -523,8 +541,7 @@ function classify(config: Config, req: unknown): TaskProfile {
  *
  * @param options - See {@link RuleClassifierOptions}; validated at once.
  * @returns A synchronous classifier.
- * @throws TypeError when an option has the wrong type or an unknown option is given.
- * @throws RangeError when a numeric option is out of range.
+ * @throws {ZetaError} `CONFIG_INVALID` listing every unknown option and every bad value.
  * @example
  * const classify = createRuleClassifier({ extraCodeCues: ['terraform'], outputTokens: { code: 2048 } });
  * classify({ messages: [{ role: 'user', content: 'Refactor this: ```ts\nlet x = 1;\n```' }] });

@@ -1,4 +1,5 @@
 import type { HealthState } from '../types.js';
+import { unknownKeyProblems } from '../utils/options.js';
 
 /** Options of the per-model health state machine. All times in milliseconds. */
 export interface HealthOptions {
@@ -101,7 +102,7 @@ const defaults: Required<HealthOptions> = {
 /** Validates health options; returns one sentence per problem. */
 export function healthOptionProblems(options: HealthOptions): string[] {
   const o = { ...defaults, ...options };
-  const problems: string[] = [];
+  const problems = unknownKeyProblems(options, Object.keys(defaults), 'health.');
   const need = (name: keyof HealthOptions, ok: boolean, expected: string): void => {
     // The comparisons below coerce, so `'0.5'` or `true` would pass them: require a real number.
     const v: unknown = o[name];

@@ -14,7 +14,7 @@ import type {
 
 /**
  * Options of {@link InMemoryLoadTracker}. Every option is checked at construction; a bad value
- * throws a `RangeError` naming the option, what it must be and the value received.
+ * throws a `ZetaError` (`CONFIG_INVALID`) naming the option, what it must be and the value received.
  *
  * @example
  * // A shorter, finer window that refreshes its quantiles more often.
@@ -185,8 +185,8 @@ export class InMemoryLoadTracker implements LoadTracker {
 
   /**
    * @param options - Tuning; every field is optional.
-   * @throws RangeError when an option is out of range, not a number, or unknown; the message names
-   * each problem.
+   * @throws {ZetaError} `CONFIG_INVALID` when an option is out of range, not a number, or unknown;
+   * the message names each problem.
    */
   constructor(options?: InMemoryLoadTrackerOptions) {
     this.#options = resolveOptions(options, inMemoryLoadTrackerDefaults);

@@ -20,6 +20,7 @@ import type {
   TaskProfile,
   TaskType,
 } from '../types.js';
+import { throwIfProblems } from '../utils/options.js';
 import { seededRandom } from '../utils/random.js';
 import type { Decision, ExcludedModel, RouterEvents } from './events.js';
 import { AdmissionQueue } from './internal/AdmissionQueue.js';
@@ -262,11 +263,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
   constructor(options: ZetaRouterOptions<Req, Res>) {
     super();
     const problems = routerProblems(options);
-    if (problems.length > 0) {
-      throw new ZetaError('CONFIG_INVALID', `Invalid router options:\n- ${problems.join('\n- ')}`, {
-        problems,
-      });
-    }
+    throwIfProblems('router options', problems);
     this.#classifier = options.classifier ?? (defaultClassifier as Classifier<Req>);
     const s = options.strategy ?? 'adaptive';
     this.#strategy = typeof s === 'string' ? builtInStrategies[s] : s;

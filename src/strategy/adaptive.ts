@@ -1,4 +1,5 @@
 import type { CandidateState, RoutingInput, ScoredCandidate } from '../types.js';
+import { type NumberRule, resolveNumericOptions, rules } from '../utils/options.js';
 import { sortByScore } from './internal/rankBy.js';
 import type { Strategy } from './Strategy.js';
 
@@ -70,26 +71,16 @@ const defaults: Resolved = {
   overrunThreshold: 4,
 };
 
-function validate(options: Resolved): void {
-  const problems: string[] = [];
-  const check = (name: keyof Resolved, ok: (v: number) => boolean, expected: string): void => {
-    const v = options[name];
-    if (typeof v !== 'number' || Number.isNaN(v) || !ok(v)) {
-      problems.push(`\`${name}\` must be ${expected}, got ${String(v)}`);
-    }
-  };
-  check('defaultPriorMs', (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
-  check('priorWeight', (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
-  check('homeFactor', (v) => v > 0 && v <= 1, 'in (0, 1]');
-  check('costWeight', (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
-  check('degradedFactor', (v) => v >= 1 && Number.isFinite(v), 'a finite number >= 1');
-  check('tailWeight', (v) => v >= 0 && v <= 1, 'in [0, 1]');
-  check('lateBindSlack', (v) => v >= 1, 'a number >= 1');
-  check('overrunThreshold', (v) => v >= 1, 'a number >= 1');
-  if (problems.length > 0) {
-    throw new RangeError(`Invalid adaptive strategy options: ${problems.join('; ')}.`);
-  }
-}
+const ruleSet: { readonly [K in keyof Resolved]: NumberRule } = {
+  defaultPriorMs: rules.finitePositive,
+  priorWeight: rules.finiteAtLeast(0),
+  homeFactor: rules.fraction,
+  costWeight: rules.finiteAtLeast(0),
+  degradedFactor: rules.finiteAtLeast(1),
+  tailWeight: rules.between(0, 1),
+  lateBindSlack: rules.atLeast(1),
+  overrunThreshold: rules.atLeast(1),
+};
 
 /** Mean observed latency of the candidates that have samples for this task, or NaN. */
 function fleetPrior(candidates: readonly CandidateState[]): number {
@@ -115,10 +106,11 @@ function fleetPrior(candidates: readonly CandidateState[]): number {
  *
  * @example
  * const router = new ZetaDynamicRouter({ models, strategy: createAdaptiveStrategy({ costWeight: 50 }) });
+ *
+ * @throws {ZetaError} `CONFIG_INVALID` listing every unknown or out-of-range option.
  */
 export function createAdaptiveStrategy(options: AdaptiveStrategyOptions = {}): Strategy {
-  const o: Resolved = { ...defaults, ...options };
-  validate(o);
+  const o = resolveNumericOptions('adaptive strategy options', options, defaults, ruleSet);
   return {
     name: 'adaptive',
     rank(input: RoutingInput): readonly ScoredCandidate[] {

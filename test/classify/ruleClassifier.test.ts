@@ -11,6 +11,7 @@ import {
   type RuleClassifierOptions,
 } from '../../src/classify/ruleClassifier.js';
 import type { TaskProfile } from '../../src/types.js';
+import { configError } from '../helpers/configError.js';
 
 const classify = defaultClassifier;
 const typeOf = (req: unknown, c: RuleClassifier = classify): string => c(req).type;
@@ -416,136 +417,109 @@ describe('createRuleClassifier: options', () => {
 });
 
 describe('createRuleClassifier: option validation', () => {
-  const cases: [string, unknown, ErrorConstructor, RegExp][] = [
-    ['options null', null, TypeError, /`options` to be an object, got null/],
-    ['options array', [], TypeError, /`options` to be an object, got array/],
-    ['unknown key', { charPerToken: 4 }, TypeError, /Unknown option `charPerToken`/],
+  const cases: [string, unknown, RegExp][] = [
+    ['options null', null, /options must be an object, got null/],
+    ['options array', [], /options must be an object, got an array of 0/],
+    ['unknown key', { charPerToken: 4 }, /unknown option `charPerToken`/],
     [
       'charsPerToken string',
       { charsPerToken: '4' },
-      TypeError,
-      /`charsPerToken` to be a number, got string "4"/,
+      /`charsPerToken` must be a finite number > 0, got "4"/,
     ],
     [
       'charsPerToken NaN',
       { charsPerToken: Number.NaN },
-      TypeError,
-      /`charsPerToken` to be a number, got number NaN/,
+      /`charsPerToken` must be a finite number > 0, got NaN/,
     ],
-    [
-      'charsPerToken 0',
-      { charsPerToken: 0 },
-      RangeError,
-      /`charsPerToken` to be a finite number > 0, got number 0/,
-    ],
+    ['charsPerToken 0', { charsPerToken: 0 }, /`charsPerToken` must be a finite number > 0, got 0/],
     [
       'charsPerToken Infinity',
       { charsPerToken: Number.POSITIVE_INFINITY },
-      RangeError,
-      /`charsPerToken`.*got number Infinity/,
+      /`charsPerToken`.*got Infinity/,
     ],
     [
       'reasoningMinTokens 0',
       { reasoningMinTokens: 0 },
-      RangeError,
-      /`reasoningMinTokens` to be an integer >= 1 or Infinity, got number 0/,
+      /`reasoningMinTokens` must be an integer >= 1 or Infinity, got 0/,
     ],
-    [
-      'reasoningMinTokens 1.5',
-      { reasoningMinTokens: 1.5 },
-      RangeError,
-      /`reasoningMinTokens`.*got number 1.5/,
-    ],
+    ['reasoningMinTokens 1.5', { reasoningMinTokens: 1.5 }, /`reasoningMinTokens`.*got 1.5/],
     [
       'maxScanChars -1',
       { maxScanChars: -1 },
-      RangeError,
-      /`maxScanChars` to be an integer >= 1 or Infinity, got number -1/,
+      /`maxScanChars` must be an integer >= 1 or Infinity, got -1/,
     ],
     [
       'priority Infinity',
       { priority: Number.POSITIVE_INFINITY },
-      RangeError,
-      /`priority` to be a finite number, got number Infinity/,
+      /`priority` must be a finite number, got Infinity/,
     ],
-    [
-      'priority string',
-      { priority: 'high' },
-      TypeError,
-      /`priority` to be a number, got string "high"/,
-    ],
+    ['priority string', { priority: 'high' }, /`priority` must be a finite number, got "high"/],
     [
       'outputTokens array',
       { outputTokens: [] },
-      TypeError,
-      /`outputTokens` to be an object keyed by task type, got array/,
+      /`outputTokens` must be an object keyed by task type, got an array of 0/,
     ],
     [
       'outputTokens unknown type',
       { outputTokens: { chat: 10 } },
-      TypeError,
-      /`outputTokens` keys to be one of simple, code, embedding, reasoning, got `chat`/,
+      /`outputTokens` keys must be one of simple, code, embedding, reasoning, got `chat`/,
     ],
     [
       'outputTokens negative',
       { outputTokens: { code: -1 } },
-      RangeError,
-      /`outputTokens.code` to be an integer >= 0, got number -1/,
+      /`outputTokens.code` must be an integer >= 0, got -1/,
     ],
-    [
-      'outputTokens fraction',
-      { outputTokens: { simple: 0.5 } },
-      RangeError,
-      /`outputTokens.simple`.*got number 0.5/,
-    ],
+    ['outputTokens fraction', { outputTokens: { simple: 0.5 } }, /`outputTokens.simple`.*got 0.5/],
     [
       'codeCues not array',
       { codeCues: 'function' },
-      TypeError,
-      /`codeCues` to be an array of cues, got string "function"/,
+      /`codeCues` must be an array of cues, got "function"/,
     ],
     [
       'extraCodeCues empty string',
       { extraCodeCues: ['ok', '  '] },
-      TypeError,
-      /`extraCodeCues\[1\]` to be a non-empty string, a RegExp or \{ pattern, weight \}, got string " {2}"/,
+      /`extraCodeCues\[1\]` must be a non-empty string, a RegExp or \{ pattern, weight \}, got " {2}"/,
     ],
-    [
-      'reasoningCues number',
-      { reasoningCues: [3] },
-      TypeError,
-      /`reasoningCues\[0\]`.*got number 3/,
-    ],
+    ['reasoningCues number', { reasoningCues: [3] }, /`reasoningCues\[0\]`.*got 3/],
     [
       'cue weight 0',
       { extraReasoningCues: [{ pattern: 'x', weight: 0 }] },
-      RangeError,
-      /`extraReasoningCues\[0\].weight` to be a finite number > 0, got number 0/,
+      /`extraReasoningCues\[0\].weight` must be a finite number > 0, got 0/,
     ],
     [
       'cue weight missing',
       { extraReasoningCues: [{ pattern: 'x' }] },
-      TypeError,
-      /`extraReasoningCues\[0\].weight` to be a number, got undefined/,
+      /`extraReasoningCues\[0\].weight` must be a finite number > 0, got undefined/,
     ],
     [
       'cue pattern missing',
       { extraCodeCues: [{ weight: 1 }] },
-      TypeError,
-      /`extraCodeCues\[0\].pattern` to be a non-empty string/,
+      /`extraCodeCues\[0\].pattern` must be a non-empty string/,
     ],
     [
       'isEmbedding not function',
       { isEmbedding: true },
-      TypeError,
-      /`isEmbedding` to be a function, got boolean true/,
+      /`isEmbedding` must be a function, got true/,
     ],
   ];
 
-  it.each(cases)('%s', (_name, options, ErrorClass, message) => {
-    const create = () => createRuleClassifier(options as RuleClassifierOptions);
-    expect(create).toThrow(ErrorClass);
-    expect(create).toThrow(message);
+  it.each(cases)('%s', (_name, options, message) => {
+    const error = configError(() => createRuleClassifier(options as RuleClassifierOptions));
+    expect(error.message).toMatch(/^Invalid rule classifier options:/);
+    expect(error.message).toMatch(message);
+  });
+
+  it('lists every problem at once', () => {
+    const error = configError(() =>
+      createRuleClassifier({
+        charsPerToken: 0,
+        codeCues: 'x',
+        extraCodeCues: [''],
+        outputTokens: { code: -1 },
+        colour: 'red',
+      } as unknown as RuleClassifierOptions),
+    );
+    expect(error.problems).toHaveLength(5);
   });
 
   it('accepts explicit undefined for optional options', () => {

@@ -24,6 +24,18 @@ async function runExample(name: string, ...args: string[]): Promise<string> {
 }
 
 describe.concurrent('examples', () => {
+  it('quick-start.ts: a code burst fills the coder and spills to the reasoner', async () => {
+    const out = await runExample('quick-start.ts');
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(6);
+    expect(
+      lines.filter((l) => /^coder-7b +home +coder-7b answered/.test(l)).length,
+    ).toBeGreaterThan(0);
+    expect(
+      lines.filter((l) => /^reasoner-14b +spilled +reasoner-14b answered/.test(l)).length,
+    ).toBeGreaterThan(0);
+  });
+
   it('wrap-existing-clients.ts: shapes, reasons, events, CAPACITY_EXCEEDED and TIMEOUT', async () => {
     const out = await runExample('wrap-existing-clients.ts');
     expect(out).toContain('string prompt: served by coder-7b');

@@ -128,6 +128,11 @@ describe('bad configuration fails at construction with CONFIG_INVALID and says w
       /`health.alpha` must be in \(0, 1\]/,
     ],
     [
+      'unknown health option',
+      { models: [ok('a')], health: { cooldown: 10 } },
+      /unknown option `health.cooldown`.*known: openAfterFailures/,
+    ],
+    [
       'tracker missing methods',
       { models: [ok('a')], tracker: { recordArrival() {} } },
       /`tracker` must implement LoadTracker; missing: recordStart/,

@@ -6,6 +6,7 @@ import {
   createAdaptiveStrategy,
 } from '../../src/strategy/adaptive.js';
 import type { CandidateState } from '../../src/types.js';
+import { configError } from '../helpers/configError.js';
 import {
   arbCandidates,
   candidate,
@@ -569,19 +570,44 @@ describe('adaptive: option validation', () => {
     ['lateBindSlack', 0.99],
     ['lateBindSlack', 0],
     ['lateBindSlack', Number.NaN],
-    ['lateBindSlack', undefined],
   ];
 
-  it.each(bad)('rejects %s = %s with a RangeError naming the option and the value', (name, v) => {
-    const make = () => createAdaptiveStrategy({ [name]: v } as AdaptiveStrategyOptions);
-    expect(make).toThrow(RangeError);
-    expect(make).toThrow(`\`${name}\` must be`);
-    expect(make).toThrow(`got ${String(v)}`);
+  it.each(bad)('rejects %s = %s with CONFIG_INVALID naming the option and the value', (name, v) => {
+    const error = configError(() =>
+      createAdaptiveStrategy({ [name]: v } as AdaptiveStrategyOptions),
+    );
+    expect(error.message).toMatch(/^Invalid adaptive strategy options:/);
+    expect(error.problems).toEqual([expect.stringContaining(`\`${name}\` must be`)]);
+    expect(error.message).toContain(`got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
+  });
+
+  it('takes an option set to undefined as absent (the default applies)', () => {
+    const options = { lateBindSlack: undefined } as unknown as AdaptiveStrategyOptions;
+    expect(() => createAdaptiveStrategy(options)).not.toThrow();
   });
 
   it('lists every problem at once', () => {
-    const make = () => createAdaptiveStrategy({ homeFactor: 2, tailWeight: 2, priorWeight: -1 });
-    expect(make).toThrow(/`priorWeight`.*`homeFactor`.*`tailWeight`/);
+    const error = configError(() =>
+      createAdaptiveStrategy({ homeFactor: 2, tailWeight: 2, priorWeight: -1 }),
+    );
+    expect(error.problems).toHaveLength(3);
+    expect(error.message).toMatch(/`priorWeight`[\s\S]*`homeFactor`[\s\S]*`tailWeight`/);
+  });
+
+  it('rejects unknown option keys, suggesting the one meant', () => {
+    const error = configError(() =>
+      createAdaptiveStrategy({ costweight: 50 } as unknown as AdaptiveStrategyOptions),
+    );
+    expect(error.problems).toEqual([
+      expect.stringContaining('unknown option `costweight` (did you mean `costWeight`?)'),
+    ]);
+  });
+
+  it('rejects options that are not an object', () => {
+    const error = configError(() =>
+      createAdaptiveStrategy(5 as unknown as AdaptiveStrategyOptions),
+    );
+    expect(error.message).toContain('options must be an object or undefined, got 5');
   });
 
   it('accepts the boundary values', () => {

@@ -1,5 +1,6 @@
 import { healthOptionProblems } from '../../health/HealthMonitor.js';
 import type { TaskProfile, TaskType } from '../../types.js';
+import { describeValue } from '../../utils/options.js';
 import type { ModelConfig, RunOptions, ZetaRouterOptions } from '../options.js';
 
 /** A model config with every default applied. */
@@ -45,16 +46,6 @@ const routerKeys = new Set<string>([
   'random',
 ] satisfies (keyof ZetaRouterOptions<unknown, unknown>)[]);
 
-/** Describes a received value for an error message: short, never throws. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
-    return String(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  return typeof value === 'object' ? 'an object' : typeof value;
-}
-
 /** Timers longer than this (2^31 - 1 ms, about 24.8 days) fire at once in Node: refuse them. */
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 const isTimeout = (v: unknown): v is number =>
@@ -77,7 +68,7 @@ const isTaskList = (v: unknown): v is readonly string[] =>
 /** Problems with one model config; empty when valid. `where` names it in messages. */
 export function modelProblems(cfg: unknown, where: string): string[] {
   if (typeof cfg !== 'object' || cfg === null)
-    return [`${where} must be an object, got ${show(cfg)}`];
+    return [`${where} must be an object, got ${describeValue(cfg)}`];
   const m = cfg as Record<string, unknown>;
   const p: string[] = [];
   for (const key of Object.keys(m)) {
@@ -85,17 +76,19 @@ export function modelProblems(cfg: unknown, where: string): string[] {
       p.push(`${where} has unknown option \`${key}\` (known: ${[...modelKeys].join(', ')})`);
   }
   if (typeof m.id !== 'string' || m.id.length === 0)
-    p.push(`${where}.id must be a non-empty string, got ${show(m.id)}`);
+    p.push(`${where}.id must be a non-empty string, got ${describeValue(m.id)}`);
   if (typeof m.call !== 'function')
-    p.push(`${where}.call must be a function (req, ctx) => Promise<result>, got ${show(m.call)}`);
+    p.push(
+      `${where}.call must be a function (req, ctx) => Promise<result>, got ${describeValue(m.call)}`,
+    );
   if (!isTaskList(m.tasks) || m.tasks.length === 0) {
     p.push(
-      `${where}.tasks must be a non-empty array of task type strings, e.g. ['simple', 'code'], got ${show(m.tasks)}`,
+      `${where}.tasks must be a non-empty array of task type strings, e.g. ['simple', 'code'], got ${describeValue(m.tasks)}`,
     );
   }
   if (m.home !== undefined) {
     if (!isTaskList(m.home))
-      p.push(`${where}.home must be an array of task type strings, got ${show(m.home)}`);
+      p.push(`${where}.home must be an array of task type strings, got ${describeValue(m.home)}`);
     else if (isTaskList(m.tasks)) {
       for (const h of m.home) {
         if (!m.tasks.includes(h))
@@ -106,24 +99,26 @@ export function modelProblems(cfg: unknown, where: string): string[] {
     }
   }
   if (m.maxComplexity !== undefined && !isUnit(m.maxComplexity)) {
-    p.push(`${where}.maxComplexity must be a number from 0 to 1, got ${show(m.maxComplexity)}`);
+    p.push(
+      `${where}.maxComplexity must be a number from 0 to 1, got ${describeValue(m.maxComplexity)}`,
+    );
   }
   if (m.concurrency !== undefined && !isPosInt(m.concurrency)) {
-    p.push(`${where}.concurrency must be an integer >= 1, got ${show(m.concurrency)}`);
+    p.push(`${where}.concurrency must be an integer >= 1, got ${describeValue(m.concurrency)}`);
   }
   if (m.maxTokens !== undefined && !(typeof m.maxTokens === 'number' && m.maxTokens > 0)) {
     p.push(
-      `${where}.maxTokens must be a number > 0 (omit it for no token budget), got ${show(m.maxTokens)}`,
+      `${where}.maxTokens must be a number > 0 (omit it for no token budget), got ${describeValue(m.maxTokens)}`,
     );
   }
   if (m.maxQueue !== undefined && !isNonNegInt(m.maxQueue)) {
-    p.push(`${where}.maxQueue must be an integer >= 0, got ${show(m.maxQueue)}`);
+    p.push(`${where}.maxQueue must be an integer >= 0, got ${describeValue(m.maxQueue)}`);
   }
   if (
     m.cost !== undefined &&
     !(typeof m.cost === 'number' && m.cost >= 0 && Number.isFinite(m.cost))
   ) {
-    p.push(`${where}.cost must be a finite number >= 0, got ${show(m.cost)}`);
+    p.push(`${where}.cost must be a finite number >= 0, got ${describeValue(m.cost)}`);
   }
   if (m.rateLimit !== undefined) {
     const r = m.rateLimit as Record<string, unknown> | null;
@@ -134,7 +129,7 @@ export function modelProblems(cfg: unknown, where: string): string[] {
       !(typeof r.intervalMs === 'number' && r.intervalMs > 0 && Number.isFinite(r.intervalMs))
     ) {
       p.push(
-        `${where}.rateLimit must be { requests: integer >= 1, intervalMs: finite number > 0 }, e.g. { requests: 60, intervalMs: 60000 }, got ${show(m.rateLimit)}`,
+        `${where}.rateLimit must be { requests: integer >= 1, intervalMs: finite number > 0 }, e.g. { requests: 60, intervalMs: 60000 }, got ${describeValue(m.rateLimit)}`,
       );
     }
   }
@@ -149,7 +144,7 @@ export function modelProblems(cfg: unknown, where: string): string[] {
         Object.values(prior).every(okPrior));
     if (!ok)
       p.push(
-        `${where}.latencyPriorMs must be a finite number > 0 or an object of them per task type, got ${show(prior)}`,
+        `${where}.latencyPriorMs must be a finite number > 0 or an object of them per task type, got ${describeValue(prior)}`,
       );
   }
   return p;
@@ -176,7 +171,7 @@ export function normalizeModel<Req, Res>(cfg: ModelConfig<Req, Res>): Normalized
 /** Problems with the router options (models included); empty when valid. */
 export function routerProblems(options: unknown): string[] {
   if (typeof options !== 'object' || options === null) {
-    return [`options must be an object with a \`models\` array, got ${show(options)}`];
+    return [`options must be an object with a \`models\` array, got ${describeValue(options)}`];
   }
   const o = options as Record<string, unknown>;
   const p: string[] = [];
@@ -185,7 +180,7 @@ export function routerProblems(options: unknown): string[] {
       p.push(`unknown option \`${key}\` (known: ${[...routerKeys].join(', ')})`);
   }
   if (!Array.isArray(o.models) || o.models.length === 0) {
-    p.push(`\`models\` must be a non-empty array of model configs, got ${show(o.models)}`);
+    p.push(`\`models\` must be a non-empty array of model configs, got ${describeValue(o.models)}`);
   } else {
     const seen = new Set<string>();
     o.models.forEach((m: unknown, i: number) => {
@@ -198,7 +193,9 @@ export function routerProblems(options: unknown): string[] {
     });
   }
   if (o.classifier !== undefined && typeof o.classifier !== 'function') {
-    p.push(`\`classifier\` must be a function (req) => TaskProfile, got ${show(o.classifier)}`);
+    p.push(
+      `\`classifier\` must be a function (req) => TaskProfile, got ${describeValue(o.classifier)}`,
+    );
   }
   const s = o.strategy;
   if (
@@ -209,7 +206,7 @@ export function routerProblems(options: unknown): string[] {
     !(typeof s === 'object' && s !== null && typeof (s as { rank?: unknown }).rank === 'function')
   ) {
     p.push(
-      `\`strategy\` must be 'static', 'least-loaded', 'adaptive' or an object with a rank(input) method, got ${show(s)}`,
+      `\`strategy\` must be 'static', 'least-loaded', 'adaptive' or an object with a rank(input) method, got ${describeValue(s)}`,
     );
   }
   const t = o.tracker as Record<string, unknown> | undefined;
@@ -229,20 +226,20 @@ export function routerProblems(options: unknown): string[] {
       p.push(`\`tracker\` must implement LoadTracker; missing: ${missing.join(', ')}`);
   }
   if (o.maxWaiting !== undefined && !isNonNegInt(o.maxWaiting))
-    p.push(`\`maxWaiting\` must be an integer >= 0, got ${show(o.maxWaiting)}`);
+    p.push(`\`maxWaiting\` must be an integer >= 0, got ${describeValue(o.maxWaiting)}`);
   if (o.maxAttempts !== undefined && !isPosInt(o.maxAttempts))
-    p.push(`\`maxAttempts\` must be an integer >= 1, got ${show(o.maxAttempts)}`);
+    p.push(`\`maxAttempts\` must be an integer >= 1, got ${describeValue(o.maxAttempts)}`);
   if (o.timeoutMs !== undefined && !isTimeout(o.timeoutMs)) {
     p.push(
-      `\`timeoutMs\` must be a number from 1 to ${MAX_TIMEOUT_MS} (omit it for no timeout), got ${show(o.timeoutMs)}`,
+      `\`timeoutMs\` must be a number from 1 to ${MAX_TIMEOUT_MS} (omit it for no timeout), got ${describeValue(o.timeoutMs)}`,
     );
   }
   if (o.sampleSize !== undefined && !(isPosInt(o.sampleSize) && o.sampleSize >= 2)) {
-    p.push(`\`sampleSize\` must be an integer >= 2, got ${show(o.sampleSize)}`);
+    p.push(`\`sampleSize\` must be an integer >= 2, got ${describeValue(o.sampleSize)}`);
   }
   if (o.health !== undefined && o.health !== false) {
     if (typeof o.health !== 'object' || o.health === null)
-      p.push(`\`health\` must be an options object or false, got ${show(o.health)}`);
+      p.push(`\`health\` must be an options object or false, got ${describeValue(o.health)}`);
     else p.push(...healthOptionProblems(o.health));
   }
   const c = o.clock as Record<string, unknown> | undefined;
@@ -257,7 +254,9 @@ export function routerProblems(options: unknown): string[] {
     p.push('`clock` must have now(), setTimeout(fn, ms) and clearTimeout(handle)');
   }
   if (o.random !== undefined && typeof o.random !== 'function')
-    p.push(`\`random\` must be a function returning numbers in [0, 1), got ${show(o.random)}`);
+    p.push(
+      `\`random\` must be a function returning numbers in [0, 1), got ${describeValue(o.random)}`,
+    );
   return p;
 }
 
@@ -265,26 +264,26 @@ export function routerProblems(options: unknown): string[] {
 export function taskProblems(value: unknown, where: string): string[] {
   if (typeof value !== 'object' || value === null)
     return [
-      `${where} must be a task profile { type, complexity, tokens?, priority? }, got ${show(value)}`,
+      `${where} must be a task profile { type, complexity, tokens?, priority? }, got ${describeValue(value)}`,
     ];
   const t = value as Record<string, unknown>;
   const p: string[] = [];
   if (typeof t.type !== 'string' || t.type.length === 0)
-    p.push(`${where}.type must be a non-empty string, got ${show(t.type)}`);
+    p.push(`${where}.type must be a non-empty string, got ${describeValue(t.type)}`);
   if (!(typeof t.complexity === 'number' && t.complexity >= 0 && t.complexity <= 1)) {
-    p.push(`${where}.complexity must be a number from 0 to 1, got ${show(t.complexity)}`);
+    p.push(`${where}.complexity must be a number from 0 to 1, got ${describeValue(t.complexity)}`);
   }
   if (
     t.tokens !== undefined &&
     !(typeof t.tokens === 'number' && t.tokens >= 0 && Number.isFinite(t.tokens))
   ) {
-    p.push(`${where}.tokens must be a finite number >= 0, got ${show(t.tokens)}`);
+    p.push(`${where}.tokens must be a finite number >= 0, got ${describeValue(t.tokens)}`);
   }
   if (
     t.priority !== undefined &&
     !(typeof t.priority === 'number' && Number.isFinite(t.priority))
   ) {
-    p.push(`${where}.priority must be a finite number, got ${show(t.priority)}`);
+    p.push(`${where}.priority must be a finite number, got ${describeValue(t.priority)}`);
   }
   return p;
 }
@@ -293,7 +292,7 @@ export function taskProblems(value: unknown, where: string): string[] {
 export function runOptionProblems(opts: RunOptions | undefined): string[] {
   if (opts === undefined) return [];
   if (typeof opts !== 'object' || opts === null)
-    return [`run options must be an object, got ${show(opts)}`];
+    return [`run options must be an object, got ${describeValue(opts)}`];
   const p: string[] = [];
   if (opts.task !== undefined && typeof opts.task !== 'string')
     p.push(...taskProblems(opts.task, 'options.task'));
@@ -301,7 +300,7 @@ export function runOptionProblems(opts: RunOptions | undefined): string[] {
     p.push('options.task must be a non-empty task type');
   if (opts.timeoutMs !== undefined && !isTimeout(opts.timeoutMs)) {
     p.push(
-      `options.timeoutMs must be a number from 1 to ${MAX_TIMEOUT_MS} (omit it for no timeout), got ${show(opts.timeoutMs)}`,
+      `options.timeoutMs must be a number from 1 to ${MAX_TIMEOUT_MS} (omit it for no timeout), got ${describeValue(opts.timeoutMs)}`,
     );
   }
   for (const key of Object.keys(opts)) {
@@ -312,10 +311,10 @@ export function runOptionProblems(opts: RunOptions | undefined): string[] {
     opts.priority !== undefined &&
     !(typeof opts.priority === 'number' && Number.isFinite(opts.priority))
   ) {
-    p.push(`options.priority must be a finite number, got ${show(opts.priority)}`);
+    p.push(`options.priority must be a finite number, got ${describeValue(opts.priority)}`);
   }
   if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal))
-    p.push(`options.signal must be an AbortSignal, got ${show(opts.signal)}`);
+    p.push(`options.signal must be an AbortSignal, got ${describeValue(opts.signal)}`);
   return p;
 }
 

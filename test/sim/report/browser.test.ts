@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,10 +5,11 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../../src/sim/report/html.js';
+import { browserRequired, findChromium, REQUIRE_BROWSER_VARIABLE } from '../../helpers/chromium.js';
 import { STRATEGIES, smallComparison } from './fixture.js';
 
-/** Debian's Chromium: playwright-core never downloads a browser of its own here. */
-const CHROMIUM = '/usr/bin/chromium';
+/** A Chromium already on the machine: playwright-core never downloads a browser of its own here. */
+const chromiumLookup = findChromium();
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -39,11 +39,18 @@ interface PlotLayout {
 }
 
 describe('HTML report in Chromium', () => {
-  it('renders the three plots with a visible line per strategy', { timeout: 60_000 }, async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: this test needs Debian's Chromium. Install it with \`apt-get install -y chromium\` (CI installs it).`,
-      );
+  it('renders the three plots with a visible line per strategy', {
+    timeout: 60_000,
+  }, async (ctx) => {
+    const lookup = chromiumLookup;
+    if (!lookup.found) {
+      if (browserRequired()) {
+        throw new Error(
+          `${lookup.reason}; ${REQUIRE_BROWSER_VARIABLE} is set, so a browser is required`,
+        );
+      }
+      console.warn(`HTML report browser test skipped: ${lookup.reason}`);
+      return ctx.skip(lookup.reason);
     }
     const comparison = await smallComparison();
     const dir = await mkdtemp(join(tmpdir(), 'zeta-report-'));
@@ -52,7 +59,7 @@ describe('HTML report in Chromium', () => {
     await writeFile(htmlPath, renderHtmlReport(comparison));
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      browser = await chromium.launch({ executablePath: lookup.path, args: ARGS });
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
       const problems: string[] = [];
       const requests: string[] = [];

@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+interface PackResult {
+  readonly filename: string;
+  readonly size: number;
+  readonly files: ReadonlyArray<{ readonly path: string }>;
+}
+
+function run(command: string, args: readonly string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * Packs the package as `npm pack` would on a fresh clone (the checked-in files only, no `dist/`),
+ * installs the tarball into an empty app, and uses it there as a user would.
+ */
+describe('npm pack on a fresh clone, installed into an empty app', { timeout: 180_000 }, () => {
+  let work: string;
+  let app: string;
+  let packed: PackResult;
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'zeta-pack-'));
+    const clone = join(work, 'clone');
+    // What a clone holds: tracked files plus new ones not ignored (so dist/ is never copied).
+    const files = run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], root)
+      .split('\0')
+      .filter((file) => file !== '');
+    for (const file of files) {
+      mkdirSync(dirname(join(clone, file)), { recursive: true });
+      cpSync(join(root, file), join(clone, file), { dereference: false });
+    }
+    symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
+
+    const out = run(npm, ['pack', '--json', '--pack-destination', work], clone);
+    // npm prints the prepack build's output before the JSON array.
+    const parsed = JSON.parse(out.slice(out.lastIndexOf('\n[') + 1)) as PackResult[];
+    packed = parsed[0]!;
+
+    app = join(work, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+    run(
+      npm,
+      ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--prefer-offline'],
+      app,
+    );
+  });
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('builds on prepack and ships dist, types, the licence and the readme, and no sources', () => {
+    const paths = packed.files.map((file) => file.path);
+    for (const expected of [
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/index.d.ts',
+      'dist/index.d.cts',
+      'dist/sim/index.js',
+      'dist/sim/index.cjs',
+      'dist/sim/index.d.ts',
+      'dist/sim/index.d.cts',
+      'dist/sim/cli.js',
+      'LICENSE',
+      'README.md',
+      'package.json',
+    ]) {
+      expect(paths).toContain(expected);
+    }
+    expect(paths.filter((path) => /^(src|test|bench|examples)\//.test(path))).toEqual([]);
+  });
+
+  it('imports with ESM in the app', () => {
+    const out = run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { ZetaDynamicRouter } from 'zeta-router'; import { VirtualClock } from 'zeta-router/sim';" +
+          "const r = new ZetaDynamicRouter({ models: [{ id: 'm', call: async (q) => q + '!', tasks: ['simple'] }] });" +
+          "console.log(await r.run('hi', { task: 'simple' }), typeof VirtualClock); await r.close();",
+      ],
+      app,
+    );
+    expect(out.trim()).toBe('hi! function');
+  });
+
+  it('requires with CommonJS in the app', () => {
+    const out = run(
+      process.execPath,
+      [
+        '-e',
+        "const { ZetaDynamicRouter, isZetaError } = require('zeta-router'); const { scenarioNames } = require('zeta-router/sim');" +
+          "const r = new ZetaDynamicRouter({ models: [{ id: 'm', call: async (q) => q + '?', tasks: ['simple'] }] });" +
+          "r.run('hi', { task: 'simple' }).then((a) => { console.log(a, typeof isZetaError, scenarioNames.includes('steady')); return r.close(); });",
+      ],
+      app,
+    );
+    expect(out.trim()).toBe('hi? function true');
+  });
+
+  it('runs the zeta-sim bin from the app', () => {
+    const bin = join(
+      app,
+      'node_modules',
+      '.bin',
+      process.platform === 'win32' ? 'zeta-sim.cmd' : 'zeta-sim',
+    );
+    const out = run(bin, ['steady', '--requests', '200', '--strategies', 'static'], app);
+    expect(out).toMatch(/steady: 200 requests, seed 1/);
+    expect(out).toMatch(/^static\s+[\d,]+/m);
+  });
+});

@@ -94,5 +94,5 @@ export type {
 // Utilities
 export { seededRandom } from './utils/random.js';
 
-// Not exported: Lane, AdmissionQueue and HealthMonitor are internals of the router (their state is
+// Not exported: Lane, the request-path stages and HealthMonitor are internals of the router (their state is
 // visible through snapshot(), explain() and events), and the strategy ranking helper.

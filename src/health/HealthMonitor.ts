@@ -51,6 +51,14 @@ export interface HealthOptions {
    * @default 60000
    */
   readonly maxCooldownMs?: number;
+  /**
+   * Time heals: the error rate and the latency drift fade towards normal by half every
+   * `recoveryHalfLifeMs` on the router's clock, calls or no calls. A model that failed once, or was
+   * slow and recovered, is not held against for good under light traffic: a `degraded` model turns
+   * `healthy` again once the faded figures are back under the thresholds.
+   * @default 30000
+   */
+  readonly recoveryHalfLifeMs?: number;
 }
 
 /** A change of a model's health, as emitted in the router's `health` event. */
@@ -78,6 +86,8 @@ export interface HealthSnapshot {
   readonly retryAt: number;
   /** Reported answer quality, 0..1, exponentially weighted (NaN before any report). */
   readonly quality: number;
+  /** Whether an open model's probe call is running now. */
+  readonly probing: boolean;
 }
 
 /** Weight of the newest call in the recent-drift average. */
@@ -97,6 +107,7 @@ const defaults: Required<HealthOptions> = {
   minQuality: 0.5,
   cooldownMs: 5000,
   maxCooldownMs: 60_000,
+  recoveryHalfLifeMs: 30_000,
 };
 
 /** Validates health options; returns one sentence per problem. */
@@ -121,6 +132,7 @@ export function healthOptionProblems(options: HealthOptions): string[] {
   need('minQuality', o.minQuality >= 0 && o.minQuality <= 1, 'in [0, 1]');
   need('cooldownMs', o.cooldownMs > 0 && Number.isFinite(o.cooldownMs), 'a finite number > 0');
   need('maxCooldownMs', o.maxCooldownMs >= o.cooldownMs, 'a number >= `health.cooldownMs`');
+  need('recoveryHalfLifeMs', o.recoveryHalfLifeMs > 0, 'a number > 0 (or Infinity for no healing)');
   return problems;
 }
 
@@ -148,6 +160,8 @@ export class HealthMonitor {
   #cooldown: number;
   #retryAt = Number.NaN;
   #probing = false;
+  /** When the error rate and drift were last faded, in ms (NaN before the first reading). */
+  #fadedAt = Number.NaN;
 
   constructor(model: string, options: HealthOptions, onChange: (change: HealthChange) => void) {
     this.#o = { ...defaults, ...options };
@@ -156,9 +170,32 @@ export class HealthMonitor {
     this.#cooldown = this.#o.cooldownMs;
   }
 
-  /** The current state. */
+  /** The state as of the last reading (see {@link HealthMonitor.stateAt} for the state now). */
   get state(): HealthState {
     return this.#state;
+  }
+
+  /**
+   * The state at `now`, after fading the error rate and drift by the time passed: a `degraded`
+   * model whose faded figures are back to normal turns `healthy` (and the change is reported).
+   */
+  stateAt(now: number): HealthState {
+    this.#fade(now);
+    if (this.#state === 'degraded') this.#evaluate(now);
+    return this.#state;
+  }
+
+  /** Fades the error rate and the drift towards normal by the time since the last fade. */
+  #fade(now: number): void {
+    const since = now - this.#fadedAt;
+    if (!(since > 0)) {
+      if (Number.isNaN(this.#fadedAt) && Number.isFinite(now)) this.#fadedAt = now;
+      return;
+    }
+    this.#fadedAt = now;
+    const keep = 2 ** (-since / this.#o.recoveryHalfLifeMs);
+    this.#errorRate *= keep;
+    this.#drift = 1 + (this.#drift - 1) * keep;
   }
 
   /** The exponentially weighted error rate, 0..1. */
@@ -187,6 +224,7 @@ export class HealthMonitor {
    */
   onFinish(ok: boolean, latencyMs: number, now: number, task = ''): void {
     const o = this.#o;
+    this.#fade(now);
     this.#samples++;
     this.#errorRate += o.alpha * ((ok ? 0 : 1) - this.#errorRate);
     this.#consecutive = ok ? 0 : this.#consecutive + 1;
@@ -282,11 +320,13 @@ export class HealthMonitor {
     this.#probing = false;
   }
 
-  /** A plain copy of the health figures. */
-  snapshot(): HealthSnapshot {
+  /** A plain copy of the health figures; with `now`, as of then (faded, see {@link HealthMonitor.stateAt}). */
+  snapshot(now?: number): HealthSnapshot {
+    if (now !== undefined) this.stateAt(now);
     return {
       state: this.#state,
       errorRate: this.#errorRate,
+      probing: this.#probing,
       consecutiveFailures: this.#consecutive,
       retryAt: this.#state === 'open' ? this.#retryAt : Number.NaN,
       quality: this.#quality,

@@ -34,7 +34,17 @@ export interface LaneTicket<T> {
   readonly done: Promise<T>;
   /** Takes the request out of the lane if it is still queued; returns whether it did. */
   cancel(): boolean;
+  /**
+   * Frees the slot of a running call that will not settle (it ignored its abort): `done` resolves
+   * with `value` at once, and the work's own outcome, if it ever comes, is dropped. Returns false
+   * unless the ticket is running.
+   */
+  release(value: T): boolean;
 }
+
+type Outcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: unknown };
 
 type TicketState = 'queued' | 'running' | 'done' | 'cancelled';
 
@@ -196,46 +206,63 @@ export class Lane {
     });
     this.#queued++;
     this.#tokens += tokens;
-    const queued = this.#queue.add(
-      async (): Promise<void> => {
-        // A cancelled ticket p-queue still ran (cancelled during its start-up microtask): no-op.
-        if (state === 'cancelled' || job === undefined) return;
-        const run = job;
-        job = undefined;
-        state = 'running';
-        this.#queued--;
-        this.#inFlight++;
-        const start = this.#now();
-        this.#startSum += start;
-        this.#running.set(ticket, start);
-        if (timed) {
-          this.#timed++;
-          this.#invExpected += 1 / expectedMs;
-          this.#startOverExpected += start / expectedMs;
-        }
-        let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    // The job's promise is the slot: p-queue frees it when the promise settles. It is settled by
+    // the work's outcome, or earlier by `release()` for a call that never settles.
+    let finish: ((outcome: Outcome<T>) => void) | undefined;
+    const jobFn = (): Promise<void> => {
+      // A cancelled ticket p-queue still ran (cancelled during its start-up microtask): no-op.
+      if (state === 'cancelled' || job === undefined) return Promise.resolve();
+      const run = job;
+      job = undefined;
+      state = 'running';
+      this.#queued--;
+      this.#inFlight++;
+      const start = this.#now();
+      this.#startSum += start;
+      this.#running.set(ticket, start);
+      if (timed) {
+        this.#timed++;
+        this.#invExpected += 1 / expectedMs;
+        this.#startOverExpected += start / expectedMs;
+      }
+      return new Promise<void>((freeSlot) => {
+        finish = (outcome) => {
+          if (state !== 'running') return;
+          state = 'done';
+          finish = undefined;
+          this.#inFlight--;
+          this.#releaseTokens(tokens);
+          // Reset when nothing runs, so rounding errors of fractional clocks never accumulate.
+          this.#startSum = this.#inFlight === 0 ? 0 : this.#startSum - start;
+          if (timed) {
+            this.#timed--;
+            this.#invExpected = this.#timed === 0 ? 0 : this.#invExpected - 1 / expectedMs;
+            this.#startOverExpected =
+              this.#timed === 0 ? 0 : this.#startOverExpected - start / expectedMs;
+          }
+          this.#running.delete(ticket);
+          freeSlot();
+          // Settle after the release, so whoever awaits `done` sees the slot free.
+          this.#released();
+          if (outcome.ok) settle(outcome.value);
+          else fail(outcome.error);
+        };
+        const done = finish;
+        let pending: Promise<T>;
         try {
-          outcome = { ok: true, value: await run() };
+          pending = run();
         } catch (error) {
-          outcome = { ok: false, error };
+          done({ ok: false, error });
+          return;
         }
-        state = 'done';
-        this.#inFlight--;
-        this.#tokens -= tokens;
-        // Reset when nothing runs, so rounding errors of fractional clocks never accumulate.
-        this.#startSum = this.#inFlight === 0 ? 0 : this.#startSum - start;
-        if (timed) {
-          this.#timed--;
-          this.#invExpected = this.#timed === 0 ? 0 : this.#invExpected - 1 / expectedMs;
-          this.#startOverExpected =
-            this.#timed === 0 ? 0 : this.#startOverExpected - start / expectedMs;
-        }
-        this.#running.delete(ticket);
-        // Settle after the release, so whoever awaits `done` sees the slot free.
-        this.#released();
-        if (outcome.ok) settle(outcome.value);
-        else fail(outcome.error);
-      },
+        pending.then(
+          (value) => done({ ok: true, value }),
+          (error: unknown) => done({ ok: false, error }),
+        );
+      });
+    };
+    const queued = this.#queue.add(
+      jobFn,
       controller ? { priority, signal: controller.signal } : { priority },
     );
     // p-queue's promise rejects only when a cancel aborts the queued entry (only with a signal).
@@ -247,16 +274,25 @@ export class Lane {
         state = 'cancelled';
         job = undefined;
         this.#queued--;
-        this.#tokens -= tokens;
+        this.#releaseTokens(tokens);
         controller?.abort();
         settle(undefined);
         this.#released();
         return true;
       },
+      release: (value: T) => {
+        if (state !== 'running' || finish === undefined) return false;
+        finish({ ok: true, value });
+        return true;
+      },
     };
   }
 
-  /** Records a start in the rate window (at bind time: a rate-limited lane only binds to start). */
+  /** Returns tokens to the budget; exactly 0 once nothing runs or waits (no float residue). */
+  #releaseTokens(tokens: number): void {
+    this.#tokens = this.#inFlight === 0 && this.#queued === 0 ? 0 : this.#tokens - tokens;
+  }
+
   #countStart(): void {
     const rate = this.#limits.rateLimit;
     if (rate === undefined) return;

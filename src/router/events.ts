@@ -116,6 +116,21 @@ export interface RejectEvent {
   readonly error: ZetaError;
 }
 
+/**
+ * Payload of `hung`: a call went on past its request's timeout or abort by `abortGraceMs` without
+ * settling (it ignored its `ctx.signal`). Its slot was released, and it counts as a failure of the
+ * model; whatever it returns later is dropped.
+ */
+export interface HungEvent {
+  readonly requestId: number;
+  readonly model: string;
+  readonly task: TaskProfile;
+  /** How long the call had held its slot, in milliseconds. */
+  readonly heldMs: number;
+  /** The grace it was given after the timeout or abort, in milliseconds. */
+  readonly graceMs: number;
+}
+
 /** Payload of `health`: a model's health changed. */
 export type HealthEvent = HealthChange;
 
@@ -128,4 +143,5 @@ export interface RouterEvents {
   overflow: (event: OverflowEvent) => void;
   reject: (event: RejectEvent) => void;
   health: (event: HealthEvent) => void;
+  hung: (event: HungEvent) => void;
 }

@@ -117,6 +117,14 @@ export interface ZetaRouterOptions<Req, Res> {
    */
   readonly timeoutMs?: number;
   /**
+   * How long a call that ignores its abort keeps its slot after its request timed out or was
+   * aborted, in milliseconds. Then the slot is released, the call counts as a failure of its model
+   * and a `hung` event says so; whatever it returns later is dropped. So a client that never
+   * settles cannot hold capacity, `drain()` or `removeModel()` for ever. At most 60000.
+   * @default 30000
+   */
+  readonly abortGraceMs?: number;
+  /**
    * In fleets where more than `sampleSize` models serve a task type, each decision ranks
    * `sampleSize` models drawn at random plus up to `sampleSize` of the type's home models (all of
    * them when there are that few, else drawn at random): power of d choices, so a decision over

@@ -260,7 +260,8 @@ describe('HealthMonitor: open', () => {
     const before = m.errorRate;
     clock.t = 5000;
     probe(true);
-    expect(m.errorRate).toBeCloseTo(before * 0.9, 12);
+    // Faded by the 5 s of rest (half-life 30 s), then one success.
+    expect(m.errorRate).toBeCloseTo(before * 2 ** (-5000 / 30_000) * 0.9, 12);
   });
 
   it('a failed probe keeps the model open and doubles the rest, up to maxCooldownMs', () => {
@@ -438,5 +439,60 @@ describe('HealthMonitor: quality feedback', () => {
     expect(healthOptionProblems({ minQuality: 1.5 })[0]).toMatch(
       /`health.minQuality` must be in \[0, 1\], got 1.5/,
     );
+  });
+});
+
+describe('HealthMonitor: time heals', () => {
+  it('fades the error rate by half every recoveryHalfLifeMs, with no calls', () => {
+    const { m, ok, fail, clock } = harness({ recoveryHalfLifeMs: 10_000, openAfterFailures: 100 });
+    ok(9);
+    fail(3);
+    const rate = m.errorRate;
+    clock.t = 10_000;
+    expect(m.snapshot(clock.t).errorRate).toBeCloseTo(rate / 2, 12);
+    clock.t = 30_000;
+    expect(m.snapshot(clock.t).errorRate).toBeCloseTo(rate / 8, 12);
+  });
+
+  it('turns a model degraded by errors healthy again once the faded rate is low, and says so', () => {
+    const { m, ok, fail, clock, path } = harness({
+      recoveryHalfLifeMs: 10_000,
+      openAfterFailures: 100,
+    });
+    ok(8);
+    fail(3); // error rate ~27%: degraded
+    expect(m.state).toBe('degraded');
+    clock.t = 5_000;
+    expect(m.stateAt(clock.t)).toBe('degraded');
+    clock.t = 60_000;
+    expect(m.stateAt(clock.t)).toBe('healthy');
+    expect(path()).toEqual(['healthy->degraded', 'degraded->healthy']);
+  });
+
+  it('turns a model degraded by latency drift healthy again under light traffic', () => {
+    const { m, ok, clock, path } = harness({ recoveryHalfLifeMs: 10_000 });
+    ok(20, 100);
+    ok(10, 1000); // 10x its usual latency: drift
+    expect(m.state).toBe('degraded');
+    clock.t = 120_000;
+    expect(m.stateAt(clock.t)).toBe('healthy');
+    expect(path()).toEqual(['healthy->degraded', 'degraded->healthy']);
+  });
+
+  it('never heals with recoveryHalfLifeMs Infinity', () => {
+    const { m, ok, fail, clock } = harness({
+      recoveryHalfLifeMs: Number.POSITIVE_INFINITY,
+      openAfterFailures: 100,
+    });
+    ok(8);
+    fail(3);
+    clock.t = 1e9;
+    expect(m.stateAt(clock.t)).toBe('degraded');
+  });
+
+  it('rejects a recoveryHalfLifeMs that is not > 0', () => {
+    expect(healthOptionProblems({ recoveryHalfLifeMs: 0 })).toEqual([
+      '`health.recoveryHalfLifeMs` must be a number > 0 (or Infinity for no healing), got 0',
+    ]);
   });
 });

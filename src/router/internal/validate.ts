@@ -18,7 +18,7 @@ export interface NormalizedModel<Req, Res> {
   readonly latencyPriorMs: number | Readonly<Partial<Record<TaskType, number>>> | undefined;
 }
 
-const modelKeys = new Set<string>([
+export const modelKeys = new Set<string>([
   'id',
   'call',
   'tasks',
@@ -32,7 +32,7 @@ const modelKeys = new Set<string>([
   'latencyPriorMs',
 ] satisfies (keyof ModelConfig<unknown, unknown>)[]);
 
-const routerKeys = new Set<string>([
+export const routerKeys = new Set<string>([
   'models',
   'classifier',
   'strategy',
@@ -40,6 +40,7 @@ const routerKeys = new Set<string>([
   'maxWaiting',
   'maxAttempts',
   'timeoutMs',
+  'abortGraceMs',
   'sampleSize',
   'health',
   'clock',
@@ -50,7 +51,7 @@ const routerKeys = new Set<string>([
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 const isTimeout = (v: unknown): v is number =>
   typeof v === 'number' && v >= 1 && v <= MAX_TIMEOUT_MS;
-const runKeys = new Set<string>([
+export const runKeys = new Set<string>([
   'task',
   'signal',
   'timeoutMs',
@@ -232,6 +233,14 @@ export function routerProblems(options: unknown): string[] {
   if (o.timeoutMs !== undefined && !isTimeout(o.timeoutMs)) {
     p.push(
       `\`timeoutMs\` must be a number from 1 to ${MAX_TIMEOUT_MS} (omit it for no timeout), got ${describeValue(o.timeoutMs)}`,
+    );
+  }
+  if (
+    o.abortGraceMs !== undefined &&
+    !(typeof o.abortGraceMs === 'number' && o.abortGraceMs >= 0 && o.abortGraceMs <= 60_000)
+  ) {
+    p.push(
+      `\`abortGraceMs\` must be a number from 0 to 60000, got ${describeValue(o.abortGraceMs)}`,
     );
   }
   if (o.sampleSize !== undefined && !(isPosInt(o.sampleSize) && o.sampleSize >= 2)) {

@@ -1,0 +1,83 @@
+import type { HealthState, LatencyStats, TaskProfile, TaskType } from '../types.js';
+import type { Decision } from './events.js';
+
+/** What `runWithInfo()` resolves with: the result and how it was obtained. */
+export interface RunInfo<Res> {
+  /** The router's id of the request. */
+  readonly id: number;
+  /** What the model call returned. */
+  readonly result: Res;
+  /** The model that served it. */
+  readonly model: string;
+  /** The task profile it was routed by. */
+  readonly task: TaskProfile;
+  /** Calls made (1 without retries). */
+  readonly attempts: number;
+  /** Time spent waiting for slots, in milliseconds (all attempts). */
+  readonly queuedMs: number;
+  /** Duration of the successful call, in milliseconds. */
+  readonly latencyMs: number;
+  /** From `run()` to settling, in milliseconds. */
+  readonly totalMs: number;
+  /** The decision that bound the successful call, as made at the time. */
+  readonly decision: Decision;
+}
+
+/** Per task type figures of one model in a {@link RouterSnapshot}. */
+export type TaskLatencySnapshot = LatencyStats;
+
+/** One model in a {@link RouterSnapshot}. */
+export interface ModelStateSnapshot {
+  readonly id: string;
+  readonly inFlight: number;
+  readonly queued: number;
+  /** Requests in the admission queue whose best candidate is this model. */
+  readonly waiting: number;
+  readonly tokensInFlight: number;
+  readonly concurrency: number;
+  readonly maxTokens: number;
+  readonly maxQueue: number;
+  /** Per task type latency over the tracker's window, in milliseconds. */
+  readonly tasks: Readonly<Record<string, TaskLatencySnapshot>>;
+  /** Recent error rate, 0..1. */
+  readonly errorRate: number;
+  /** Recent completions per second. */
+  readonly throughput: number;
+  readonly health: HealthState;
+  /** Answer quality reported with `reportQuality()`, 0..1, recent (NaN before any report). */
+  readonly quality: number;
+}
+
+/** A plain copy of the router's state, fresh on each call: for dashboards and tests. */
+export interface RouterSnapshot {
+  /** When, in milliseconds on the router's clock. */
+  readonly at: number;
+  readonly strategy: string;
+  /** Requests in the admission queue. */
+  readonly waiting: number;
+  readonly maxWaiting: number;
+  /** Requests accepted and not settled yet. */
+  readonly pending: number;
+  readonly closed: boolean;
+  readonly models: readonly ModelStateSnapshot[];
+  /**
+   * Arrivals per task type: the recent rate and the tracker's forecast `horizonMs` ahead, in
+   * requests per second (load prediction for dashboards and custom policies).
+   */
+  readonly arrivals: readonly TaskArrivalSnapshot[];
+}
+
+/** One task type's arrivals in a {@link RouterSnapshot}. */
+export interface TaskArrivalSnapshot {
+  readonly task: TaskType;
+  /** Requests of this type since the router started. */
+  readonly total: number;
+  /** Recent arrivals per second. */
+  readonly rate: number;
+  /** Expected arrivals per second `horizonMs` from now. */
+  readonly forecast: number;
+  /** Change of the rate, in requests per second per second. */
+  readonly trend: number;
+  /** How far ahead `forecast` looks, in milliseconds. */
+  readonly horizonMs: number;
+}

@@ -1,0 +1,300 @@
+import { describeError } from '../../errors/describeError.js';
+import { ZetaError } from '../../errors/ZetaError.js';
+import type { LoadTracker } from '../../load/LoadTracker.js';
+import type { Strategy } from '../../strategy/Strategy.js';
+import type {
+  CandidateState,
+  RandomSource,
+  ScoredCandidate,
+  TaskProfile,
+  TaskType,
+} from '../../types.js';
+import type { Decision, ExcludedModel } from '../events.js';
+import { listSome } from '../internal/listSome.js';
+import type { NormalizedModel } from '../internal/validate.js';
+import type { Fleet, ModelEntry } from './fleet.js';
+
+/**
+ * Live decisions list every model that does not serve the task type among `excluded` up to this
+ * fleet size (and always when none serves it); `explain()` always lists them.
+ */
+const LIST_EXCLUDED_UP_TO = 32;
+
+/** A model's latency prior for a task type (own keys only: a type may be called `toString`). */
+export function priorFor(
+  prior: NormalizedModel<unknown, unknown>['latencyPriorMs'],
+  type: TaskType,
+): number | undefined {
+  if (typeof prior === 'number') return prior;
+  return prior !== undefined && Object.hasOwn(prior, type) ? prior[type] : undefined;
+}
+
+/** A decision plus the entries of its ranking, in order (for binding). */
+export interface DecisionWithEntries<Req, Res> {
+  readonly decision: Decision;
+  readonly ranked: readonly ModelEntry<Req, Res>[];
+}
+
+/**
+ * The decide stage: the candidates for a request (capability, complexity, tokens, health, models
+ * already tried), a power-of-d sample in large fleets, the strategy's ranking, and the binding it
+ * implies. It reads the fleet's state and changes nothing.
+ */
+export class Decider<Req, Res> {
+  readonly #fleet: Fleet<Req, Res>;
+  readonly #tracker: LoadTracker;
+  readonly #strategy: Strategy;
+  readonly #sampleSize: number;
+
+  constructor(
+    fleet: Fleet<Req, Res>,
+    tracker: LoadTracker,
+    strategy: Strategy,
+    sampleSize: number,
+  ) {
+    this.#fleet = fleet;
+    this.#tracker = tracker;
+    this.#strategy = strategy;
+    this.#sampleSize = sampleSize;
+  }
+
+  get strategy(): Strategy {
+    return this.#strategy;
+  }
+
+  /**
+   * Builds the candidates, asks the strategy, and decides the binding (without binding). `live`
+   * decisions sample large fleets and remember latency means; `explain()` looks at every model.
+   *
+   * @throws {ZetaError} `STRATEGY_FAILED` when the strategy throws or ranks none of the candidates.
+   */
+  decide(
+    requestId: number,
+    task: TaskProfile,
+    tokens: number,
+    tried: ReadonlySet<string> | undefined,
+    random: RandomSource,
+    live: boolean,
+    now: number,
+  ): DecisionWithEntries<Req, Res> {
+    const fleet = this.#fleet;
+    const type = task.type;
+    const excluded: ExcludedModel[] = [];
+    const candidates: CandidateState[] = [];
+    const entries: ModelEntry<Req, Res>[] = [];
+    const serving = fleet.serving(type);
+    let pool: readonly ModelEntry<Req, Res>[] = serving;
+    let notSampled = 0;
+    if (live && serving.length > this.#sampleSize) {
+      pool = this.#sample(serving, type, random);
+      notSampled = serving.length - pool.length;
+    } else if (!live || fleet.size <= LIST_EXCLUDED_UP_TO || serving.length === 0) {
+      for (const x of fleet.notServing(type)) excluded.push(x);
+    }
+    for (const e of pool) {
+      const why = exclusion(e, task, tokens, tried, now);
+      if (why !== undefined) {
+        excluded.push({ id: e.model.id, reason: why });
+      } else {
+        candidates.push(this.#candidate(e, type, tokens, now, live));
+        entries.push(e);
+      }
+    }
+    const strategy = this.#strategy.name;
+    if (candidates.length === 0) {
+      const decision: Decision = {
+        requestId,
+        at: now,
+        strategy,
+        task,
+        ranking: [],
+        unranked: [],
+        excluded,
+        notSampled,
+        model: undefined,
+        binding: 'none',
+        spilled: false,
+      };
+      return { decision, ranked: [] };
+    }
+    const index = new Map<string, number>();
+    for (let i = 0; i < candidates.length; i++) index.set(candidates[i]!.id, i);
+    const ranking = this.#rank(task, candidates, index, now, random);
+    const ranked = ranking.map((r) => entries[index.get(r.id)!]!);
+    const unranked: string[] = [];
+    if (ranking.length < candidates.length) {
+      const inRanking = new Set(ranking.map((r) => r.id));
+      for (const c of candidates) if (!inRanking.has(c.id)) unranked.push(c.id);
+    }
+    // Bind early (start, or this model's own short queue) only when some ranked model is free: the
+    // first ranked model with room then beats every free one below it. With none free, wait in the
+    // admission queue and bind late to whichever ranked model frees first.
+    let chosen: ModelEntry<Req, Res> | undefined;
+    let binding: Decision['binding'] = 'wait';
+    if (ranked.some((e) => e.lane.canStart(tokens))) {
+      for (const e of ranked) {
+        if (e.lane.canStart(tokens)) binding = 'start';
+        else if (e.waitingFor === 0 && e.lane.canQueue(tokens)) binding = 'queue';
+        else continue;
+        chosen = e;
+        break;
+      }
+    }
+    const decision: Decision = {
+      requestId,
+      at: now,
+      strategy,
+      task,
+      ranking,
+      unranked,
+      excluded,
+      notSampled,
+      model: chosen?.model.id,
+      binding,
+      spilled: chosen !== undefined && fleet.isSpill(chosen, type),
+    };
+    return { decision, ranked };
+  }
+
+  /** The usual duration of a `type` call on `e`, in ms (NaN when nothing is known yet). */
+  expectedMs(e: ModelEntry<Req, Res>, type: TaskType, now: number): number {
+    const latency = this.#tracker.latency(e.model.id, type, now);
+    if (latency.count > 0) return latency.mean;
+    return priorFor(e.model.latencyPriorMs, type) ?? e.lastMeanMs.get(type) ?? Number.NaN;
+  }
+
+  #rank(
+    task: TaskProfile,
+    candidates: CandidateState[],
+    index: ReadonlyMap<string, number>,
+    now: number,
+    random: RandomSource,
+  ): readonly ScoredCandidate[] {
+    const name = this.#strategy.name;
+    let ranking: readonly ScoredCandidate[];
+    try {
+      ranking = this.#strategy.rank({ task, candidates, now, random });
+    } catch (error) {
+      throw new ZetaError(
+        'STRATEGY_FAILED',
+        `Strategy '${name}' threw: ${describeError(error)}. Fix the strategy's rank().`,
+        {},
+        { cause: error },
+      );
+    }
+    // Keep only known, distinct ids: a buggy strategy must not bind to a model that cannot serve.
+    const kept: ScoredCandidate[] = [];
+    try {
+      if (Array.isArray(ranking)) {
+        const seen = new Set<string>();
+        for (const r of ranking) {
+          const id = (r as ScoredCandidate | undefined)?.id;
+          if (typeof id === 'string' && index.has(id) && !seen.has(id)) {
+            seen.add(id);
+            kept.push(r);
+          }
+        }
+      }
+    } catch (error) {
+      throw new ZetaError(
+        'STRATEGY_FAILED',
+        `Strategy '${name}' returned an unreadable ranking: ${describeError(error)}.`,
+        {},
+        { cause: error },
+      );
+    }
+    if (kept.length === 0) {
+      throw new ZetaError(
+        'STRATEGY_FAILED',
+        `Strategy '${name}' ranked none of the ${candidates.length} candidates (${listSome(candidates.map((c) => c.id))}): a strategy must return at least one of them.`,
+      );
+    }
+    return kept.length === ranking.length ? ranking : kept;
+  }
+
+  /**
+   * The power of d choices: `sampleSize` models drawn at random from those serving the type, plus up
+   * to `sampleSize` of its home models (all of them when there are that few).
+   */
+  #sample(
+    serving: readonly ModelEntry<Req, Res>[],
+    type: TaskType,
+    random: RandomSource,
+  ): ModelEntry<Req, Res>[] {
+    const picked = new Set<ModelEntry<Req, Res>>();
+    const d = this.#sampleSize;
+    const draw = (from: readonly ModelEntry<Req, Res>[], count: number): void => {
+      const want = Math.min(from.length, picked.size + count);
+      for (let tries = 0; picked.size < want && tries < count * 4; tries++) {
+        picked.add(from[Math.floor(random() * from.length)]!);
+      }
+    };
+    const homes = this.#fleet.homes(type);
+    if (homes.length <= d) for (const h of homes) picked.add(h);
+    else draw(homes, d);
+    draw(serving, d);
+    return [...picked];
+  }
+
+  #candidate(
+    e: ModelEntry<Req, Res>,
+    type: TaskType,
+    tokens: number,
+    now: number,
+    live: boolean,
+  ): CandidateState {
+    const m = e.model;
+    const lane = e.lane;
+    const stats = this.#tracker.modelStats(m.id, now);
+    const latency = this.#tracker.latency(m.id, type, now);
+    // The last mean seen stands in as the prior once the window has emptied, so a model that went
+    // unused for a window is not mistaken for a cold one (and re-explored) every window.
+    if (live && latency.count > 0 && Number.isFinite(latency.mean))
+      this.#fleet.rememberMean(e, type, latency.mean);
+    return {
+      id: m.id,
+      home: m.home.has(type),
+      concurrency: m.concurrency,
+      inFlight: lane.inFlight,
+      queued: lane.queued,
+      waiting: e.waitingFor,
+      tokensInFlight: lane.tokensInFlight,
+      maxTokens: m.maxTokens,
+      free: lane.canStart(tokens),
+      cost: m.cost,
+      latency,
+      priorLatencyMs: priorFor(m.latencyPriorMs, type) ?? e.lastMeanMs.get(type),
+      inFlightMeanElapsedMs: lane.meanElapsedMs(now),
+      inFlightMaxElapsedMs: lane.maxElapsedMs(now),
+      inFlightOverrun: lane.overrun(now),
+      errorRate: stats.errorRate,
+      throughput: stats.throughput,
+      health: e.health?.stateAt(now) ?? 'healthy',
+    };
+  }
+}
+
+/** Why a model cannot take this request now, or undefined when it can. */
+export function exclusion<Req, Res>(
+  e: ModelEntry<Req, Res>,
+  task: TaskProfile,
+  tokens: number,
+  tried: ReadonlySet<string> | undefined,
+  now: number,
+): string | undefined {
+  const m = e.model;
+  if (e.removed) return 'removed';
+  if (!m.tasks.has(task.type)) return `does not serve '${task.type}'`;
+  if (task.complexity > m.maxComplexity)
+    return `complexity ${task.complexity} is above its maxComplexity ${m.maxComplexity}`;
+  if (tokens > m.maxTokens)
+    return `needs ${tokens} tokens, more than its whole budget of ${m.maxTokens}`;
+  if (tried?.has(m.id)) return 'already failed this request';
+  if (e.health && !e.health.canRoute(now)) {
+    const h = e.health.snapshot();
+    return h.probing
+      ? 'health is open; its probe call is running'
+      : `health is open (${h.consecutiveFailures} failures in a row); next probe at ${Math.round(h.retryAt)}ms`;
+  }
+  return undefined;
+}

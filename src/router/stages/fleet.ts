@@ -1,0 +1,210 @@
+import {
+  type HealthChange,
+  HealthMonitor,
+  type HealthOptions,
+} from '../../health/HealthMonitor.js';
+import { Lane } from '../../lane/Lane.js';
+import type { TaskType } from '../../types.js';
+import type { ExcludedModel } from '../events.js';
+import { type NormalizedModel, normalizeModel } from '../internal/validate.js';
+import { WaitList } from '../internal/WaitList.js';
+import type { ModelConfig } from '../options.js';
+
+/** Task types whose "does not serve" exclusion lists are cached (caller-chosen types are unbounded). */
+const MAX_CACHED_TYPES = 1000;
+/** Task types whose last-known mean latency a model remembers. */
+const MAX_LAST_MEANS = 256;
+
+/** One model at run time: its config, lane, health and the requests waiting for it. */
+export interface ModelEntry<Req, Res> {
+  readonly model: NormalizedModel<Req, Res>;
+  readonly lane: Lane;
+  readonly health: HealthMonitor | undefined;
+  /** Requests in the admission queue that may bind to this model. */
+  readonly waiters: WaitList<Req, Res>;
+  removed: boolean;
+  /** Admission-queue requests whose first choice is this model (counts against its `maxQueue`). */
+  waitingFor: number;
+  /** Last windowed mean latency seen per task type, in ms: the prior once the window empties. */
+  readonly lastMeanMs: Map<TaskType, number>;
+  /** Timer that pumps this model when its cool-off ends or its rate limit allows. */
+  wakeTimer: unknown;
+  /** When `wakeTimer` fires, in ms on the router's clock. */
+  wakeAt: number;
+}
+
+/** What the fleet tells the rest of the router about its models. */
+export interface FleetHooks<Req, Res> {
+  readonly now: () => number;
+  /** A model's lane freed room (a call finished or a queued one was cancelled). */
+  readonly onFree: (entry: ModelEntry<Req, Res>) => void;
+  /** A model's health changed. */
+  readonly onHealth: (entry: ModelEntry<Req, Res>, change: HealthChange) => void;
+}
+
+/**
+ * The fleet stage: the models, indexed by the task types they serve and are home for; adding and
+ * removing them. Indexes are rebuilt on add and remove, never per request.
+ */
+export class Fleet<Req, Res> {
+  readonly #entries = new Map<string, ModelEntry<Req, Res>>();
+  #byType = new Map<TaskType, ModelEntry<Req, Res>[]>();
+  #homesByType = new Map<TaskType, ModelEntry<Req, Res>[]>();
+  #notServingByType = new Map<TaskType, readonly ExcludedModel[]>();
+  #maxQueueSum = 0;
+  #active = 0;
+  readonly #health: HealthOptions | false;
+  readonly #hooks: FleetHooks<Req, Res>;
+
+  constructor(health: HealthOptions | false, hooks: FleetHooks<Req, Res>) {
+    this.#health = health;
+    this.#hooks = hooks;
+  }
+
+  /** The entry of model `id`, removed or not (undefined when unknown). */
+  get(id: string): ModelEntry<Req, Res> | undefined {
+    return this.#entries.get(id);
+  }
+
+  /** Every entry, removed ones still draining included. */
+  entries(): IterableIterator<ModelEntry<Req, Res>> {
+    return this.#entries.values();
+  }
+
+  /** Ids of the models not removed (for messages). */
+  ids(): string[] {
+    const ids: string[] = [];
+    for (const e of this.#entries.values()) if (!e.removed) ids.push(e.model.id);
+    return ids;
+  }
+
+  /** Models not removed. */
+  get size(): number {
+    return this.#active;
+  }
+
+  /** Sum of the models' `maxQueue`: the default `maxWaiting`. */
+  get maxQueueSum(): number {
+    return this.#maxQueueSum;
+  }
+
+  /** The models serving `type`. */
+  serving(type: TaskType): readonly ModelEntry<Req, Res>[] {
+    return this.#byType.get(type) ?? [];
+  }
+
+  /** The home models of `type`. */
+  homes(type: TaskType): readonly ModelEntry<Req, Res>[] {
+    return this.#homesByType.get(type) ?? [];
+  }
+
+  /** Whether serving `type` on `e` is a spill: `e` is not a home of it, and some model is. */
+  isSpill(e: ModelEntry<Req, Res>, type: TaskType): boolean {
+    return !e.model.home.has(type) && this.#homesByType.has(type);
+  }
+
+  /** The models that do not serve `type`, as exclusions (cached per type, bounded). */
+  notServing(type: TaskType): readonly ExcludedModel[] {
+    let list = this.#notServingByType.get(type);
+    if (list === undefined) {
+      const reason = `does not serve '${type}'`;
+      const out: ExcludedModel[] = [];
+      for (const e of this.#entries.values()) {
+        if (!e.removed && !e.model.tasks.has(type))
+          out.push(Object.freeze({ id: e.model.id, reason }));
+      }
+      list = Object.freeze(out);
+      if (this.#notServingByType.size < MAX_CACHED_TYPES) this.#notServingByType.set(type, list);
+    }
+    return list;
+  }
+
+  /** Adds validated model configs (indexes rebuilt once). */
+  addAll(cfgs: readonly ModelConfig<Req, Res>[]): ModelEntry<Req, Res>[] {
+    const added = cfgs.map((cfg) => this.#create(cfg));
+    this.#reindex();
+    return added;
+  }
+
+  /** Adds a validated model config. */
+  add(cfg: ModelConfig<Req, Res>): ModelEntry<Req, Res> {
+    const entry = this.#create(cfg);
+    this.#reindex();
+    return entry;
+  }
+
+  #create(cfg: ModelConfig<Req, Res>): ModelEntry<Req, Res> {
+    const model = normalizeModel(cfg);
+    const hooks = this.#hooks;
+    let entry!: ModelEntry<Req, Res>;
+    const health =
+      this.#health === false
+        ? undefined
+        : new HealthMonitor(model.id, this.#health, (change) => hooks.onHealth(entry, change));
+    entry = {
+      model,
+      health,
+      waiters: new WaitList(),
+      removed: false,
+      waitingFor: 0,
+      lastMeanMs: new Map(),
+      wakeTimer: undefined,
+      wakeAt: Number.POSITIVE_INFINITY,
+      lane: new Lane(
+        {
+          concurrency: model.concurrency,
+          maxTokens: model.maxTokens,
+          maxQueue: model.maxQueue,
+          ...(model.rateLimit ? { rateLimit: model.rateLimit } : {}),
+        },
+        hooks.now,
+        () => hooks.onFree(entry),
+      ),
+    };
+    this.#entries.set(model.id, entry);
+    return entry;
+  }
+
+  /** Takes a model out of routing; its entry stays until {@link Fleet.forget} (it may still drain). */
+  retire(entry: ModelEntry<Req, Res>): void {
+    entry.removed = true;
+    this.#reindex();
+  }
+
+  /** Drops a retired model's entry once it has drained. */
+  forget(entry: ModelEntry<Req, Res>): void {
+    if (this.#entries.get(entry.model.id) === entry) this.#entries.delete(entry.model.id);
+  }
+
+  /** Remembers the last windowed mean latency of `type` on `e` (bounded per model). */
+  rememberMean(e: ModelEntry<Req, Res>, type: TaskType, meanMs: number): void {
+    if (e.lastMeanMs.size >= MAX_LAST_MEANS && !e.lastMeanMs.has(type)) return;
+    e.lastMeanMs.set(type, meanMs);
+  }
+
+  #reindex(): void {
+    const byType = new Map<TaskType, ModelEntry<Req, Res>[]>();
+    const homes = new Map<TaskType, ModelEntry<Req, Res>[]>();
+    let maxQueueSum = 0;
+    let active = 0;
+    for (const e of this.#entries.values()) {
+      if (e.removed) continue;
+      active++;
+      maxQueueSum += e.model.maxQueue;
+      for (const t of e.model.tasks) {
+        const list = byType.get(t);
+        if (list) list.push(e);
+        else byType.set(t, [e]);
+      }
+    }
+    for (const [type, list] of byType) {
+      const h = list.filter((e) => e.model.home.has(type));
+      if (h.length > 0) homes.set(type, h);
+    }
+    this.#byType = byType;
+    this.#homesByType = homes;
+    this.#notServingByType = new Map();
+    this.#maxQueueSum = maxQueueSum;
+    this.#active = active;
+  }
+}

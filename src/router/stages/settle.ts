@@ -1,0 +1,163 @@
+import { describeError } from '../../errors/describeError.js';
+import { type FailedAttempt, ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
+import type { Decision } from '../events.js';
+import { listSome } from '../internal/listSome.js';
+import type { CallOutcome, RouterRequest } from '../internal/request.js';
+import type { Stages } from './context.js';
+import type { ModelEntry } from './fleet.js';
+
+/** What a failure carries besides its code and message. */
+export interface FailureDetails {
+  readonly problems?: string[];
+  readonly attempts?: FailedAttempt[];
+  readonly limits?: Record<string, number>;
+}
+
+/**
+ * How requests end: every accepted `run()` settles exactly once, with its result or a typed
+ * `ZetaError`, and `drain()` resolves once nothing is pending and every lane is idle.
+ */
+export class Settlement<Req, Res> {
+  readonly #s: Stages<Req, Res>;
+  #pending = 0;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(stages: Stages<Req, Res>) {
+    this.#s = stages;
+  }
+
+  /** Requests accepted and not settled yet. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** Counts a newly accepted request. */
+  accepted(): void {
+    this.#pending++;
+  }
+
+  complete(
+    p: RouterRequest<Req, Res>,
+    e: ModelEntry<Req, Res>,
+    outcome: Extract<CallOutcome<Res>, { ok: true }>,
+    attempts: number,
+  ): void {
+    if (p.settled) return;
+    this.#settle(p);
+    const figures = {
+      model: e.model.id,
+      task: p.profile!,
+      attempts,
+      queuedMs: p.queuedMs,
+      latencyMs: outcome.latencyMs,
+      totalMs: outcome.end - p.arrival,
+    };
+    const o = this.#s.observer;
+    if (o.listening('complete')) o.notify('complete', { requestId: p.id, ...figures });
+    p.resolve(
+      p.wantInfo
+        ? { id: p.id, result: outcome.result, ...figures, decision: p.decision! }
+        : outcome.result,
+    );
+    this.checkIdle();
+  }
+
+  fail(
+    p: RouterRequest<Req, Res>,
+    code: ZetaErrorCode,
+    message: string,
+    details: FailureDetails = {},
+    cause?: unknown,
+  ): void {
+    if (p.settled) return;
+    const error = new ZetaError(
+      code,
+      message,
+      { requestId: p.id, ...(p.profile ? { task: p.profile.type } : {}), ...details },
+      cause === undefined ? undefined : { cause },
+    );
+    this.reject(p, error);
+  }
+
+  /** Every attempt failed (or a retry found no other model with room). */
+  failModel(p: RouterRequest<Req, Res>): void {
+    const last = p.attempts[p.attempts.length - 1];
+    const list = p.attempts.map((a) => `${a.model}: ${describeError(a.error, 200)}`);
+    this.fail(
+      p,
+      'MODEL_FAILED',
+      `All ${p.attempts.length} attempt(s) failed (${listSome(list, 5, '; ')}).`,
+      { attempts: [...p.attempts] },
+      last?.error,
+    );
+  }
+
+  noCapableModel(p: RouterRequest<Req, Res>, d: Decision): void {
+    const task = d.task;
+    const why = listSome(d.excluded.map((x) => `${x.id}: ${x.reason}`));
+    this.fail(
+      p,
+      'NO_CAPABLE_MODEL',
+      `No model can serve task '${task.type}' (complexity ${task.complexity}${p.tokens ? `, ${p.tokens} tokens` : ''}): ${why || 'no models'}. Add a model listing '${task.type}' in its tasks, or raise maxComplexity / maxTokens.`,
+    );
+  }
+
+  strategyFailed(p: RouterRequest<Req, Res>, error: unknown): void {
+    const isZeta = error instanceof ZetaError;
+    this.fail(
+      p,
+      'STRATEGY_FAILED',
+      isZeta ? error.message : describeError(error),
+      {},
+      isZeta ? error.cause : error,
+    );
+  }
+
+  bookkeepingFailed(p: RouterRequest<Req, Res>, e: ModelEntry<Req, Res>, error: unknown): void {
+    this.fail(
+      p,
+      'MODEL_FAILED',
+      `The call to ${e.model.id} failed in the router's own bookkeeping: ${describeError(error)}`,
+      {},
+      error,
+    );
+  }
+
+  reject(p: RouterRequest<Req, Res>, error: ZetaError): void {
+    if (p.settled) return;
+    this.#settle(p);
+    const o = this.#s.observer;
+    if (o.listening('reject')) o.notify('reject', { requestId: p.id, task: p.profile, error });
+    p.reject(error);
+    this.checkIdle();
+  }
+
+  /** Resolves once nothing is pending and every lane is idle (at once when idle). */
+  drain(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  checkIdle(): void {
+    if (this.#idleWaiters.length === 0 || !this.#isIdle()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  #isIdle(): boolean {
+    if (this.#pending > 0) return false;
+    for (const e of this.#s.fleet.entries()) if (!e.lane.idle) return false;
+    return true;
+  }
+
+  #settle(p: RouterRequest<Req, Res>): void {
+    p.settled = true;
+    this.#s.admission.unwait(p);
+    if (p.timer !== undefined) this.#s.clock.clearTimeout(p.timer);
+    p.timer = undefined;
+    p.cleanupSignal?.();
+    p.cleanupSignal = undefined;
+    this.#pending--;
+  }
+}

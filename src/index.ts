@@ -62,9 +62,9 @@ export {
 export type { AdaptiveStrategyOptions, Strategy } from './strategy/index.js';
 
 // Load tracking
-export { InMemoryLoadTracker, inMemoryLoadTrackerDefaults } from './load/InMemoryLoadTracker.js';
-export type { InMemoryLoadTrackerOptions } from './load/InMemoryLoadTracker.js';
+export { InMemoryLoadTracker, inMemoryLoadTrackerDefaults, OTHER_TASK_TYPE } from './load/index.js';
 export type {
+  InMemoryLoadTrackerOptions,
   ArrivalSnapshot,
   ArrivalStats,
   LoadTracker,
@@ -72,7 +72,7 @@ export type {
   ModelSnapshot,
   TaskLoadSnapshot,
   TrackerSnapshot,
-} from './load/LoadTracker.js';
+} from './load/index.js';
 
 // Health
 export type { HealthChange, HealthOptions, HealthSnapshot } from './health/HealthMonitor.js';

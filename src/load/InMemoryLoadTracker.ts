@@ -80,6 +80,24 @@ export interface InMemoryLoadTrackerOptions {
   readonly errorHalfLife?: number;
 
   /**
+   * Time heals: a model's error rate also fades by half every `errorDecayMs` on the clock, calls or
+   * no calls, so one early failure does not keep a model avoided under light traffic.
+   *
+   * A number > 0 (`Infinity` for no fading).
+   * @default 30_000
+   */
+  readonly errorDecayMs?: number;
+
+  /**
+   * Distinct task types tracked (arrivals, and per model): task types are caller-chosen strings, so
+   * past this many, new ones share one entry named `(other)` and memory stays bounded.
+   *
+   * An integer from 1 to 100000.
+   * @default 256
+   */
+  readonly maxTaskTypes?: number;
+
+  /**
    * Half-life of the time-decayed rates (model throughput and task arrival rate), in milliseconds.
    * A rate reaches half of a new steady level after one half-life and 87.5% after three.
    *
@@ -132,12 +150,17 @@ export const inMemoryLoadTrackerDefaults: Readonly<Required<InMemoryLoadTrackerO
     refreshEvery: 256,
     refreshMs: 1000,
     errorHalfLife: 10,
+    errorDecayMs: 30_000,
+    maxTaskTypes: 256,
     rateHalfLifeMs: 10_000,
     horizonMs: 5_000,
     forecastIntervalMs: 1_000,
     forecastAlpha: 0.5,
     forecastBeta: 0.3,
   });
+
+/** Where task types past `maxTaskTypes` are tracked together. */
+export const OTHER_TASK_TYPE = '(other)';
 
 const ZERO_MODEL_STATS: ModelLoadStats = Object.freeze({
   inFlight: 0,
@@ -206,10 +229,11 @@ export class InMemoryLoadTracker implements LoadTracker {
 
   /** {@inheritDoc LoadTracker.recordArrival} */
   recordArrival(task: TaskType, now: number): void {
-    let state = this.#arrivals.get(task);
+    const key = this.#key(this.#arrivals, task);
+    let state = this.#arrivals.get(key);
     if (state === undefined) {
       state = new ArrivalState(this.#options);
-      this.#arrivals.set(task, state);
+      this.#arrivals.set(key, state);
     }
     state.total++;
     state.rate.add(now);
@@ -241,6 +265,7 @@ export class InMemoryLoadTracker implements LoadTracker {
       state.inFlight--;
     }
     const alpha = this.#errorAlpha;
+    state.fadeErrors(now, this.#options.errorDecayMs);
     state.errorSum += alpha * ((ok ? 0 : 1) - state.errorSum);
     state.errorWeight += alpha * (1 - state.errorWeight);
     if (!ok) {
@@ -257,7 +282,7 @@ export class InMemoryLoadTracker implements LoadTracker {
   /** {@inheritDoc LoadTracker.recordAbandon} */
   recordAbandon(model: string, task: TaskType, _now: number): void {
     const state = this.#models.get(model);
-    const pair = state?.tasks.get(task);
+    const pair = state?.tasks.get(this.#key(state.tasks, task));
     if (state === undefined || pair === undefined || pair.inFlight === 0) return;
     pair.inFlight--;
     state.inFlight--;
@@ -266,7 +291,8 @@ export class InMemoryLoadTracker implements LoadTracker {
 
   /** {@inheritDoc LoadTracker.latency} */
   latency(model: string, task: TaskType, now: number): LatencyStats {
-    const pair = this.#models.get(model)?.tasks.get(task);
+    const state = this.#models.get(model);
+    const pair = state?.tasks.get(this.#key(state.tasks, task));
     return pair === undefined ? EMPTY_LATENCY : pair.window.read(now);
   }
 
@@ -288,7 +314,7 @@ export class InMemoryLoadTracker implements LoadTracker {
     }
     const stats: ModelLoadStats = Object.freeze({
       inFlight: state.inFlight,
-      errorRate: state.errorRate(),
+      errorRate: state.errorRate(now, this.#options.errorDecayMs),
       throughput: state.throughput.perSecond(now),
       completed: state.completed,
       failed: state.failed,
@@ -299,7 +325,7 @@ export class InMemoryLoadTracker implements LoadTracker {
 
   /** {@inheritDoc LoadTracker.arrivals} */
   arrivals(task: TaskType, now: number): ArrivalStats {
-    const state = this.#arrivals.get(task);
+    const state = this.#arrivals.get(this.#key(this.#arrivals, task));
     if (state === undefined) return this.#zeroArrivals;
     const { horizonMs } = this.#options;
     const rate = state.rate.perSecond(now);
@@ -352,11 +378,17 @@ export class InMemoryLoadTracker implements LoadTracker {
   }
 
   #pair(state: ModelState, task: TaskType): PairState {
-    let pair = state.tasks.get(task);
+    const key = this.#key(state.tasks, task);
+    let pair = state.tasks.get(key);
     if (pair === undefined) {
       pair = new PairState(this.#options);
-      state.tasks.set(task, pair);
+      state.tasks.set(key, pair);
     }
     return pair;
+  }
+
+  /** The key `task` is tracked under in `map`: itself, or `(other)` once the map is full. */
+  #key(map: ReadonlyMap<TaskType, unknown>, task: TaskType): TaskType {
+    return map.has(task) || map.size < this.#options.maxTaskTypes ? task : OTHER_TASK_TYPE;
   }
 }

@@ -185,10 +185,3 @@ export interface LoadTracker {
    */
   removeModel(model: string): void;
 }
-
-// Built-ins live beside the contract, as the breaker folder of cockatiel does.
-export {
-  InMemoryLoadTracker,
-  type InMemoryLoadTrackerOptions,
-  inMemoryLoadTrackerDefaults,
-} from './InMemoryLoadTracker.js';

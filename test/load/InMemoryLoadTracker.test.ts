@@ -7,8 +7,9 @@ import {
   inMemoryLoadTrackerDefaults,
   type LoadTracker,
   type ModelLoadStats,
+  OTHER_TASK_TYPE,
   type TrackerSnapshot,
-} from '../../src/load/LoadTracker.js';
+} from '../../src/load/index.js';
 import type { LatencyStats } from '../../src/types.js';
 import { seededRandom } from '../../src/utils/random.js';
 import { configError } from '../helpers/configError.js';
@@ -60,6 +61,8 @@ describe('InMemoryLoadTracker', () => {
         refreshEvery: 256,
         refreshMs: 1000,
         errorHalfLife: 10,
+        errorDecayMs: 30_000,
+        maxTaskTypes: 256,
         rateHalfLifeMs: 10_000,
         horizonMs: 5_000,
         forecastIntervalMs: 1_000,
@@ -639,5 +642,37 @@ describe('InMemoryLoadTracker', () => {
         ),
       );
     });
+  });
+});
+
+describe('InMemoryLoadTracker: time heals and memory stays bounded', () => {
+  it('fades a model error rate by half every errorDecayMs, with no calls', () => {
+    const tracker = new InMemoryLoadTracker({ errorDecayMs: 1000 });
+    tracker.recordStart('m', 'code', 0);
+    tracker.recordFinish('m', 'code', 10, false, 0);
+    const at0 = tracker.modelStats('m', 0).errorRate;
+    expect(at0).toBeCloseTo(1, 12);
+    expect(tracker.modelStats('m', 1000).errorRate).toBeCloseTo(0.5, 12);
+    expect(tracker.modelStats('m', 3000).errorRate).toBeCloseTo(0.125, 12);
+    // A later success starts from the faded figure.
+    tracker.recordStart('m', 'code', 3000);
+    tracker.recordFinish('m', 'code', 10, true, 3000);
+    expect(tracker.modelStats('m', 3000).errorRate).toBeLessThan(0.125);
+  });
+
+  it('keeps at most maxTaskTypes task types per model and for arrivals; the rest share (other)', () => {
+    const tracker = new InMemoryLoadTracker({ maxTaskTypes: 3 });
+    for (let i = 0; i < 1000; i++) {
+      const type = `t${i}`;
+      tracker.recordArrival(type, i);
+      tracker.recordStart('m', type, i);
+      tracker.recordFinish('m', type, 5, true, i);
+    }
+    const snap = tracker.snapshot(1000);
+    expect(snap.arrivals.map((a) => a.task)).toEqual(['t0', 't1', 't2', OTHER_TASK_TYPE]);
+    expect(snap.arrivals.find((a) => a.task === OTHER_TASK_TYPE)?.total).toBe(997);
+    expect(snap.models[0]!.tasks.map((t) => t.task)).toEqual(['t0', 't1', 't2', OTHER_TASK_TYPE]);
+    expect(tracker.latency('m', 't999', 1000).count).toBe(997);
+    expect(tracker.modelStats('m', 1000).inFlight).toBe(0);
   });
 });

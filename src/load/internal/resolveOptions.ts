@@ -12,6 +12,8 @@ const RULES: { readonly [K in keyof InMemoryLoadTrackerOptions]-?: NumberRule } 
   refreshEvery: rules.integerBetween(1, 10_000),
   refreshMs: rules.finiteAtLeast(0),
   errorHalfLife: rules.finitePositive,
+  errorDecayMs: { expect: 'a number > 0 (Infinity for no fading)', test: (v) => v > 0 },
+  maxTaskTypes: rules.integerBetween(1, 100_000),
   rateHalfLifeMs: rules.finitePositive,
   horizonMs: rules.finiteAtLeast(0),
   forecastIntervalMs: rules.finiteAtLeast(1),

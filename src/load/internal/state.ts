@@ -41,9 +41,22 @@ export class ModelState {
     this.throughput = new DecayingRate(rateHalfLifeMs);
   }
 
-  /** The bias-corrected error EWMA, 0..1 (0 before any call). */
-  errorRate(): number {
-    return this.errorWeight > 0 ? this.errorSum / this.errorWeight : 0;
+  /** When the error sum was last faded, in ms on the tracker's clock. */
+  errorAt = Number.NaN;
+
+  /** Fades the error sum by the time since the last fade (half every `decayMs`). */
+  fadeErrors(now: number, decayMs: number): void {
+    const since = now - this.errorAt;
+    if (since > 0) this.errorSum *= 2 ** (-since / decayMs);
+    if (!(now <= this.errorAt)) this.errorAt = now;
+  }
+
+  /** The bias-corrected error EWMA at `now`, faded by the time since the last call, 0..1 (0 before any call). */
+  errorRate(now: number, decayMs: number): number {
+    if (this.errorWeight <= 0) return 0;
+    const since = now - this.errorAt;
+    const fade = since > 0 ? 2 ** (-since / decayMs) : 1;
+    return (this.errorSum * fade) / this.errorWeight;
   }
 }
 

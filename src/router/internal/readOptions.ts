@@ -47,13 +47,22 @@ function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
 
+/** `Array.isArray`, false for a revoked Proxy (which makes it throw). */
+function isArray(value: unknown): value is unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 /** Reads the router options once: a plain copy with plain copies of each model config. */
 export function readRouterOptions(options: unknown): ReadResult {
   const problems: string[] = [];
   if (!isObject(options)) return { value: options, problems };
   const copy = snapshot(options, routerKeys, 'options', problems);
   const models = copy['models'];
-  if (Array.isArray(models)) {
+  if (isArray(models)) {
     const list: unknown[] = [];
     let length = 0;
     try {
@@ -74,7 +83,7 @@ export function readRouterOptions(options: unknown): ReadResult {
         continue;
       }
       list.push(
-        isObject(model) && !Array.isArray(model)
+        isObject(model) && !isArray(model)
           ? snapshot(model, modelKeys, `models[${i}]`, problems)
           : model,
       );
@@ -89,7 +98,7 @@ export function readRouterOptions(options: unknown): ReadResult {
 /** Reads one model config once (for `addModel`). */
 export function readModelConfig(config: unknown, where: string): ReadResult {
   const problems: string[] = [];
-  if (!isObject(config) || Array.isArray(config)) return { value: config, problems };
+  if (!isObject(config) || isArray(config)) return { value: config, problems };
   return { value: snapshot(config, modelKeys, where, problems), problems };
 }
 

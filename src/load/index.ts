@@ -1,0 +1,17 @@
+// The load tracker contract and its built-in, in-memory implementation. The contract file does not
+// import its built-ins; this index re-exports both (no import circle).
+export {
+  InMemoryLoadTracker,
+  type InMemoryLoadTrackerOptions,
+  inMemoryLoadTrackerDefaults,
+  OTHER_TASK_TYPE,
+} from './InMemoryLoadTracker.js';
+export type {
+  ArrivalSnapshot,
+  ArrivalStats,
+  LoadTracker,
+  ModelLoadStats,
+  ModelSnapshot,
+  TaskLoadSnapshot,
+  TrackerSnapshot,
+} from './LoadTracker.js';

@@ -1,4 +1,6 @@
 import type { Clock } from '../types.js';
+import { configInvalid, throwIfProblems } from '../utils/options.js';
+import { callbackProblems, isNum, mustBe, optionsProblems } from './internal/check.js';
 import { MinHeap } from './internal/MinHeap.js';
 
 /**
@@ -47,6 +49,11 @@ export interface VirtualClockRunOptions {
   onProgress?(now: number): void;
 }
 
+const CLOCK_KEYS = ['start', 'flush'] as const satisfies ReadonlyArray<keyof VirtualClockOptions>;
+const RUN_KEYS = ['until', 'onProgress'] as const satisfies ReadonlyArray<
+  keyof VirtualClockRunOptions
+>;
+
 const defaultFlush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Compaction threshold: rebuild the heap once this many cleared timers linger in it. */
@@ -83,14 +90,16 @@ export class VirtualClock implements Clock {
 
   /**
    * @param options - Start time and promise-flush hook.
-   * @throws RangeError when `start` is not a finite number.
+   * @throws ZetaError `CONFIG_INVALID` listing every problem: an unknown key, a `start` that is
+   * not a finite number, a `flush` that is not a function.
    */
   constructor(options: VirtualClockOptions = {}) {
-    const start = options.start ?? 0;
-    if (!Number.isFinite(start)) {
-      throw new RangeError(`VirtualClock: option 'start' must be a finite number, got ${start}`);
-    }
-    this.#now = start;
+    const problems = optionsProblems(options, CLOCK_KEYS, { optional: true });
+    const start: unknown = options?.start ?? 0;
+    if (!isNum(start)) problems.push(mustBe('start', 'a finite number (milliseconds)', start));
+    problems.push(...callbackProblems(options?.flush, 'flush'));
+    throwIfProblems('VirtualClock options', problems);
+    this.#now = start as number;
     this.#flush = options.flush ?? defaultFlush;
   }
 
@@ -115,14 +124,14 @@ export class VirtualClock implements Clock {
    * @param fn - The callback. If it throws, the error rejects the current `run()`.
    * @param ms - The delay in milliseconds; negative delays count as 0.
    * @returns A handle for {@link VirtualClock.clearTimeout}.
-   * @throws TypeError when `fn` is not a function; RangeError when `ms` is NaN or infinite.
+   * @throws ZetaError `CONFIG_INVALID` when `fn` is not a function or `ms` is not a finite number.
    */
   setTimeout(fn: () => void, ms: number): VirtualTimer {
-    if (typeof fn !== 'function') {
-      throw new TypeError(`VirtualClock.setTimeout: expected a function, got ${typeof fn}`);
-    }
-    if (!Number.isFinite(ms)) {
-      throw new RangeError(`VirtualClock.setTimeout: delay must be a finite number, got ${ms}`);
+    if (typeof fn !== 'function' || !isNum(ms)) {
+      throw configInvalid('VirtualClock.setTimeout arguments', [
+        ...(typeof fn === 'function' ? [] : [mustBe('fn', 'a function', fn)]),
+        ...(isNum(ms) ? [] : [mustBe('ms', 'a finite number (milliseconds)', ms)]),
+      ]);
     }
     const entry: TimerEntry = {
       at: this.#now + Math.max(0, ms),
@@ -161,16 +170,20 @@ export class VirtualClock implements Clock {
    * timers add for the same time), then awaits the flush hook so promise reactions settle.
    *
    * @returns The virtual time at which the run stopped.
-   * @throws Error when a run is already in progress; rethrows an error thrown by a timer
+   * @throws (rejects with) ZetaError `CONFIG_INVALID` listing every problem of `options` (an
+   * unknown key, an `until` that is not a number or is NaN, an `onProgress` that is not a
+   * function); Error when a run is already in progress; rethrows an error thrown by a timer
    * callback (the remaining timers stay scheduled).
    */
   async run(options: VirtualClockRunOptions = {}): Promise<number> {
+    const problems = optionsProblems(options, RUN_KEYS, { optional: true });
+    const until: unknown = options?.until ?? Number.POSITIVE_INFINITY;
+    if (typeof until !== 'number' || Number.isNaN(until))
+      problems.push(mustBe('until', 'a number (milliseconds; Infinity allowed)', until));
+    problems.push(...callbackProblems(options?.onProgress, 'onProgress'));
+    throwIfProblems('VirtualClock.run options', problems);
     if (this.#running) {
       throw new Error('VirtualClock.run: a run is already in progress');
-    }
-    const until = options.until ?? Number.POSITIVE_INFINITY;
-    if (Number.isNaN(until)) {
-      throw new RangeError('VirtualClock.run: option until must be a number, got NaN');
     }
     this.#running = true;
     try {
@@ -178,7 +191,7 @@ export class VirtualClock implements Clock {
       await this.#flush();
       for (;;) {
         const next = this.#top();
-        if (next === undefined || next.at > until) break;
+        if (next === undefined || next.at > (until as number)) break;
         const at = next.at;
         this.#now = at;
         for (let entry = this.#top(); entry !== undefined && entry.at === at; entry = this.#top()) {
@@ -189,7 +202,7 @@ export class VirtualClock implements Clock {
         await this.#flush();
         options.onProgress?.(at);
       }
-      if (Number.isFinite(until) && until > this.#now) this.#now = until;
+      if (isNum(until) && until > this.#now) this.#now = until;
       return this.#now;
     } finally {
       this.#running = false;
@@ -200,11 +213,13 @@ export class VirtualClock implements Clock {
    * Moves virtual time forward by `ms`, running every timer due meanwhile (as {@link run} does).
    *
    * @returns The new virtual time.
-   * @throws (rejects with) RangeError when `ms` is negative or not finite.
+   * @throws (rejects with) ZetaError `CONFIG_INVALID` when `ms` is negative or not finite.
    */
   async advance(ms: number): Promise<number> {
-    if (!Number.isFinite(ms) || ms < 0) {
-      throw new RangeError(`VirtualClock.advance: ms must be a finite number >= 0, got ${ms}`);
+    if (!isNum(ms) || ms < 0) {
+      throw configInvalid('VirtualClock.advance arguments', [
+        mustBe('ms', 'a finite number >= 0 (milliseconds)', ms),
+      ]);
     }
     return await this.run({ until: this.#now + ms });
   }

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { StrategyName } from '../router/options.js';
 import type { Strategy } from '../strategy/Strategy.js';
+import { MAX_REQUESTS } from './internal/check.js';
 import type { SimModelSpec } from './models.js';
 import { renderCdfSvg, renderHtmlReport } from './report/html.js';
 import { compareStrategies } from './runner.js';
@@ -25,9 +26,23 @@ import {
   mergeAzureTraces,
   readAzureTrace,
   readJsonlTrace,
+  TraceError,
 } from './traces.js';
 import type { SimRequest } from './types.js';
 import { generateWorkload } from './workloads.js';
+
+/** Most strategies one command compares (each is a full run). */
+const MAX_STRATEGIES = 10;
+/** Largest seed: seeds are 32-bit. */
+const MAX_SEED = 4_294_967_295;
+/** Bounds of `--compress`, as the trace readers take it. */
+const MIN_COMPRESS = 0.001;
+const MAX_COMPRESS = 1_000_000;
+/** Largest trace file read (a JSONL line is ~80 bytes: 1,000,000 requests is ~80 MB). */
+const MAX_TRACE_BYTES = 256 * 1024 * 1024;
+
+const MAX_REQUESTS_TEXT = MAX_REQUESTS.toLocaleString('en-US');
+const MAX_COMPRESS_TEXT = MAX_COMPRESS.toLocaleString('en-US');
 
 const usage = `Usage: zeta-sim <scenario | trace.jsonl | code.csv [conv.csv] | trace-dir> [options]
 
@@ -41,42 +56,109 @@ Inputs:
                         both files are merged (code as 'code', conversation split into 'simple'
                         and 'reasoning' by prompt size); a directory holding both works too
 Options:
-  --strategies <list>   comma-separated: static, least-loaded, adaptive, or paths to modules
-                        exporting a Strategy (default export or 'strategy')  [static,least-loaded,adaptive]
-  --seed <n>            seed of arrivals, service times and tie-breaks  [1]
-  --requests <n>        number of requests (scenario default, or the whole trace)
+  --strategies <list>   comma-separated, at most ${MAX_STRATEGIES}: static, least-loaded, adaptive, or paths
+                        to modules exporting a Strategy (default export or 'strategy')
+                        [static,least-loaded,adaptive]
+  --seed <n>            seed of arrivals, service times and tie-breaks, 0 to 4294967295  [1]
+  --requests <n>        number of requests, 1 to ${MAX_REQUESTS_TEXT} (scenario default, or the whole trace)
   --type <type>         task type of a single Azure CSV  [from the file name: code.csv -> code]
-  --utilization <u>     compress a replayed trace in time so the busiest model runs near u  [0.7]
-  --compress <x>        divide trace times by x instead of --utilization (1 = real time)
+  --utilization <u>     compress a replayed trace in time so the busiest model runs near u,
+                        above 0 and below 10  [0.7]
+  --compress <x>        divide trace times by x instead of --utilization (1 = real time),
+                        ${MIN_COMPRESS} to ${MAX_COMPRESS_TEXT}
   --json                print the comparison as JSON instead of the table
   --html <file>         write a self-contained HTML report with plots
   --svg <file>          write the latency CDF plot as SVG
   --list                list the scenarios and exit
   -h, --help            show this help`;
 
+/** A mistake in the command line: exit code 2, the message and the usage. */
 class UsageError extends Error {}
 
+/** Bad input data (a trace file): exit code 2, the one-line message. */
+class InputError extends Error {}
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/**
+ * Parses a numeric flag: decimal notation only (no '', hex, Infinity), checked against `check`
+ * before anything is allocated. The message says the accepted range and echoes the value.
+ */
 function number(
   name: string,
   value: string | undefined,
-  check: (n: number) => boolean,
-  expected: string,
+  options: { integer: boolean; check: (n: number) => boolean; expected: string },
 ): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!check(n)) throw new UsageError(`--${name} must be ${expected}, got '${value}'`);
+  const n = (options.integer ? INTEGER : DECIMAL).test(value.trim()) ? Number(value) : Number.NaN;
+  if (!(Number.isFinite(n) && options.check(n))) {
+    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
+    throw new UsageError(`--${name} must be ${options.expected}, got '${shown}'`);
+  }
   return n;
+}
+
+/** Reads a trace file as text, refusing one too large to hold. */
+function readText(file: string): string {
+  const size = statSync(file).size;
+  if (size > MAX_TRACE_BYTES) {
+    throw new UsageError(
+      `${basename(file)} is ${(size / 2 ** 20).toFixed(0)} MiB; traces up to ${MAX_TRACE_BYTES / 2 ** 20} MiB are read: cut it (e.g. head -n ${MAX_REQUESTS} ${basename(file)})`,
+    );
+  }
+  return readFileSync(file, 'utf8');
+}
+
+/** Non-blank lines of `text`, counted without splitting it. */
+function countLines(text: string): number {
+  let count = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (text.slice(start, end).trim() !== '') count++;
+    start = end + 1;
+  }
+  return count;
+}
+
+/** Refuses a trace with more rows than the simulator holds, before parsing it. */
+function assertRowCount(files: readonly string[], texts: readonly string[], headers: number): void {
+  const rows = texts.reduce((n, text) => n + countLines(text), 0) - headers;
+  if (rows > MAX_REQUESTS) {
+    throw new UsageError(
+      `${files.map((f) => basename(f)).join(' + ')} holds ${rows.toLocaleString('en-US')} requests; at most ${MAX_REQUESTS_TEXT} are replayed: cut the file (e.g. head -n ${MAX_REQUESTS})`,
+    );
+  }
+}
+
+/** Runs a trace reader, turning a {@link TraceError} into an input error naming the file. */
+function parse<T>(file: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof TraceError) throw new InputError(`${file}: ${error.message}`);
+    throw error;
+  }
 }
 
 async function loadStrategy(entry: string): Promise<StrategyName | Strategy> {
   if (entry === 'static' || entry === 'least-loaded' || entry === 'adaptive') return entry;
   const path = resolve(entry);
-  if (!existsSync(path)) {
+  if (!existsSync(path) || !statSync(path).isFile()) {
     throw new UsageError(
       `unknown strategy '${entry}': use static, least-loaded, adaptive or a path to a module`,
     );
   }
-  const mod = (await import(pathToFileURL(path).href)) as { default?: unknown; strategy?: unknown };
+  let mod: { default?: unknown; strategy?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as typeof mod;
+  } catch (error) {
+    throw new UsageError(
+      `cannot load the strategy module ${entry} (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): give a JavaScript module exporting a Strategy`,
+    );
+  }
   const s = (mod.strategy ?? mod.default) as Strategy | undefined;
   if (!s || typeof s.rank !== 'function' || typeof s.name !== 'string') {
     throw new UsageError(
@@ -110,7 +192,10 @@ function readTrace(
   }
   let requests: SimRequest[];
   if (files.length === 1 && files[0]!.endsWith('.jsonl')) {
-    requests = readJsonlTrace(readFileSync(files[0]!, 'utf8'));
+    const file = files[0]!;
+    const text = readText(file);
+    assertRowCount(files, [text], 0);
+    requests = parse(basename(file), () => readJsonlTrace(text));
   } else if (files.length === 2 && files.every((f) => f.endsWith('.csv'))) {
     if (options.type !== undefined)
       throw new UsageError('--type goes with a single CSV file, not two');
@@ -121,20 +206,22 @@ function readTrace(
         `cannot tell which file is code and which conversation: name them code*.csv and conv*.csv (got ${files.map((f) => basename(f)).join(', ')})`,
       );
     }
-    requests = mergeAzureTraces({
-      code: readFileSync(code, 'utf8'),
-      conv: readFileSync(conv, 'utf8'),
-    });
+    const texts = { code: readText(code), conv: readText(conv) };
+    assertRowCount([code, conv], [texts.code, texts.conv], 2);
+    requests = parse(`${basename(code)} + ${basename(conv)}`, () => mergeAzureTraces(texts));
   } else if (files.length === 1 && files[0]!.endsWith('.csv')) {
     const file = files[0]!;
     const type = options.type ?? (basename(file).startsWith('code') ? 'code' : undefined);
-    const text = readFileSync(file, 'utf8');
-    requests = type
-      ? readAzureTrace(text, { type })
-      : readAzureTrace(text, {
-          splitBy: (row) =>
-            row.contextTokens > AZURE_REASONING_PROMPT_TOKENS ? 'reasoning' : 'simple',
-        });
+    const text = readText(file);
+    assertRowCount(files, [text], 1);
+    requests = parse(basename(file), () =>
+      type
+        ? readAzureTrace(text, { type })
+        : readAzureTrace(text, {
+            splitBy: (row) =>
+              row.contextTokens > AZURE_REASONING_PROMPT_TOKENS ? 'reasoning' : 'simple',
+          }),
+    );
   } else {
     throw new UsageError(
       `cannot read ${files.join(' ')}: give a scenario, a .jsonl trace, or Azure .csv files`,
@@ -143,8 +230,10 @@ function readTrace(
   // The first N requests in time (a merged trace is sorted and numbered across both files).
   if (options.requests !== undefined) requests = requests.slice(0, options.requests);
   if (requests.length === 0) throw new UsageError(`${files.join(' ')}: the trace has no requests`);
-  const compress =
+  const estimated =
     options.compress ?? compressionForUtilization(defaultFleet, requests, options.utilization);
+  // A trace spanning (almost) no time has no rate to scale: replay it as it is.
+  const compress = Number.isFinite(estimated) && estimated > 0 ? estimated : 1;
   const scaled = requests.map((r) => ({ ...r, t: r.t / compress }));
   return {
     name: files.map((f) => basename(f)).join(' + '),
@@ -204,32 +293,41 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     if (positionals.length === 0) throw new UsageError('give a scenario or a trace');
-    const seed = number('seed', values.seed as string, Number.isInteger, 'an integer')!;
-    const requests = number(
-      'requests',
-      values.requests as string | undefined,
-      (n) => Number.isInteger(n) && n >= 1,
-      'an integer >= 1',
-    );
-    const utilization = number(
-      'utilization',
-      values.utilization as string,
-      (n) => n > 0 && n < 10,
-      'a number above 0 and below 10 (0.7 is 70%)',
-    )!;
-    const compress = number(
-      'compress',
-      values.compress as string | undefined,
-      (n) => n > 0 && Number.isFinite(n),
-      'a number > 0',
-    );
-    const strategies = await Promise.all(
-      (values.strategies as string)
-        .split(',')
-        .filter(Boolean)
-        .map((s) => loadStrategy(s.trim())),
-    );
-    if (strategies.length === 0) throw new UsageError('--strategies is empty');
+    const seed = number('seed', values.seed as string, {
+      integer: true,
+      check: (n) => n >= 0 && n <= MAX_SEED,
+      expected: `an integer from 0 to ${MAX_SEED}`,
+    })!;
+    const requests = number('requests', values.requests as string | undefined, {
+      integer: true,
+      check: (n) => n >= 1 && n <= MAX_REQUESTS,
+      expected: `an integer from 1 to ${MAX_REQUESTS_TEXT} (every request is held in memory)`,
+    });
+    const utilization = number('utilization', values.utilization as string, {
+      integer: false,
+      check: (n) => n > 0 && n < 10,
+      expected: 'a number above 0 and below 10 (0.7 is 70%)',
+    })!;
+    const compress = number('compress', values.compress as string | undefined, {
+      integer: false,
+      check: (n) => n >= MIN_COMPRESS && n <= MAX_COMPRESS,
+      expected: `a number from ${MIN_COMPRESS} to ${MAX_COMPRESS_TEXT} (1 = real time)`,
+    });
+    if (values.type !== undefined && !/^\S{1,64}$/.test(values.type as string))
+      throw new UsageError(
+        `--type must be a task type of 1 to 64 characters without spaces, got '${(values.type as string).slice(0, 40)}'`,
+      );
+    const entries = (values.strategies as string)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (entries.length === 0)
+      throw new UsageError('--strategies is empty: give e.g. static,least-loaded,adaptive');
+    if (entries.length > MAX_STRATEGIES)
+      throw new UsageError(
+        `--strategies lists ${entries.length} strategies; at most ${MAX_STRATEGIES} are compared in one run`,
+      );
+    const strategies = await Promise.all(entries.map((s) => loadStrategy(s)));
     let workload: Workload;
     const first = positionals[0]!;
     if (positionals.length === 1 && (scenarioNames as readonly string[]).includes(first)) {
@@ -278,6 +376,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`zeta-sim: ${error.message}\n\n${usage}\n`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`zeta-sim: ${error.message}\n`);
       return 2;
     }
     process.stderr.write(`zeta-sim: ${error instanceof Error ? error.message : String(error)}\n`);

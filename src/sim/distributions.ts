@@ -1,4 +1,6 @@
 import type { RandomSource } from '../types.js';
+import { configInvalid, throwIfProblems, unknownKeyProblems } from '../utils/options.js';
+import { isNum, mustBe } from './internal/check.js';
 
 /**
  * What a sampler may know about the request it samples for. Only token-dependent samplers
@@ -105,12 +107,32 @@ function sigmaOf(spread: number): number {
   return Math.log(spread) / Z95;
 }
 
-/** Throws a RangeError listing the problems, if any. */
-function assertNoProblems(problems: readonly string[]): void {
-  if (problems.length > 0) throw new RangeError(problems.join('; '));
-}
+/** The fields of each kind of spec, `kind` first. */
+const SPEC_KEYS = {
+  constant: ['kind', 'value'],
+  exponential: ['kind', 'mean'],
+  lognormal: ['kind', 'median', 'spread'],
+  uniform: ['kind', 'min', 'max'],
+  empirical: ['kind', 'values'],
+  prefillDecode: ['kind', 'prefillMsPerToken', 'decodeMsPerToken', 'overheadMs', 'jitter'],
+} as const satisfies Record<DistributionSpec['kind'], readonly string[]>;
 
-const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const KINDS = Object.keys(SPEC_KEYS) as ReadonlyArray<DistributionSpec['kind']>;
+
+/**
+ * Problems of the options object of a sampler factory such as {@link lognormal}: not an object,
+ * or unknown keys; then the spec's own problems, the `kind` set by the factory.
+ */
+function factoryProblems(kind: DistributionSpec['kind'], options: unknown): string[] {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    return [mustBe('options', 'an object', options)];
+  }
+  const known = SPEC_KEYS[kind].slice(1);
+  return [
+    ...unknownKeyProblems(options, known),
+    ...distributionProblems({ ...options, kind }, '').filter((p) => !p.startsWith('unknown')),
+  ];
+}
 
 /**
  * Lists what is wrong with a distribution spec, each message prefixed with `path`.
@@ -120,15 +142,20 @@ const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFin
  * @param path - Where the spec sits, for messages (e.g. `'models[0].service'`).
  */
 export function distributionProblems(spec: unknown, path = 'distribution'): string[] {
-  if (typeof spec !== 'object' || spec === null) {
-    return [`${path} must be a distribution spec object, got ${JSON.stringify(spec)}`];
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    return [mustBe(path, 'a distribution spec object', spec)];
   }
   const s = spec as Record<string, unknown>;
-  const out: string[] = [];
+  const at = path === '' ? '' : `${path}.`;
+  const kind = s['kind'];
+  const out: string[] =
+    typeof kind === 'string' && Object.hasOwn(SPEC_KEYS, kind)
+      ? unknownKeyProblems(s, SPEC_KEYS[kind as DistributionSpec['kind']], at)
+      : [];
   const need = (field: string, ok: boolean, expect: string): void => {
-    if (!ok) out.push(`${path}.${field} must be ${expect}, got ${JSON.stringify(s[field])}`);
+    if (!ok) out.push(mustBe(`${at}${field}`, expect, s[field]));
   };
-  switch (s['kind']) {
+  switch (kind) {
     case 'constant':
       need('value', isNum(s['value']), 'a finite number');
       break;
@@ -183,9 +210,7 @@ export function distributionProblems(spec: unknown, path = 'distribution'): stri
       );
       break;
     default:
-      out.push(
-        `${path}.kind must be one of constant, exponential, lognormal, uniform, empirical, prefillDecode, got ${JSON.stringify(s['kind'])}`,
-      );
+      out.push(mustBe(`${at}kind`, `one of ${KINDS.join(', ')}`, kind));
   }
   return out;
 }
@@ -193,10 +218,10 @@ export function distributionProblems(spec: unknown, path = 'distribution'): stri
 /**
  * Always returns `value`.
  *
- * @throws RangeError when `value` is not finite.
+ * @throws ZetaError `CONFIG_INVALID` when `value` is not finite.
  */
 export function constant(value: number): Distribution {
-  assertNoProblems(distributionProblems({ kind: 'constant', value }, 'constant'));
+  throwIfProblems('constant arguments', distributionProblems({ kind: 'constant', value }, ''));
   return () => value;
 }
 
@@ -204,13 +229,13 @@ export function constant(value: number): Distribution {
  * Exponential samples with mean `1 / rate`, by inversion (one uniform per sample).
  *
  * @param rate - Events per unit, > 0 (e.g. `1 / 200` gives a mean of 200 ms).
- * @throws RangeError when `rate` is not a finite number > 0.
+ * @throws ZetaError `CONFIG_INVALID` when `rate` is not a finite number > 0.
  * @example
  * const serviceMs = exponential(1 / 800); // mean 800 ms
  */
 export function exponential(rate: number): Distribution {
   if (!isNum(rate) || rate <= 0) {
-    throw new RangeError(`exponential: rate must be a finite number > 0, got ${rate}`);
+    throw configInvalid('exponential arguments', [mustBe('rate', 'a finite number > 0', rate)]);
   }
   return (random) => -Math.log(1 - random()) / rate;
 }
@@ -222,7 +247,8 @@ export function exponential(rate: number): Distribution {
  *
  * @param options.median - The median, > 0.
  * @param options.spread - The p95 / median ratio, >= 1. @default 2
- * @throws RangeError when an option is out of range.
+ * @throws ZetaError `CONFIG_INVALID` listing every problem: an option out of range or an
+ * unknown key.
  * @example
  * const serviceMs = lognormal({ median: 1200, spread: 2.5 }); // p95 = 3000 ms
  */
@@ -230,19 +256,23 @@ export function lognormal(options: {
   readonly median: number;
   readonly spread?: number;
 }): Distribution {
-  assertNoProblems(distributionProblems({ kind: 'lognormal', ...options }, 'lognormal'));
+  throwIfProblems('lognormal options', factoryProblems('lognormal', options));
+  return lognormalSampler(options);
+}
+
+function lognormalSampler(options: { readonly median: number; readonly spread?: number }) {
   const { median } = options;
   const sigma = sigmaOf(options.spread ?? DEFAULT_SPREAD);
-  return (random) => median * Math.exp(sigma * normal(random));
+  return (random: RandomSource): number => median * Math.exp(sigma * normal(random));
 }
 
 /**
  * Uniform samples on [min, max).
  *
- * @throws RangeError when a bound is not finite or `max < min`.
+ * @throws ZetaError `CONFIG_INVALID` when a bound is not finite or `max < min`.
  */
 export function uniform(min: number, max: number): Distribution {
-  assertNoProblems(distributionProblems({ kind: 'uniform', min, max }, 'uniform'));
+  throwIfProblems('uniform arguments', distributionProblems({ kind: 'uniform', min, max }, ''));
   const width = max - min;
   return (random) => min + width * random();
 }
@@ -250,10 +280,10 @@ export function uniform(min: number, max: number): Distribution {
 /**
  * Picks one of `values`, each equally likely (resampling observed data). The array is copied.
  *
- * @throws RangeError when `values` is empty or holds a non-finite number.
+ * @throws ZetaError `CONFIG_INVALID` when `values` is empty or holds a non-finite number.
  */
 export function empirical(values: readonly number[]): Distribution {
-  assertNoProblems(distributionProblems({ kind: 'empirical', values }, 'empirical'));
+  throwIfProblems('empirical arguments', distributionProblems({ kind: 'empirical', values }, ''));
   const copy = [...values];
   const n = copy.length;
   return (random) => copy[Math.min(n - 1, Math.floor(random() * n))] as number;
@@ -265,7 +295,8 @@ export function empirical(values: readonly number[]): Distribution {
  * where `promptTokens = tokens - outputTokens` from the {@link SampleContext} (0 without one) and
  * `noise` is log-normal with median 1 and p95 / median `jitter`. Always draws two uniforms.
  *
- * @throws RangeError when an option is out of range.
+ * @throws ZetaError `CONFIG_INVALID` listing every problem: an option out of range or an
+ * unknown key.
  * @example
  * const serviceMs = prefillDecode({ prefillMsPerToken: 0.2, decodeMsPerToken: 25, overheadMs: 40 });
  * serviceMs(random, { tokens: 1100, outputTokens: 100 }); //=> 40 + 200 + 2500 = 2740
@@ -276,7 +307,11 @@ export function prefillDecode(options: {
   readonly overheadMs?: number;
   readonly jitter?: number;
 }): Distribution {
-  assertNoProblems(distributionProblems({ kind: 'prefillDecode', ...options }, 'prefillDecode'));
+  throwIfProblems('prefillDecode options', factoryProblems('prefillDecode', options));
+  return prefillDecodeSampler(options);
+}
+
+function prefillDecodeSampler(options: Omit<PrefillDecodeSpec, 'kind'>): Distribution {
   const { prefillMsPerToken, decodeMsPerToken } = options;
   const overheadMs = options.overheadMs ?? 0;
   const sigma = sigmaOf(options.jitter ?? 1);
@@ -291,26 +326,26 @@ export function prefillDecode(options: {
 /**
  * Builds the sampler a {@link DistributionSpec} describes.
  *
- * @throws RangeError naming each invalid field when the spec is invalid.
+ * @throws ZetaError `CONFIG_INVALID` naming every invalid or unknown field of the spec.
  * @example
  * const sample = makeDistribution({ kind: 'exponential', mean: 250 });
  * sample(seededRandom(1)); // a draw with mean 250
  */
 export function makeDistribution(spec: DistributionSpec): Distribution {
-  assertNoProblems(distributionProblems(spec));
+  throwIfProblems('makeDistribution spec', distributionProblems(spec));
   switch (spec.kind) {
     case 'constant':
       return constant(spec.value);
     case 'exponential':
       return exponential(1 / spec.mean);
     case 'lognormal':
-      return lognormal(spec);
+      return lognormalSampler(spec);
     case 'uniform':
       return uniform(spec.min, spec.max);
     case 'empirical':
       return empirical(spec.values);
     case 'prefillDecode':
-      return prefillDecode(spec);
+      return prefillDecodeSampler(spec);
   }
 }
 
@@ -318,10 +353,10 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
  * The exact mean of a {@link DistributionSpec} (for a token-dependent spec, the mean for the given
  * context). Used to compute the load a scenario puts on a fleet.
  *
- * @throws RangeError when the spec is invalid.
+ * @throws ZetaError `CONFIG_INVALID` naming every invalid or unknown field of the spec.
  */
 export function distributionMean(spec: DistributionSpec, context?: SampleContext): number {
-  assertNoProblems(distributionProblems(spec));
+  throwIfProblems('distributionMean spec', distributionProblems(spec));
   switch (spec.kind) {
     case 'constant':
       return spec.value;

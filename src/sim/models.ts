@@ -1,10 +1,12 @@
 import type { Clock, RandomSource } from '../types.js';
+import { configInvalid, throwIfProblems, unknownKeyProblems } from '../utils/options.js';
 import {
   type Distribution,
   type DistributionSpec,
   distributionProblems,
   makeDistribution,
 } from './distributions.js';
+import { isNum, isRecord, mustBe, seedProblems } from './internal/check.js';
 import { hashInts, hashString } from './internal/hash.js';
 import type { SimRequest, SimResponse } from './types.js';
 
@@ -173,8 +175,33 @@ export class SimAbortError extends Error {
   }
 }
 
-const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isProbability = (x: unknown): boolean => isNum(x) && x >= 0 && x <= 1;
+
+/** The fields of a {@link SimModelSpec}. */
+const MODEL_KEYS = [
+  'id',
+  'tasks',
+  'home',
+  'maxComplexity',
+  'concurrency',
+  'maxTokens',
+  'maxQueue',
+  'cost',
+  'service',
+  'failureProbability',
+  'phases',
+] as const satisfies ReadonlyArray<keyof SimModelSpec>;
+
+/** The fields of a {@link SimModelPhase}. */
+const PHASE_KEYS = [
+  'at',
+  'until',
+  'slowdown',
+  'failureProbability',
+] as const satisfies ReadonlyArray<keyof SimModelPhase>;
+
+/** The fields of a {@link SimServiceByTask}. */
+const SERVICE_KEYS = ['byTask', 'default'] as const satisfies ReadonlyArray<keyof SimServiceByTask>;
 
 /**
  * Lists what is wrong with a model spec, each message prefixed with `path`. Empty when valid.
@@ -183,13 +210,11 @@ const isProbability = (x: unknown): boolean => isNum(x) && x >= 0 && x <= 1;
  * @param path - Where the spec sits, for messages.
  */
 export function simModelProblems(spec: unknown, path = 'model'): string[] {
-  if (typeof spec !== 'object' || spec === null) {
-    return [`${path} must be a model spec object, got ${JSON.stringify(spec)}`];
-  }
-  const s = spec as Record<string, unknown>;
-  const out: string[] = [];
+  if (!isRecord(spec)) return [mustBe(path, 'a model spec object', spec)];
+  const s = spec;
+  const out: string[] = unknownKeyProblems(s, MODEL_KEYS, `${path}.`);
   const need = (field: string, ok: boolean, expect: string): void => {
-    if (!ok) out.push(`${path}.${field} must be ${expect}, got ${JSON.stringify(s[field])}`);
+    if (!ok) out.push(mustBe(`${path}.${field}`, expect, s[field]));
   };
   const optional = (field: string, ok: (x: unknown) => boolean, expect: string): void =>
     need(field, s[field] === undefined || ok(s[field]), expect);
@@ -221,11 +246,12 @@ export function simModelProblems(spec: unknown, path = 'model'): string[] {
   }
 
   const service = s['service'];
-  if (typeof service === 'object' && service !== null && 'byTask' in service) {
-    const byTask = (service as { byTask: unknown }).byTask;
-    const fallback = (service as { default?: unknown }).default;
-    if (typeof byTask !== 'object' || byTask === null) {
-      out.push(`${path}.service.byTask must be an object of distribution specs`);
+  if (isRecord(service) && 'byTask' in service) {
+    out.push(...unknownKeyProblems(service, SERVICE_KEYS, `${path}.service.`));
+    const byTask = service['byTask'];
+    const fallback = service['default'];
+    if (!isRecord(byTask)) {
+      out.push(mustBe(`${path}.service.byTask`, 'an object of distribution specs', byTask));
     } else {
       for (const [task, d] of Object.entries(byTask)) {
         out.push(...distributionProblems(d, `${path}.service.byTask.${task}`));
@@ -247,31 +273,30 @@ export function simModelProblems(spec: unknown, path = 'model'): string[] {
   const phases = s['phases'];
   if (phases !== undefined) {
     if (!Array.isArray(phases)) {
-      out.push(`${path}.phases must be an array, got ${JSON.stringify(phases)}`);
+      out.push(mustBe(`${path}.phases`, 'an array', phases));
     } else {
       phases.forEach((p: unknown, i) => {
         const pp = `${path}.phases[${i}]`;
-        if (typeof p !== 'object' || p === null) {
-          out.push(`${pp} must be an object, got ${JSON.stringify(p)}`);
+        if (!isRecord(p)) {
+          out.push(mustBe(pp, 'an object', p));
           return;
         }
-        const q = p as Record<string, unknown>;
+        const q = p;
+        out.push(...unknownKeyProblems(q, PHASE_KEYS, `${pp}.`));
         if (!isNum(q['at']) || q['at'] < 0)
-          out.push(`${pp}.at must be a finite number >= 0, got ${JSON.stringify(q['at'])}`);
+          out.push(mustBe(`${pp}.at`, 'a finite number >= 0', q['at']));
         if (
           q['until'] !== undefined &&
           !(typeof q['until'] === 'number' && isNum(q['at']) && q['until'] > q['at'])
         ) {
-          out.push(`${pp}.until must be a number > at, got ${JSON.stringify(q['until'])}`);
+          out.push(mustBe(`${pp}.until`, 'a number > at', q['until']));
         }
         if (q['slowdown'] !== undefined && !(isNum(q['slowdown']) && q['slowdown'] > 0)) {
-          out.push(
-            `${pp}.slowdown must be a finite number > 0, got ${JSON.stringify(q['slowdown'])}`,
-          );
+          out.push(mustBe(`${pp}.slowdown`, 'a finite number > 0', q['slowdown']));
         }
         if (q['failureProbability'] !== undefined && !isProbability(q['failureProbability'])) {
           out.push(
-            `${pp}.failureProbability must be a number in [0, 1], got ${JSON.stringify(q['failureProbability'])}`,
+            mustBe(`${pp}.failureProbability`, 'a number in [0, 1]', q['failureProbability']),
           );
         }
       });
@@ -281,24 +306,34 @@ export function simModelProblems(spec: unknown, path = 'model'): string[] {
 }
 
 /**
- * Checks a fleet of model specs: each spec valid, ids unique.
- *
- * @throws RangeError listing every problem found.
+ * Lists what is wrong with a fleet: not a non-empty array, a spec's problems
+ * ({@link simModelProblems}), an id used twice. Internal: the exported functions taking a fleet
+ * add these to their own problems.
  */
-export function assertValidFleet(models: readonly SimModelSpec[]): void {
-  const out: string[] = [];
+export function fleetProblems(models: unknown, path = 'models'): string[] {
   if (!Array.isArray(models) || models.length === 0) {
-    throw new RangeError('models must be a non-empty array of model specs');
+    return [mustBe(path, 'a non-empty array of model specs', models)];
   }
+  const out: string[] = [];
   const seen = new Set<string>();
-  models.forEach((m, i) => {
-    out.push(...simModelProblems(m, `models[${i}]`));
-    if (typeof m?.id === 'string') {
-      if (seen.has(m.id)) out.push(`models[${i}].id '${m.id}' is used by an earlier model`);
-      seen.add(m.id);
+  models.forEach((m: unknown, i) => {
+    out.push(...simModelProblems(m, `${path}[${i}]`));
+    const id = isRecord(m) ? m['id'] : undefined;
+    if (typeof id === 'string') {
+      if (seen.has(id)) out.push(`${path}[${i}].id '${id}' is used by an earlier model`);
+      seen.add(id);
     }
   });
-  if (out.length > 0) throw new RangeError(out.join('; '));
+  return out;
+}
+
+/**
+ * Checks a fleet of model specs: each spec valid (unknown keys included), ids unique.
+ *
+ * @throws ZetaError `CONFIG_INVALID` listing every problem found.
+ */
+export function assertValidFleet(models: readonly SimModelSpec[]): void {
+  throwIfProblems('assertValidFleet models', fleetProblems(models));
 }
 
 /**
@@ -360,11 +395,10 @@ const callRandom: RandomSource = () => {
   return ((z ^ (z >>> 15)) >>> 0) / 4294967296;
 };
 
-function compile(spec: SimModelSpec): CompiledModel {
+function compile(spec: SimModelSpec, subject: string): CompiledModel {
   let c = compiledModels.get(spec);
   if (c === undefined) {
-    const problems = simModelProblems(spec);
-    if (problems.length > 0) throw new RangeError(problems.join('; '));
+    throwIfProblems(subject, simModelProblems(spec, 'spec'));
     const service = spec.service;
     const byTask = new Map<string, Distribution>();
     let fallback: Distribution | undefined;
@@ -397,7 +431,8 @@ const SHARED_SERVICE_KEY = 0x5e7_1ce;
  * @param at - When the call starts, in milliseconds (selects the active phases).
  * @param seed - The run's seed (an integer).
  * @param attempt - How many calls of this request this model already served (0 for the first).
- * @throws RangeError when the spec is invalid or has no service time for the request's type.
+ * @throws ZetaError `CONFIG_INVALID` when the spec is invalid or has no service time for the
+ * request's type.
  */
 export function drawSimCall(
   spec: SimModelSpec,
@@ -406,10 +441,12 @@ export function drawSimCall(
   seed: number,
   attempt = 0,
 ): SimCallDraw {
-  const c = compile(spec);
+  const c = compile(spec, 'drawSimCall spec');
   const dist = c.byTask.get(req.type) ?? c.fallback;
   if (dist === undefined) {
-    throw new RangeError(`model ${spec.id} has no service time for task type '${req.type}'`);
+    throw configInvalid('drawSimCall arguments', [
+      `model ${spec.id} has no service time for task type '${req.type}'`,
+    ]);
   }
   // The failure draw is the model's own; the service draw is shared by every model (keyed on the
   // request, not the model), so a long request is long everywhere. Clairvoyance in the pooled
@@ -454,14 +491,28 @@ export function clairvoyantServiceTime(
  * @param spec - The model spec.
  * @param clock - The clock to wait on (a {@link VirtualClock} in simulations).
  * @param seed - The run's seed; with the request and model ids it fixes every service time.
- * @throws RangeError when the spec is invalid.
+ * @throws ZetaError `CONFIG_INVALID` listing every problem of the spec (unknown keys
+ * included), a clock without `now` / `setTimeout` / `clearTimeout`, or a seed that is not an
+ * integer.
  * @example
  * const clock = new VirtualClock();
  * const call = createSimModelCall(spec, clock, 42);
  * const pending = call(request, { signal: AbortSignal.timeout(60_000) });
  */
 export function createSimModelCall(spec: SimModelSpec, clock: Clock, seed: number): SimModelCall {
-  compile(spec);
+  const problems = [...simModelProblems(spec, 'spec'), ...seedProblems(seed)];
+  const c = clock as unknown as Record<string, unknown> | null;
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    typeof c['now'] !== 'function' ||
+    typeof c['setTimeout'] !== 'function' ||
+    typeof c['clearTimeout'] !== 'function'
+  ) {
+    problems.push(mustBe('clock', 'a Clock (now, setTimeout, clearTimeout)', clock));
+  }
+  throwIfProblems('createSimModelCall arguments', problems);
+  compile(spec, 'createSimModelCall arguments');
   const attempts = new Map<number, number>();
   let calls = 0;
   let completed = 0;

@@ -1,5 +1,7 @@
+import { throwIfProblems } from '../utils/options.js';
+import { isRecord, optionsProblems, requestListProblems, seedProblems } from './internal/check.js';
 import { MinHeap } from './internal/MinHeap.js';
-import { assertValidFleet, canServe, drawSimCall, type SimModelSpec } from './models.js';
+import { canServe, drawSimCall, fleetProblems, type SimModelSpec } from './models.js';
 import type { SimOutcome, SimRequest } from './types.js';
 
 /** Input of {@link simulatePooled}. */
@@ -11,6 +13,10 @@ export interface PooledOptions {
   /** The run's seed: the same one gives the router's simulated calls the same service times. */
   readonly seed: number;
 }
+
+const POOLED_KEYS = ['models', 'requests', 'seed'] as const satisfies ReadonlyArray<
+  keyof PooledOptions
+>;
 
 /** Requests that share a capable set (same type and capability thresholds). */
 interface CapabilityClass {
@@ -147,14 +153,23 @@ function insertSorted(sorted: number[], x: number): void {
  * requests that can start (1,000 models and 20,000 requests take a couple of seconds).
  *
  * @returns One outcome per request, in the order of `options.requests`.
- * @throws RangeError when the fleet is invalid.
+ * @throws ZetaError `CONFIG_INVALID` "Invalid simulatePooled options" listing every problem: an
+ * unknown key, an invalid fleet, malformed requests, a seed that is not an integer.
  * @example
  * const requests = generateWorkload(scenario.workload, 42, scenario.requests);
  * const report = computeStats(simulatePooled({ models: scenario.models, requests, seed: 42 }), scenario.models);
  */
 export function simulatePooled(options: PooledOptions): SimOutcome[] {
+  const problems = optionsProblems(options, POOLED_KEYS);
+  if (isRecord(options)) {
+    problems.push(
+      ...fleetProblems(options['models']),
+      ...requestListProblems(options['requests'], 'requests', false),
+      ...seedProblems(options['seed']),
+    );
+  }
+  throwIfProblems('simulatePooled options', problems);
   const { models, requests, seed } = options;
-  assertValidFleet(models);
   const pools: Pool[] = models.map((spec) => {
     const breaks = new Set<number>();
     for (const phase of spec.phases ?? []) {

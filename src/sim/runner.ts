@@ -2,10 +2,30 @@ import { isZetaError } from '../errors/ZetaError.js';
 import type { StrategyName, ZetaRouterOptions } from '../router/options.js';
 import { ZetaDynamicRouter } from '../router/ZetaDynamicRouter.js';
 import type { Strategy } from '../strategy/Strategy.js';
+import { throwIfProblems } from '../utils/options.js';
 import { seededRandom } from '../utils/random.js';
-import { createSimModelCall, type SimModelCallStats, type SimModelSpec } from './models.js';
+import {
+  callbackProblems,
+  isRecord,
+  mustBe,
+  optionsProblems,
+  requestListProblems,
+  seedProblems,
+} from './internal/check.js';
+import {
+  createSimModelCall,
+  fleetProblems,
+  type SimModelCallStats,
+  type SimModelSpec,
+} from './models.js';
 import { simulatePooled } from './pooled.js';
-import { commonBucketMs, computeStats, type SimReport, type StatsOptions } from './stats.js';
+import {
+  commonBucketMs,
+  computeStats,
+  type SimReport,
+  type StatsOptions,
+  statsOptionsProblems,
+} from './stats.js';
 import type { SimOutcome, SimRequest, SimResponse } from './types.js';
 import { VirtualClock } from './VirtualClock.js';
 
@@ -45,15 +65,74 @@ export interface SimulationRun {
   readonly models: Readonly<Record<string, SimModelCallStats>>;
 }
 
-/** Throws a RangeError when arrival times are not in order (ids index the outcomes). */
-function assertSorted(requests: readonly SimRequest[]): void {
-  for (let i = 1; i < requests.length; i++) {
-    if (requests[i]!.t < requests[i - 1]!.t) {
-      throw new RangeError(
-        `requests must be sorted by arrival time: request ${requests[i]!.id} at ${requests[i]!.t} ms comes after one at ${requests[i - 1]!.t} ms`,
-      );
-    }
+const SIMULATE_KEYS = [
+  'models',
+  'requests',
+  'strategy',
+  'seed',
+  'router',
+  'onProgress',
+] as const satisfies ReadonlyArray<keyof SimulateRouterOptions>;
+
+const COMPARE_KEYS = [
+  'scenario',
+  'models',
+  'requests',
+  'strategies',
+  'seed',
+  'router',
+  'stats',
+  'onProgress',
+] as const satisfies ReadonlyArray<keyof CompareOptions>;
+
+/** Router options the simulator sets itself (see {@link SimRouterOptions}). */
+const SIMULATOR_OWNED = ['models', 'clock', 'random', 'strategy', 'classifier'];
+
+function strategyProblems(strategy: unknown, path: string): string[] {
+  if (strategy === 'static' || strategy === 'least-loaded' || strategy === 'adaptive') return [];
+  if (
+    isRecord(strategy) &&
+    typeof strategy['name'] === 'string' &&
+    typeof strategy['rank'] === 'function'
+  )
+    return [];
+  return [
+    mustBe(path, "'static', 'least-loaded', 'adaptive' or a Strategy ({ name, rank })", strategy),
+  ];
+}
+
+/**
+ * Problems of the options shared by {@link runSimulation} and {@link compareStrategies}: the fleet,
+ * the requests (sorted by arrival time), the seed and the router options the simulator owns. The
+ * router checks the rest of `router` itself (as `CONFIG_INVALID` "router options").
+ */
+function runProblems(options: Record<string, unknown>): string[] {
+  const problems = [
+    ...fleetProblems(options['models']),
+    ...requestListProblems(options['requests'], 'requests', true),
+    ...seedProblems(options['seed']),
+  ];
+  const router = options['router'];
+  if (router !== undefined) {
+    if (!isRecord(router)) problems.push(mustBe('router', 'an object or undefined', router));
+    else
+      for (const key of SIMULATOR_OWNED)
+        if (key in router)
+          problems.push(`router.${key} is set by the simulator; remove it from \`router\``);
   }
+  return problems;
+}
+
+/** Problems of {@link SimulateRouterOptions}, every one of them. */
+function simulateProblems(options: unknown): string[] {
+  const problems = optionsProblems(options, SIMULATE_KEYS);
+  if (!isRecord(options)) return problems;
+  return [
+    ...problems,
+    ...runProblems(options),
+    ...strategyProblems(options['strategy'], 'strategy'),
+    ...callbackProblems(options['onProgress'], 'onProgress'),
+  ];
 }
 
 /**
@@ -61,12 +140,19 @@ function assertSorted(requests: readonly SimRequest[]): void {
  * serving each call, and returns one outcome per request (in request order) and what each model
  * saw. Deterministic: the same options give the same results.
  *
- * @throws RangeError when the requests are not sorted by arrival time, or when a simulated model
+ * @throws (rejects with) ZetaError `CONFIG_INVALID` "Invalid runSimulation options" listing every
+ * problem: unknown keys, an invalid fleet, requests that are malformed or not sorted by arrival
+ * time, a seed that is not an integer, a bad strategy, `router` keys the simulator sets itself
+ * (the router's own check covers the other `router` keys). RangeError when a simulated model
  * ever ran more calls than its concurrency (the router's capacity guarantee, checked here too).
  */
 export async function runSimulation(options: SimulateRouterOptions): Promise<SimulationRun> {
+  throwIfProblems('runSimulation options', simulateProblems(options));
+  return await run(options);
+}
+
+async function run(options: SimulateRouterOptions): Promise<SimulationRun> {
   const { models, requests, seed } = options;
-  assertSorted(requests);
   const clock = new VirtualClock();
   const calls = models.map((spec) => createSimModelCall(spec, clock, seed));
   const router = new ZetaDynamicRouter<SimRequest, SimResponse>({
@@ -170,9 +256,13 @@ export async function runSimulation(options: SimulateRouterOptions): Promise<Sim
 
 /**
  * {@link runSimulation}'s outcomes alone: one per request, in request order.
+ *
+ * @throws (rejects with) ZetaError `CONFIG_INVALID` "Invalid simulateRouter options" listing every
+ * problem, as {@link runSimulation} does.
  */
 export async function simulateRouter(options: SimulateRouterOptions): Promise<SimOutcome[]> {
-  return (await runSimulation(options)).outcomes;
+  throwIfProblems('simulateRouter options', simulateProblems(options));
+  return (await run(options)).outcomes;
 }
 
 /** One row of a comparison: a strategy (or the pooled reference) and its report. */
@@ -214,15 +304,36 @@ export interface CompareOptions {
  * Runs every strategy on the same arrivals and service times, plus the pooled reference (one shared
  * queue in front of every capable server, bound late by shortest expected delay with clairvoyant
  * service times: close to the best any router can do), and reports each.
+ *
+ * @throws (rejects with) ZetaError `CONFIG_INVALID` "Invalid compareStrategies options" listing
+ * every problem: unknown keys (also in `stats`), an invalid fleet, malformed or unsorted
+ * requests, a bad seed, an empty or bad `strategies` list, a `scenario` that is not a string,
+ * bad `stats` options, `router` keys the simulator sets itself.
  */
 export async function compareStrategies(options: CompareOptions): Promise<Comparison> {
+  const problems = optionsProblems(options, COMPARE_KEYS);
+  if (isRecord(options)) {
+    const o = options as unknown as Record<string, unknown>;
+    problems.push(...runProblems(o));
+    if (typeof o['scenario'] !== 'string')
+      problems.push(mustBe('scenario', 'a string (a label for reports)', o['scenario']));
+    const strategies = o['strategies'];
+    if (!Array.isArray(strategies) || strategies.length === 0)
+      problems.push(mustBe('strategies', 'a non-empty array of strategies', strategies));
+    else
+      strategies.forEach((s: unknown, i) => {
+        problems.push(...strategyProblems(s, `strategies[${i}]`));
+      });
+    problems.push(...statsOptionsProblems(o['stats'], 'stats.'));
+    problems.push(...callbackProblems(o['onProgress'], 'onProgress'));
+  }
+  throwIfProblems('compareStrategies options', problems);
   const { models, requests, seed } = options;
-  assertSorted(requests);
   const runs = options.strategies.length;
   const outcomes: Array<{ name: string; outcomes: SimOutcome[]; busyMs?: Record<string, number> }> =
     [];
   for (const [i, strategy] of options.strategies.entries()) {
-    const run = await runSimulation({
+    const result = await run({
       models,
       requests,
       strategy,
@@ -232,8 +343,8 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
     });
     outcomes.push({
       name: typeof strategy === 'string' ? strategy : strategy.name,
-      outcomes: run.outcomes,
-      busyMs: Object.fromEntries(Object.entries(run.models).map(([id, m]) => [id, m.busyMs])),
+      outcomes: result.outcomes,
+      busyMs: Object.fromEntries(Object.entries(result.models).map(([id, m]) => [id, m.busyMs])),
     });
   }
   outcomes.push({ name: 'pooled', outcomes: simulatePooled({ models, requests, seed }) });

@@ -1,21 +1,40 @@
+import { configInvalid, describeValue, throwIfProblems } from '../utils/options.js';
 import { seededRandom } from '../utils/random.js';
 import { type DistributionSpec, distributionMean } from './distributions.js';
+import {
+  isNum,
+  isRecord,
+  mustBe,
+  optionsProblems,
+  requestListProblems,
+  seedProblems,
+} from './internal/check.js';
 import { hashSeed } from './internal/hash.js';
 import {
-  assertValidFleet,
   canServe,
+  fleetProblems,
   modelConditionsAt,
   type SimModelSpec,
   serviceSpecFor,
 } from './models.js';
 import type { SimRequest } from './types.js';
 import {
-  assertValidWorkload,
   type TaskMix,
   type TaskTypeSpec,
   type WorkloadSpec,
+  workloadProblems,
   workloadRequests,
 } from './workloads.js';
+
+/** Most models {@link heterogeneousFleet} builds. */
+const MAX_FLEET = 100_000;
+
+/** Most arrivals {@link estimateLoad} samples. */
+const MAX_SAMPLES = 10_000_000;
+
+const LOAD_KEYS = ['samples', 'seed', 'from', 'until'] as const satisfies ReadonlyArray<
+  keyof LoadEstimateOptions
+>;
 
 /**
  * A built-in simulation scenario: a fleet, a workload and how many requests to run. Plain,
@@ -147,13 +166,17 @@ const SPEEDS = [0.5, 0.75, 1, 1.5, 2, 3];
  * | medium | 35% | code, simple, reasoning | 0.7 | 4 or 8 | simple 500, code 1,200, reasoning 3,000 |
  * | large | 15% | reasoning, simple, code | 1 | 2 or 4 | simple 900, code 2,000, reasoning 4,000 |
  *
- * @param count - Number of models (>= 1).
- * @param seed - Seed of the draws. @default 1
+ * @param count - Number of models, an integer from 1 to 100,000.
+ * @param seed - Seed of the draws (an integer). @default 1
+ * @throws ZetaError `CONFIG_INVALID` listing every bad argument.
  */
 export function heterogeneousFleet(count: number, seed = 1): SimModelSpec[] {
-  if (!Number.isInteger(count) || count < 1) {
-    throw new RangeError(`heterogeneousFleet: count must be an integer >= 1, got ${count}`);
-  }
+  throwIfProblems('heterogeneousFleet arguments', [
+    ...(Number.isInteger(count) && count >= 1 && count <= MAX_FLEET
+      ? []
+      : [mustBe('count', `an integer from 1 to ${MAX_FLEET}`, count)]),
+    ...seedProblems(seed),
+  ]);
   const random = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const width = Math.max(4, String(count - 1).length);
@@ -364,11 +387,20 @@ export const scenarioNames: readonly ScenarioName[] = Object.keys(scenarios) as 
 /**
  * A built-in scenario by name, as a deep copy (safe to modify).
  *
- * @throws RangeError naming the known scenarios when `name` is unknown.
+ * @throws ZetaError `CONFIG_INVALID` naming the known scenarios (and the one meant, for a
+ * wrong case) when `name` is unknown.
  */
 export function getScenario(name: string): SimScenario {
-  if (!Object.hasOwn(scenarios, name)) {
-    throw new RangeError(`unknown scenario '${name}' (known: ${scenarioNames.join(', ')})`);
+  if (typeof name !== 'string' || !Object.hasOwn(scenarios, name)) {
+    const near =
+      typeof name === 'string'
+        ? scenarioNames.find((n) => n.toLowerCase() === name.toLowerCase())
+        : undefined;
+    throw configInvalid('getScenario arguments', [
+      typeof name === 'string'
+        ? `unknown scenario '${name}'${near === undefined ? '' : ` (did you mean '${near}'?)`} (known: ${scenarioNames.join(', ')})`
+        : mustBe('name', 'a scenario name', name),
+    ]);
   }
   return structuredClone(scenarios[name as ScenarioName]) as SimScenario;
 }
@@ -424,7 +456,8 @@ interface LoadClass {
  * each group's work is placed three ways, see {@link LoadEstimate}. Figures are averages over the
  * window `[from, until)`.
  *
- * @throws RangeError when the fleet, the workload or an option is invalid.
+ * @throws ZetaError `CONFIG_INVALID` "Invalid estimateLoad arguments" listing every problem of
+ * the fleet, the workload and the options (unknown keys included; `samples` at most 10,000,000).
  * @example
  * estimateLoad(scenarios['code-burst'].models, scenarios['code-burst'].workload).static['coder-7b'];
  * //=> ≈ 1.11
@@ -434,20 +467,36 @@ export function estimateLoad(
   workload: WorkloadSpec,
   options: LoadEstimateOptions = {},
 ): LoadEstimate {
-  assertValidFleet(models);
-  assertValidWorkload(workload);
-  const { samples = 20_000, seed = 1, from = 0 } = options;
-  if (!Number.isInteger(samples) || samples < 1) {
-    throw new RangeError(`option 'samples' must be an integer >= 1, got ${samples}`);
-  }
-  if (options.until !== undefined && !(options.until > from)) {
-    throw new RangeError(
-      `option 'until' must be greater than 'from' (${from}), got ${options.until}`,
-    );
-  }
+  const problems = [
+    ...fleetProblems(models),
+    ...workloadProblems(workload),
+    ...optionsProblems(options, LOAD_KEYS, { optional: true }),
+  ];
+  const o: Record<string, unknown> = isRecord(options) ? options : {};
+  const {
+    samples = 20_000,
+    seed = 1,
+    from = 0,
+    until,
+  } = o as {
+    samples?: number;
+    seed?: number;
+    from?: number;
+    until?: number;
+  };
+  if (
+    !(Number.isInteger(samples) && (samples as number) >= 1 && (samples as number) <= MAX_SAMPLES)
+  )
+    problems.push(mustBe('samples', `an integer from 1 to ${MAX_SAMPLES}`, samples));
+  problems.push(...seedProblems(seed));
+  if (!(isNum(from) && from >= 0))
+    problems.push(mustBe('from', 'a finite number >= 0 (milliseconds)', from));
+  if (until !== undefined && !(isNum(until) && isNum(from) && until > from))
+    problems.push(mustBe('until', `a finite number > from (${describeValue(from)})`, until));
+  throwIfProblems('estimateLoad arguments', problems);
   return accumulateLoad(models, (add) => {
     let count = 0;
-    if (options.until === undefined) {
+    if (until === undefined) {
       let last = from;
       for (const req of workloadRequests(workload, seed)) {
         if (req.t >= from) {
@@ -459,7 +508,6 @@ export function estimateLoad(
       }
       return last - from;
     }
-    const until = options.until;
     let runs = 0;
     while (count < samples && runs < 1000) {
       for (const req of workloadRequests(workload, hashSeed(seed, 'load', runs))) {
@@ -479,13 +527,16 @@ export function estimateLoad(
  * Like {@link estimateLoad}, for a list of requests (a replayed trace): the window runs from the
  * first arrival to the last.
  *
- * @throws RangeError when the fleet is invalid.
+ * @throws ZetaError `CONFIG_INVALID` listing every problem of the fleet and the requests.
  */
 export function estimateRequestLoad(
   models: readonly SimModelSpec[],
   requests: readonly SimRequest[],
 ): LoadEstimate {
-  assertValidFleet(models);
+  throwIfProblems('estimateRequestLoad arguments', [
+    ...fleetProblems(models),
+    ...requestListProblems(requests, 'requests', false),
+  ]);
   return accumulateLoad(models, (add) => {
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
@@ -511,11 +562,16 @@ export function compressionForUtilization(
   requests: readonly SimRequest[],
   utilization: number,
 ): number {
-  if (!(utilization > 0 && Number.isFinite(utilization))) {
-    throw new RangeError(`utilization must be a finite number > 0, got ${utilization}`);
-  }
+  throwIfProblems('compressionForUtilization arguments', [
+    ...fleetProblems(models),
+    ...requestListProblems(requests, 'requests', false),
+    ...(isNum(utilization) && utilization > 0
+      ? []
+      : [mustBe('utilization', 'a finite number > 0', utilization)]),
+  ]);
   const peak = Math.max(...Object.values(estimateRequestLoad(models, requests).balanced));
-  return peak > 0 ? utilization / peak : 1;
+  // A trace spanning no time (one request, or all at once) has no rate to scale: leave it.
+  return peak > 0 && Number.isFinite(peak) ? utilization / peak : 1;
 }
 
 /**

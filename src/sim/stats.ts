@@ -1,4 +1,6 @@
-import type { SimModelSpec } from './models.js';
+import { configInvalid, throwIfProblems } from '../utils/options.js';
+import { isNum, isRecord, mustBe, optionsProblems } from './internal/check.js';
+import { fleetProblems, type SimModelSpec } from './models.js';
 import type { SimOutcome } from './types.js';
 
 /** Summary of a set of durations, in milliseconds. All zero when `count` is 0. */
@@ -116,6 +118,53 @@ export interface StatsOptions {
   readonly busyMs?: Readonly<Record<string, number>>;
 }
 
+const STATS_KEYS = [
+  'bucketMs',
+  'cdfPoints',
+  'durationMs',
+  'busyMs',
+] as const satisfies ReadonlyArray<keyof StatsOptions>;
+
+/** Most latency CDF points a report may hold. */
+const MAX_CDF_POINTS = 100_000;
+
+/** Most time buckets a report may hold (an explicit `bucketMs` far below the run's length). */
+const MAX_BUCKETS = 1_000_000;
+
+/**
+ * Problems of {@link StatsOptions}: unknown keys, values out of range. Internal: shared with
+ * {@link compareStrategies}.
+ */
+export function statsOptionsProblems(options: unknown, where = ''): string[] {
+  const problems = optionsProblems(options, STATS_KEYS, { where, optional: true });
+  if (!isRecord(options)) return problems;
+  const { bucketMs, cdfPoints, durationMs, busyMs } = options;
+  if (bucketMs !== undefined && !(isNum(bucketMs) && bucketMs > 0))
+    problems.push(mustBe(`${where}bucketMs`, 'a finite number > 0', bucketMs));
+  if (
+    cdfPoints !== undefined &&
+    !(
+      Number.isInteger(cdfPoints) &&
+      (cdfPoints as number) >= 1 &&
+      (cdfPoints as number) <= MAX_CDF_POINTS
+    )
+  )
+    problems.push(mustBe(`${where}cdfPoints`, `an integer from 1 to ${MAX_CDF_POINTS}`, cdfPoints));
+  if (durationMs !== undefined && !(isNum(durationMs) && durationMs >= 0))
+    problems.push(mustBe(`${where}durationMs`, 'a finite number >= 0', durationMs));
+  if (busyMs !== undefined) {
+    if (!isRecord(busyMs)) {
+      problems.push(mustBe(`${where}busyMs`, 'an object of milliseconds per model id', busyMs));
+    } else {
+      for (const [id, ms] of Object.entries(busyMs)) {
+        if (!(isNum(ms) && ms >= 0))
+          problems.push(mustBe(`${where}busyMs.${id}`, 'a finite number >= 0', ms));
+      }
+    }
+  }
+  return problems;
+}
+
 /**
  * The exact `p`-quantile of ascending-sorted values by the nearest-rank method: the smallest value
  * with at least a share `p` of the values at or below it. 0 for no values.
@@ -178,31 +227,21 @@ function sortedRecord<T>(entries: Iterable<[string, T]>): Record<string, T> {
  *
  * @param outcomes - One outcome per request (any order).
  * @param models - The fleet (for concurrency, home models and report order).
- * @throws RangeError when an option is out of range.
+ * @throws ZetaError `CONFIG_INVALID` listing every problem: an unknown option key, an option out
+ * of range (`cdfPoints` at most 100,000; a `bucketMs` giving more than 1,000,000 buckets over the
+ * run), an invalid fleet, `outcomes` not an array.
  */
 export function computeStats(
   outcomes: readonly SimOutcome[],
   models: readonly SimModelSpec[],
   options: StatsOptions = {},
 ): SimReport {
+  throwIfProblems('computeStats arguments', [
+    ...(Array.isArray(outcomes) ? [] : [mustBe('outcomes', 'an array of outcomes', outcomes)]),
+    ...fleetProblems(models),
+    ...statsOptionsProblems(options),
+  ]);
   const { cdfPoints = 100 } = options;
-  if (!Number.isInteger(cdfPoints) || cdfPoints < 1) {
-    throw new RangeError(`option 'cdfPoints' must be an integer >= 1, got ${cdfPoints}`);
-  }
-  if (
-    options.bucketMs !== undefined &&
-    !(Number.isFinite(options.bucketMs) && options.bucketMs > 0)
-  ) {
-    throw new RangeError(`option 'bucketMs' must be a finite number > 0, got ${options.bucketMs}`);
-  }
-  if (
-    options.durationMs !== undefined &&
-    !(Number.isFinite(options.durationMs) && options.durationMs >= 0)
-  ) {
-    throw new RangeError(
-      `option 'durationMs' must be a finite number >= 0, got ${options.durationMs}`,
-    );
-  }
 
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
@@ -282,6 +321,11 @@ export function computeStats(
   // Time series from time 0.
   const end = Math.max(last, first);
   const bucketMs = options.bucketMs ?? niceStep(end / 60);
+  if (!(end / bucketMs < MAX_BUCKETS)) {
+    throw configInvalid('computeStats arguments', [
+      `bucketMs ${bucketMs} would make more than ${MAX_BUCKETS} buckets over the run's ${end} ms: use at least ${niceStep(end / MAX_BUCKETS)}`,
+    ]);
+  }
   const bucketCount = Math.max(1, Math.floor(end / bucketMs) + 1);
   const bucketLatency: number[][] = Array.from({ length: bucketCount }, () => []);
   const bucketQueued = new Float64Array(bucketCount);

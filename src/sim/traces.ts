@@ -1,7 +1,23 @@
+import { configInvalid, describeValue, throwIfProblems } from '../utils/options.js';
+import {
+  callbackProblems,
+  isNum,
+  isRecord,
+  MAX_TIME_MS,
+  MAX_TOKENS,
+  mustBe,
+  optionsProblems,
+} from './internal/check.js';
 import type { SimRequest } from './types.js';
 
 /**
- * Thrown when a trace cannot be read: names the 1-based line and, when one is at fault, the field.
+ * Thrown by the trace readers ({@link readJsonlTrace}, {@link parseAzureTraceRows},
+ * {@link readAzureTrace}, {@link mergeAzureTraces}) when the trace text itself is at fault:
+ * invalid JSON or CSV, a missing or unknown field, a value out of range (a time beyond
+ * 1e12 ms, more than 10,000,000 tokens, a timestamp that is not a real date and time), or a
+ * `complexity` / `splitBy` option returning a bad value for a row. Names the 1-based line and,
+ * when one is at fault, the field. Bad options (as opposed to bad trace content) throw a
+ * `ZetaError` with code `CONFIG_INVALID` instead.
  *
  * @example
  * // TraceError: line 3: field 'complexity' must be a number in [0, 1], got 1.5
@@ -22,6 +38,11 @@ export class TraceError extends Error {
 
 const JSONL_FIELDS = new Set(['t', 'type', 'complexity', 'tokens', 'outputTokens', 'priority']);
 
+/** Throws `CONFIG_INVALID` when a reader is given something other than text. */
+function assertText(subject: string, name: string, text: unknown): void {
+  if (typeof text !== 'string') throw configInvalid(subject, [mustBe(name, 'a string', text)]);
+}
+
 const show = (x: unknown): string => (x === undefined ? 'nothing' : JSON.stringify(x));
 
 /** Sorts by time (stable) and numbers the requests 0, 1, 2… in that order. */
@@ -37,14 +58,17 @@ function numbered(requests: ReadonlyArray<Omit<SimRequest, 'id'>>): SimRequest[]
  * `{ "t": ms, "type": "code", "complexity": 0..1, "tokens": n, "outputTokens"?: n, "priority"?: n }`.
  * `t` is the arrival time in milliseconds, `tokens` is prompt plus output; `priority` defaults to
  * 0. Blank lines are skipped; unknown fields are errors (they are usually typos). The requests are
- * returned sorted by `t` (stable) and numbered 0, 1, 2… in that order.
+ * returned sorted by `t` (stable) and numbered 0, 1, 2… in that order. Bounds: `t` from 0 to
+ * 1e12 ms (about 31 years), `tokens` from 0 to 10,000,000, `priority` finite.
  *
- * @throws TraceError naming the line and field of the first problem.
+ * @throws TraceError naming the line and field of the first problem; ZetaError
+ * `CONFIG_INVALID` when `text` is not a string.
  * @example
  * readJsonlTrace('{"t":0,"type":"code","complexity":0.4,"tokens":900}\n');
  * //=> [{ id: 0, t: 0, type: 'code', complexity: 0.4, tokens: 900, priority: 0 }]
  */
 export function readJsonlTrace(text: string): SimRequest[] {
+  assertText('readJsonlTrace arguments', 'text', text);
   const rows: Array<Omit<SimRequest, 'id'>> = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
@@ -70,11 +94,11 @@ export function readJsonlTrace(text: string): SimRequest[] {
       }
     }
     const { t, type, complexity, tokens, outputTokens, priority } = o;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > MAX_TIME_MS) {
       throw new TraceError(
         line,
         't',
-        `must be a finite number >= 0 (milliseconds), got ${show(t)}`,
+        `must be a number from 0 to ${MAX_TIME_MS} (milliseconds), got ${show(t)}`,
       );
     }
     if (typeof type !== 'string' || type === '') {
@@ -87,8 +111,16 @@ export function readJsonlTrace(text: string): SimRequest[] {
         `must be a number in [0, 1], got ${show(complexity)}`,
       );
     }
-    if (!Number.isSafeInteger(tokens) || (tokens as number) < 0) {
-      throw new TraceError(line, 'tokens', `must be an integer >= 0, got ${show(tokens)}`);
+    if (
+      !Number.isSafeInteger(tokens) ||
+      (tokens as number) < 0 ||
+      (tokens as number) > MAX_TOKENS
+    ) {
+      throw new TraceError(
+        line,
+        'tokens',
+        `must be an integer from 0 to ${MAX_TOKENS}, got ${show(tokens)}`,
+      );
     }
     if (
       outputTokens !== undefined &&
@@ -131,32 +163,59 @@ export interface AzureTraceRow {
   readonly generatedTokens: number;
 }
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z?$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z?$/;
 
-/** Parses `2023-11-16 18:17:03.9799600` (UTC, any number of fraction digits) to epoch ms. */
+/**
+ * Parses `2023-11-16 18:17:03.9799600` (UTC, up to 9 fraction digits) to epoch ms. The date and
+ * time must be real: year 1970 to 9999, month 01-12, a day the month has, hour 00-23, minute and
+ * second 00-59 (checked by round-tripping through `Date`, so `2023-02-30` is refused, not rolled
+ * over to March).
+ */
 function parseTimestamp(text: string, line: number): number {
   const m = TIMESTAMP.exec(text);
   if (m === null) {
     throw new TraceError(
       line,
       'TIMESTAMP',
-      `must look like 2023-11-16 18:17:03.9799600, got ${JSON.stringify(text)}`,
+      `must look like 2023-11-16 18:17:03.9799600, got ${describeValue(text)}`,
     );
   }
-  const [, y, mo, d, h, mi, s, frac] = m;
-  const whole = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(whole))
-    throw new TraceError(line, 'TIMESTAMP', `is not a valid date: ${JSON.stringify(text)}`);
-  return whole + (frac === undefined ? 0 : Number(`0.${frac}`) * 1000);
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const frac = m[7];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const real =
+    y >= 1970 &&
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo - 1 &&
+    date.getUTCDate() === d &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === s;
+  if (!real) {
+    throw new TraceError(
+      line,
+      'TIMESTAMP',
+      `must be a real UTC date and time (year 1970-9999, month 01-12, a day the month has, hour 00-23, minute and second 00-59), got ${describeValue(text)}`,
+    );
+  }
+  return date.getTime() + (frac === undefined ? 0 : Number(`0.${frac}`) * 1000);
 }
 
 function parseCount(text: string | undefined, line: number, field: string): number {
-  const value = text === undefined ? Number.NaN : Number(text.trim());
-  if (text === undefined || text.trim() === '' || !Number.isSafeInteger(value) || value < 0) {
+  const trimmed = text?.trim();
+  const value = trimmed === undefined || !/^\d+$/.test(trimmed) ? Number.NaN : Number(trimmed);
+  if (!(Number.isSafeInteger(value) && value >= 0 && value <= MAX_TOKENS)) {
     throw new TraceError(
       line,
       field,
-      `must be an integer >= 0, got ${text === undefined ? 'nothing' : JSON.stringify(text)}`,
+      `must be an integer from 0 to ${MAX_TOKENS}, got ${text === undefined ? 'nothing' : describeValue(text)}`,
     );
   }
   return value;
@@ -164,11 +223,14 @@ function parseCount(text: string | undefined, line: number, field: string): numb
 
 /**
  * Parses the rows of an Azure LLM inference trace CSV (`TIMESTAMP,ContextTokens,GeneratedTokens`,
- * columns found by header name). Blank lines are skipped.
+ * columns found by header name). Blank lines are skipped. Timestamps must be real UTC dates and
+ * times (see {@link TraceError}); token counts integers from 0 to 10,000,000.
  *
- * @throws TraceError naming the line and column of the first problem (or line 1 for a bad header).
+ * @throws TraceError naming the line and column of the first problem (or line 1 for a bad
+ * header); ZetaError `CONFIG_INVALID` when `csvText` is not a string.
  */
 export function parseAzureTraceRows(csvText: string): AzureTraceRow[] {
+  assertText('parseAzureTraceRows arguments', 'csvText', csvText);
   const lines = csvText.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => l.trim() !== '');
   if (headerIndex < 0)
@@ -250,17 +312,35 @@ export type ReadAzureTraceOptions = AzureTraceCommonOptions &
       }
   );
 
-function checkCommon(options: AzureTraceCommonOptions): void {
-  const { compress, limit, priority } = options;
-  if (compress !== undefined && !(Number.isFinite(compress) && compress > 0)) {
-    throw new RangeError(`option 'compress' must be a finite number > 0, got ${compress}`);
-  }
-  if (limit !== undefined && !(limit >= 0)) {
-    throw new RangeError(`option 'limit' must be a number >= 0, got ${limit}`);
-  }
-  if (priority !== undefined && !Number.isFinite(priority)) {
-    throw new RangeError(`option 'priority' must be a finite number, got ${priority}`);
-  }
+/** Bounds of the `compress` option. */
+const MIN_COMPRESS = 0.001;
+const MAX_COMPRESS = 1_000_000;
+
+const COMMON_KEYS = [
+  'compress',
+  'complexity',
+  'priority',
+  'limit',
+] as const satisfies ReadonlyArray<keyof AzureTraceCommonOptions>;
+
+/** Problems of the options shared by the Azure readers (unknown keys checked by the caller). */
+function commonProblems(options: Record<string, unknown>): string[] {
+  const { compress, limit, priority, complexity } = options;
+  const problems: string[] = [];
+  if (
+    compress !== undefined &&
+    !(isNum(compress) && compress >= MIN_COMPRESS && compress <= MAX_COMPRESS)
+  )
+    problems.push(mustBe('compress', `a number from ${MIN_COMPRESS} to ${MAX_COMPRESS}`, compress));
+  if (
+    limit !== undefined &&
+    !((Number.isInteger(limit) && (limit as number) >= 0) || limit === Number.POSITIVE_INFINITY)
+  )
+    problems.push(mustBe('limit', 'an integer >= 0 or Infinity', limit));
+  if (priority !== undefined && !isNum(priority))
+    problems.push(mustBe('priority', 'a finite number', priority));
+  problems.push(...callbackProblems(complexity, 'complexity'));
+  return problems;
 }
 
 function toRequests(
@@ -275,6 +355,21 @@ function toRequests(
     ((r: AzureTraceRow) => azureComplexity(r.contextTokens + r.generatedTokens));
   return numbered(
     rows.map(({ row, type }) => {
+      if (typeof type !== 'string' || type === '') {
+        throw new TraceError(
+          row.line,
+          'type',
+          `option splitBy returned ${describeValue(type)}, expected a non-empty string`,
+        );
+      }
+      const t = (row.timestamp - origin) / compress;
+      if (!(t <= MAX_TIME_MS)) {
+        throw new TraceError(
+          row.line,
+          'TIMESTAMP',
+          `is ${row.timestamp - origin} ms after the earliest row${compress === 1 ? '' : ` (${t} ms compressed by ${compress})`}, beyond the ${MAX_TIME_MS} ms horizon`,
+        );
+      }
       const complexity = complexityOf(row);
       if (!(complexity >= 0 && complexity <= 1)) {
         throw new TraceError(
@@ -284,7 +379,7 @@ function toRequests(
         );
       }
       return {
-        t: (row.timestamp - origin) / compress,
+        t,
         type,
         complexity,
         tokens: row.contextTokens + row.generatedTokens,
@@ -311,12 +406,26 @@ function earliest(rows: readonly AzureTraceRow[]): number {
  * first row in the published files) and divided by `compress`; `tokens` is prompt plus generated
  * tokens and `outputTokens` the generated ones. Requests are sorted by `t` and numbered 0, 1, 2….
  *
- * @throws TraceError for a malformed CSV (line and column named); RangeError for bad options.
+ * @throws TraceError for a malformed CSV (line and column named) or a row beyond the 1e12 ms
+ * horizon; ZetaError `CONFIG_INVALID` "Invalid readAzureTrace options" listing every bad option
+ * (unknown keys, neither or both of `type` and `splitBy`, `compress` outside 0.001 to 1,000,000,
+ * a `limit` that is not an integer >= 0).
  * @example
  * const requests = readAzureTrace(readFileSync('code.csv', 'utf8'), { type: 'code', compress: 10 });
  */
 export function readAzureTrace(csvText: string, options: ReadAzureTraceOptions): SimRequest[] {
-  checkCommon(options);
+  const problems = optionsProblems(options, [...COMMON_KEYS, 'type', 'splitBy']);
+  if (typeof csvText !== 'string') problems.push(mustBe('csvText', 'a string', csvText));
+  if (isRecord(options)) {
+    problems.push(...commonProblems(options));
+    const { type, splitBy } = options as Record<string, unknown>;
+    if ((type === undefined) === (splitBy === undefined))
+      problems.push('give exactly one of `type` (a task type) and `splitBy` (a function)');
+    if (type !== undefined && !(typeof type === 'string' && type !== ''))
+      problems.push(mustBe('type', 'a non-empty string', type));
+    problems.push(...callbackProblems(splitBy, 'splitBy'));
+  }
+  throwIfProblems('readAzureTrace options', problems);
   const rows = firstRows(csvText, options.limit);
   const typeOf = 'splitBy' in options ? options.splitBy : () => options.type;
   return toRequests(
@@ -350,7 +459,10 @@ export interface MergeAzureTracesOptions extends AzureTraceCommonOptions {
  * `reasoningPromptTokens` (default {@link AZURE_REASONING_PROMPT_TOKENS}) and `simple` otherwise.
  * Complexity comes from tokens on a log scale ({@link azureComplexity}).
  *
- * @throws TraceError for a malformed CSV; RangeError for bad options.
+ * @throws TraceError for a malformed CSV (line and column named) or a row beyond the 1e12 ms
+ * horizon; ZetaError `CONFIG_INVALID` "Invalid mergeAzureTraces options" listing every bad
+ * option or argument (unknown keys, `csv` without string `code` and `conv`, `compress` outside
+ * 0.001 to 1,000,000, a negative `reasoningPromptTokens`).
  * @example
  * const dir = '/work/shared/traces/azure-llm-2023';
  * const requests = mergeAzureTraces({
@@ -362,11 +474,24 @@ export function mergeAzureTraces(
   csv: { readonly code: string; readonly conv: string },
   options: MergeAzureTracesOptions = {},
 ): SimRequest[] {
-  checkCommon(options);
-  const threshold = options.reasoningPromptTokens ?? AZURE_REASONING_PROMPT_TOKENS;
-  if (!(threshold >= 0)) {
-    throw new RangeError(`option 'reasoningPromptTokens' must be a number >= 0, got ${threshold}`);
+  const problems = optionsProblems(csv, ['code', 'conv'], { where: 'csv.' });
+  const texts: unknown = csv;
+  if (isRecord(texts)) {
+    for (const key of ['code', 'conv'])
+      if (typeof texts[key] !== 'string')
+        problems.push(mustBe(`csv.${key}`, 'a string (CSV text)', texts[key]));
   }
+  problems.push(
+    ...optionsProblems(options, [...COMMON_KEYS, 'reasoningPromptTokens'], { optional: true }),
+  );
+  if (isRecord(options)) {
+    problems.push(...commonProblems(options));
+    const r = (options as Record<string, unknown>)['reasoningPromptTokens'];
+    if (r !== undefined && !(isNum(r) && r >= 0))
+      problems.push(mustBe('reasoningPromptTokens', 'a finite number >= 0', r));
+  }
+  throwIfProblems('mergeAzureTraces options', problems);
+  const threshold = options.reasoningPromptTokens ?? AZURE_REASONING_PROMPT_TOKENS;
   const code = firstRows(csv.code, options.limit);
   const conv = firstRows(csv.conv, options.limit);
   const origin = Math.min(earliest(code), earliest(conv));

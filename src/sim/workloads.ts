@@ -1,4 +1,5 @@
 import type { RandomSource } from '../types.js';
+import { throwIfProblems, unknownKeyProblems } from '../utils/options.js';
 import { seededRandom } from '../utils/random.js';
 import {
   type Distribution,
@@ -6,6 +7,14 @@ import {
   distributionProblems,
   makeDistribution,
 } from './distributions.js';
+import {
+  countProblems,
+  isNum,
+  isRecord,
+  MAX_TIME_MS,
+  mustBe,
+  seedProblems,
+} from './internal/check.js';
 import { hashSeed } from './internal/hash.js';
 import type { SimRequest } from './types.js';
 
@@ -128,21 +137,41 @@ export interface WorkloadSpec {
   readonly types: Readonly<Record<string, TaskTypeSpec>>;
 }
 
-const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+/** The fields of each kind of arrival spec, `kind` first. */
+const ARRIVAL_KEYS = {
+  poisson: ['kind', 'rate'],
+  onOff: ['kind', 'onRate', 'offRate', 'onMs', 'offMs'],
+  mmpp: ['kind', 'states', 'initialState'],
+  diurnal: ['kind', 'meanRate', 'amplitude', 'periodMs', 'phaseMs'],
+  piecewise: ['kind', 'segments'],
+} as const satisfies Record<ArrivalSpec['kind'], readonly string[]>;
+
+const WORKLOAD_KEYS = ['arrivals', 'mix', 'types'] as const satisfies ReadonlyArray<
+  keyof WorkloadSpec
+>;
+const TASK_TYPE_KEYS = [
+  'complexity',
+  'promptTokens',
+  'outputTokens',
+  'priority',
+] as const satisfies ReadonlyArray<keyof TaskTypeSpec>;
+
+/** A duration or time in milliseconds: finite, within {@link MAX_TIME_MS}. */
+const isMs = (x: unknown, min: number, strict: boolean): x is number =>
+  isNum(x) && (strict ? x > min : x >= min) && x <= MAX_TIME_MS;
+const msExpect = (min: number, strict: boolean): string =>
+  `a number ${strict ? '>' : '>='} ${min} and <= ${MAX_TIME_MS} (milliseconds)`;
 
 function mixProblems(
   mix: unknown,
   path: string,
   types: Readonly<Record<string, unknown>>,
 ): string[] {
-  if (typeof mix !== 'object' || mix === null || Array.isArray(mix)) {
-    return [`${path} must be an object of task weights, got ${JSON.stringify(mix)}`];
-  }
+  if (!isRecord(mix)) return [mustBe(path, 'an object of task weights', mix)];
   const out: string[] = [];
   let total = 0;
   for (const [type, w] of Object.entries(mix)) {
-    if (!isNum(w) || w < 0)
-      out.push(`${path}.${type} must be a finite number >= 0, got ${JSON.stringify(w)}`);
+    if (!isNum(w) || w < 0) out.push(mustBe(`${path}.${type}`, 'a finite number >= 0', w));
     else total += w;
     if (isNum(w) && w > 0 && !(type in types)) out.push(`${path}.${type} has no entry in types`);
   }
@@ -151,13 +180,15 @@ function mixProblems(
 }
 
 function arrivalProblems(spec: unknown, path: string): string[] {
-  if (typeof spec !== 'object' || spec === null) {
-    return [`${path} must be an arrival spec object, got ${JSON.stringify(spec)}`];
-  }
-  const s = spec as Record<string, unknown>;
-  const out: string[] = [];
+  if (!isRecord(spec)) return [mustBe(path, 'an arrival spec object', spec)];
+  const s = spec;
+  const kind = s['kind'];
+  const out: string[] =
+    typeof kind === 'string' && Object.hasOwn(ARRIVAL_KEYS, kind)
+      ? unknownKeyProblems(s, ARRIVAL_KEYS[kind as ArrivalSpec['kind']], `${path}.`)
+      : [];
   const need = (field: string, ok: boolean, expect: string): void => {
-    if (!ok) out.push(`${path}.${field} must be ${expect}, got ${JSON.stringify(s[field])}`);
+    if (!ok) out.push(mustBe(`${path}.${field}`, expect, s[field]));
   };
   const positive = (x: unknown): boolean => isNum(x) && x > 0;
   const nonNegative = (x: unknown): boolean => isNum(x) && x >= 0;
@@ -172,28 +203,26 @@ function arrivalProblems(spec: unknown, path: string): string[] {
         s['offRate'] === undefined || nonNegative(s['offRate']),
         'a finite number >= 0',
       );
-      need('onMs', positive(s['onMs']), 'a finite number > 0');
-      need('offMs', positive(s['offMs']), 'a finite number > 0');
+      need('onMs', isMs(s['onMs'], 0, true), msExpect(0, true));
+      need('offMs', isMs(s['offMs'], 0, true), msExpect(0, true));
       break;
     case 'mmpp': {
       const states = s['states'];
       if (!Array.isArray(states) || states.length < 2) {
-        out.push(
-          `${path}.states must be an array of at least 2 states, got ${JSON.stringify(states)}`,
-        );
+        out.push(mustBe(`${path}.states`, 'an array of at least 2 states', states));
         break;
       }
       states.forEach((st: unknown, i) => {
-        const q = (st ?? {}) as Record<string, unknown>;
-        if (!nonNegative(q['rate']))
-          out.push(
-            `${path}.states[${i}].rate must be a finite number >= 0, got ${JSON.stringify(q['rate'])}`,
-          );
-        if (!positive(q['meanSojournMs'])) {
-          out.push(
-            `${path}.states[${i}].meanSojournMs must be a finite number > 0, got ${JSON.stringify(q['meanSojournMs'])}`,
-          );
+        const p = `${path}.states[${i}]`;
+        if (!isRecord(st)) {
+          out.push(mustBe(p, 'an object { rate, meanSojournMs }', st));
+          return;
         }
+        out.push(...unknownKeyProblems(st, ['rate', 'meanSojournMs'], `${p}.`));
+        if (!nonNegative(st['rate']))
+          out.push(mustBe(`${p}.rate`, 'a finite number >= 0', st['rate']));
+        if (!isMs(st['meanSojournMs'], 0, true))
+          out.push(mustBe(`${p}.meanSojournMs`, msExpect(0, true), st['meanSojournMs']));
       });
       if (
         !states.some((st: unknown) => positive((st as Record<string, unknown> | null)?.['rate']))
@@ -217,29 +246,35 @@ function arrivalProblems(spec: unknown, path: string): string[] {
         isNum(s['amplitude']) && s['amplitude'] >= 0 && s['amplitude'] <= 1,
         'a number in [0, 1]',
       );
-      need('periodMs', positive(s['periodMs']), 'a finite number > 0');
-      need('phaseMs', s['phaseMs'] === undefined || isNum(s['phaseMs']), 'a finite number');
+      need('periodMs', isMs(s['periodMs'], 0, true), msExpect(0, true));
+      need(
+        'phaseMs',
+        s['phaseMs'] === undefined || isMs(s['phaseMs'], -MAX_TIME_MS, false),
+        `a number from ${-MAX_TIME_MS} to ${MAX_TIME_MS} (milliseconds)`,
+      );
       break;
     case 'piecewise': {
       const segs = s['segments'];
       if (!Array.isArray(segs) || segs.length === 0) {
-        out.push(`${path}.segments must be a non-empty array, got ${JSON.stringify(segs)}`);
+        out.push(mustBe(`${path}.segments`, 'a non-empty array', segs));
         break;
       }
       segs.forEach((seg: unknown, i) => {
-        const q = (seg ?? {}) as Record<string, unknown>;
-        const prev = i > 0 ? ((segs[i - 1] ?? {}) as Record<string, unknown>)['at'] : undefined;
-        if (i === 0 && q['at'] !== 0)
-          out.push(`${path}.segments[0].at must be 0, got ${JSON.stringify(q['at'])}`);
-        if (i > 0 && !(isNum(q['at']) && isNum(prev) && q['at'] > prev)) {
-          out.push(
-            `${path}.segments[${i}].at must be a finite number > the previous at, got ${JSON.stringify(q['at'])}`,
-          );
+        const p = `${path}.segments[${i}]`;
+        if (!isRecord(seg)) {
+          out.push(mustBe(p, 'an object { at, rate }', seg));
+          return;
+        }
+        const q = seg;
+        out.push(...unknownKeyProblems(q, ['at', 'rate'], `${p}.`));
+        const before: unknown = i > 0 ? segs[i - 1] : undefined;
+        const prev = isRecord(before) ? before['at'] : undefined;
+        if (i === 0 && q['at'] !== 0) out.push(mustBe(`${p}.at`, '0', q['at']));
+        if (i > 0 && !(isMs(q['at'], 0, true) && isNum(prev) && q['at'] > prev)) {
+          out.push(mustBe(`${p}.at`, `${msExpect(0, true)} and > the previous at`, q['at']));
         }
         if (!nonNegative(q['rate']))
-          out.push(
-            `${path}.segments[${i}].rate must be a finite number >= 0, got ${JSON.stringify(q['rate'])}`,
-          );
+          out.push(mustBe(`${p}.rate`, 'a finite number >= 0', q['rate']));
       });
       const last = segs[segs.length - 1] as Record<string, unknown> | undefined;
       if (isNum(last?.['rate']) && last['rate'] <= 0) {
@@ -250,9 +285,7 @@ function arrivalProblems(spec: unknown, path: string): string[] {
       break;
     }
     default:
-      out.push(
-        `${path}.kind must be one of poisson, onOff, mmpp, diurnal, piecewise, got ${JSON.stringify(s['kind'])}`,
-      );
+      out.push(mustBe(`${path}.kind`, `one of ${Object.keys(ARRIVAL_KEYS).join(', ')}`, kind));
   }
   return out;
 }
@@ -263,39 +296,45 @@ function arrivalProblems(spec: unknown, path: string): string[] {
  * @param spec - The spec (any value: it may come from JSON).
  */
 export function workloadProblems(spec: unknown, path = 'workload'): string[] {
-  if (typeof spec !== 'object' || spec === null) {
-    return [`${path} must be a workload spec object, got ${JSON.stringify(spec)}`];
-  }
-  const s = spec as Record<string, unknown>;
-  const out = arrivalProblems(s['arrivals'], `${path}.arrivals`);
+  if (!isRecord(spec)) return [mustBe(path, 'a workload spec object', spec)];
+  const s = spec;
+  const out = unknownKeyProblems(s, WORKLOAD_KEYS, `${path}.`);
+  out.push(...arrivalProblems(s['arrivals'], `${path}.arrivals`));
   const types = s['types'];
-  if (typeof types !== 'object' || types === null) {
-    out.push(`${path}.types must be an object of task type specs, got ${JSON.stringify(types)}`);
+  if (!isRecord(types)) {
+    out.push(mustBe(`${path}.types`, 'an object of task type specs', types));
     return out;
   }
-  const typeRecord = types as Record<string, unknown>;
+  const typeRecord = types;
   for (const [type, t] of Object.entries(typeRecord)) {
     const tp = `${path}.types.${type}`;
-    if (typeof t !== 'object' || t === null) {
-      out.push(`${tp} must be a task type spec object, got ${JSON.stringify(t)}`);
+    if (!isRecord(t)) {
+      out.push(mustBe(tp, 'a task type spec object', t));
       continue;
     }
-    const q = t as Record<string, unknown>;
+    const q = t;
+    out.push(...unknownKeyProblems(q, TASK_TYPE_KEYS, `${tp}.`));
     out.push(...distributionProblems(q['complexity'], `${tp}.complexity`));
     out.push(...distributionProblems(q['promptTokens'], `${tp}.promptTokens`));
     if (q['outputTokens'] !== undefined)
       out.push(...distributionProblems(q['outputTokens'], `${tp}.outputTokens`));
     const pr = q['priority'];
     if (pr !== undefined && !isNum(pr)) {
-      const isEntry = (e: unknown): boolean => {
-        const q = (e ?? {}) as Record<string, unknown>;
-        return isNum(q['value']) && isNum(q['weight']) && q['weight'] >= 0;
-      };
+      const isEntry = (e: unknown): boolean =>
+        isRecord(e) &&
+        Object.keys(e).every((k) => k === 'value' || k === 'weight') &&
+        isNum(e['value']) &&
+        isNum(e['weight']) &&
+        e['weight'] >= 0;
       const ok =
         Array.isArray(pr) && pr.every(isEntry) && pr.some((e: { weight: number }) => e.weight > 0);
       if (!ok)
         out.push(
-          `${tp}.priority must be a number or a non-empty array of { value, weight >= 0 }, got ${JSON.stringify(pr)}`,
+          mustBe(
+            `${tp}.priority`,
+            'a finite number or a non-empty array of { value, weight >= 0 } (no other keys)',
+            pr,
+          ),
         );
     }
   }
@@ -303,11 +342,17 @@ export function workloadProblems(spec: unknown, path = 'workload'): string[] {
   if (Array.isArray(mix)) {
     if (mix.length === 0) out.push(`${path}.mix must not be an empty array`);
     mix.forEach((m: unknown, i) => {
-      const q = (m ?? {}) as Record<string, unknown>;
-      const prev = i > 0 ? ((mix[i - 1] ?? {}) as Record<string, unknown>)['at'] : undefined;
-      if (!isNum(q['at']) || q['at'] < 0 || (i > 0 && !(isNum(prev) && q['at'] > prev))) {
+      if (!isRecord(m)) {
+        out.push(mustBe(`${path}.mix[${i}]`, 'an object { at, mix }', m));
+        return;
+      }
+      const q = m;
+      out.push(...unknownKeyProblems(q, ['at', 'mix'], `${path}.mix[${i}].`));
+      const before: unknown = i > 0 ? mix[i - 1] : undefined;
+      const prev = isRecord(before) ? before['at'] : undefined;
+      if (!isMs(q['at'], 0, false) || (i > 0 && !(isNum(prev) && q['at'] > prev))) {
         out.push(
-          `${path}.mix[${i}].at must be a finite number >= 0 and > the previous at, got ${JSON.stringify(q['at'])}`,
+          mustBe(`${path}.mix[${i}].at`, `${msExpect(0, false)} and > the previous at`, q['at']),
         );
       }
       out.push(...mixProblems(q['mix'], `${path}.mix[${i}].mix`, typeRecord));
@@ -321,11 +366,15 @@ export function workloadProblems(spec: unknown, path = 'workload'): string[] {
 /**
  * Checks a workload spec.
  *
- * @throws RangeError listing every problem found.
+ * @throws ZetaError `CONFIG_INVALID` listing every problem found (unknown keys included).
  */
 export function assertValidWorkload(spec: WorkloadSpec): void {
-  const problems = workloadProblems(spec);
-  if (problems.length > 0) throw new RangeError(problems.join('; '));
+  throwIfProblems('assertValidWorkload spec', workloadProblems(spec));
+}
+
+/** Problems of a random source argument. */
+function randomProblems(random: unknown): string[] {
+  return typeof random === 'function' ? [] : [mustBe('random', 'a function', random)];
 }
 
 /** An exponential gap in milliseconds for a rate in requests per second. */
@@ -375,8 +424,15 @@ function rateFunction(spec: ArrivalSpec): { rate: (t: number) => number; max: nu
  * The arrival rate at time `t` (requests per second) of a deterministic-rate process, or the
  * long-run mean rate of an MMPP (its states weighted by mean sojourn, the stationary share under
  * uniform jumps).
+ *
+ * @throws ZetaError `CONFIG_INVALID` listing every problem of the spec, or for a `t` that is not
+ * a finite number.
  */
 export function arrivalRateAt(spec: ArrivalSpec, t: number): number {
+  throwIfProblems('arrivalRateAt arguments', [
+    ...arrivalProblems(spec, 'spec'),
+    ...(isNum(t) ? [] : [mustBe('t', 'a finite number (milliseconds)', t)]),
+  ]);
   if (spec.kind === 'poisson') return spec.rate;
   if (spec.kind === 'mmpp') {
     const total = spec.states.reduce((a, s) => a + s.meanSojournMs, 0);
@@ -391,11 +447,14 @@ export function arrivalRateAt(spec: ArrivalSpec, t: number): number {
  * piecewise) use thinning: candidates at the peak rate, each kept with probability
  * `rate(t) / peak`.
  *
- * @throws RangeError (on the first `next()`) when the spec is invalid.
+ * @throws ZetaError `CONFIG_INVALID` (on the first `next()`) listing every problem of the spec
+ * (unknown keys included) and of `random`.
  */
 export function* arrivalTimes(spec: ArrivalSpec, random: RandomSource): Generator<number, never> {
-  const problems = arrivalProblems(spec, 'arrivals');
-  if (problems.length > 0) throw new RangeError(problems.join('; '));
+  throwIfProblems('arrivalTimes arguments', [
+    ...arrivalProblems(spec, 'spec'),
+    ...randomProblems(random),
+  ]);
   let t = 0;
   if (spec.kind === 'poisson') {
     for (;;) {
@@ -432,12 +491,15 @@ export function* arrivalTimes(spec: ArrivalSpec, random: RandomSource): Generato
 /**
  * The first `count` arrival times of an arrival process (see {@link arrivalTimes}).
  *
- * @throws RangeError when the spec is invalid or `count` is not a non-negative integer.
+ * @param count - How many, an integer from 0 to 1,000,000.
+ * @throws ZetaError `CONFIG_INVALID` listing every problem of the spec, `random` and `count`.
  */
 export function generateArrivals(spec: ArrivalSpec, random: RandomSource, count: number): number[] {
-  if (!Number.isInteger(count) || count < 0) {
-    throw new RangeError(`count must be an integer >= 0, got ${count}`);
-  }
+  throwIfProblems('generateArrivals arguments', [
+    ...arrivalProblems(spec, 'spec'),
+    ...randomProblems(random),
+    ...countProblems(count, 'count'),
+  ]);
   const out: number[] = [];
   if (count === 0) return out;
   for (const t of arrivalTimes(spec, random)) {
@@ -478,7 +540,8 @@ interface CompiledType {
  * independent streams derived from `seed`, so changing the mix or the type specs leaves arrival
  * times unchanged.
  *
- * @throws RangeError (on the first `next()`) listing every problem of the spec.
+ * @throws ZetaError `CONFIG_INVALID` (on the first `next()`) listing every problem of the spec
+ * (unknown keys included) and of the seed.
  * @example
  * const firstMinute: SimRequest[] = [];
  * for (const req of workloadRequests(spec, 42)) {
@@ -487,7 +550,10 @@ interface CompiledType {
  * }
  */
 export function* workloadRequests(spec: WorkloadSpec, seed: number): Generator<SimRequest, never> {
-  assertValidWorkload(spec);
+  throwIfProblems('workloadRequests arguments', [
+    ...workloadProblems(spec, 'spec'),
+    ...seedProblems(seed),
+  ]);
   const random = seededRandom(hashSeed(seed, 'attributes'));
 
   const compiled = new Map<string, CompiledType>();
@@ -550,16 +616,19 @@ export function* workloadRequests(spec: WorkloadSpec, seed: number): Generator<S
  *
  * @param spec - The workload.
  * @param seed - Any 32-bit integer.
- * @param requests - How many requests to generate.
- * @throws RangeError listing every problem of the spec, or for a bad `requests`.
+ * @param requests - How many requests to generate, an integer from 0 to 1,000,000 (a bound
+ * checked before anything is allocated: a few million requests exhaust the default V8 heap).
+ * @throws ZetaError `CONFIG_INVALID` listing every problem of the spec (unknown keys included),
+ * the seed and `requests`.
  * @example
  * const reqs = generateWorkload(scenarios.steady.workload, 42, 1_000);
  */
 export function generateWorkload(spec: WorkloadSpec, seed: number, requests: number): SimRequest[] {
-  if (!Number.isInteger(requests) || requests < 0) {
-    throw new RangeError(`requests must be an integer >= 0, got ${requests}`);
-  }
-  assertValidWorkload(spec);
+  throwIfProblems('generateWorkload arguments', [
+    ...workloadProblems(spec, 'spec'),
+    ...seedProblems(seed),
+    ...countProblems(requests, 'requests'),
+  ]);
   const out: SimRequest[] = [];
   if (requests === 0) return out;
   for (const req of workloadRequests(spec, seed)) {

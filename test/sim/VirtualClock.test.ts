@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/sim/VirtualClock.js';
 import { seededRandom } from '../../src/utils/random.js';
+import { configError } from '../helpers/configError.js';
 
 const sleep = (clock: VirtualClock, ms: number): Promise<void> =>
   new Promise((resolve) => {
@@ -55,10 +56,48 @@ describe('VirtualClock', () => {
   it('treats negative delays as 0 and rejects bad arguments', () => {
     const clock = new VirtualClock({ start: 10 });
     expect(clock.setTimeout(() => {}, -5).at).toBe(10);
-    expect(() => clock.setTimeout(() => {}, Number.NaN)).toThrow(RangeError);
-    expect(() => clock.setTimeout(() => {}, Number.POSITIVE_INFINITY)).toThrow(/finite/);
-    expect(() => clock.setTimeout(42 as unknown as () => void, 1)).toThrow(TypeError);
-    expect(() => new VirtualClock({ start: Number.NaN })).toThrow(/'start'/);
+    expect(configError(() => clock.setTimeout(() => {}, Number.NaN)).message).toBe(
+      'Invalid VirtualClock.setTimeout arguments:\n- ms must be a finite number (milliseconds), got NaN',
+    );
+    expect(configError(() => clock.setTimeout(() => {}, Number.POSITIVE_INFINITY)).message).toMatch(
+      /finite/,
+    );
+    expect(
+      configError(() => clock.setTimeout(42 as unknown as () => void, Number.NaN)).problems,
+    ).toEqual([
+      'fn must be a function, got 42',
+      'ms must be a finite number (milliseconds), got NaN',
+    ]);
+    expect(configError(() => new VirtualClock({ start: Number.NaN })).message).toMatch(/start/);
+  });
+
+  it('rejects unknown options and lists every problem at once', async () => {
+    const error = configError(
+      () => new VirtualClock({ Start: 5, flush: 1 } as unknown as { start: number }),
+    );
+    expect(error.message).toBe(
+      [
+        'Invalid VirtualClock options:',
+        '- unknown option `Start` (did you mean `start`?) (known: start, flush)',
+        '- flush must be a function or undefined, got 1',
+      ].join('\n'),
+    );
+    expect(
+      configError(() => new VirtualClock(null as unknown as { start: number })).message,
+    ).toMatch(/options must be an object or undefined, got null/);
+    const clock = new VirtualClock();
+    const run = clock.run({ untill: 5, until: Number.NaN, onProgress: 'x' } as unknown as {
+      until: number;
+    });
+    await expect(run).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      problems: [
+        'unknown option `untill` (known: until, onProgress)',
+        'until must be a number (milliseconds; Infinity allowed), got NaN',
+        'onProgress must be a function or undefined, got "x"',
+      ],
+    });
+    expect(clock.running).toBe(false);
   });
 
   it('clearTimeout cancels, ignores foreign handles, and works within a time step', async () => {
@@ -163,7 +202,11 @@ describe('VirtualClock', () => {
     expect(await clock.advance(0)).toBe(50);
     await clock.advance(20);
     expect(log).toEqual([30, 70]);
-    await expect(clock.advance(-1)).rejects.toThrow(RangeError);
+    await expect(clock.advance(-1)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message:
+        'Invalid VirtualClock.advance arguments:\n- ms must be a finite number >= 0 (milliseconds), got -1',
+    });
   });
 
   it('reports progress once per time step', async () => {

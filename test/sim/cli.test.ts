@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,5 +144,147 @@ describe('zeta-sim trace inputs', () => {
     io = capture();
     expect(await main([empty])).toBe(2);
     expect(io.err()).toMatch(/the trace has no requests/);
+  });
+});
+
+describe('zeta-sim input bounds (#8)', () => {
+  /** Runs the CLI, returning the exit code and stderr. */
+  async function run(args: readonly string[]): Promise<{ code: number; err: string; out: string }> {
+    const io = capture();
+    try {
+      const code = await main(args);
+      return { code, err: io.err(), out: io.out() };
+    } finally {
+      vi.restoreAllMocks();
+    }
+  }
+
+  it.each([
+    [
+      ['steady', '--requests', '1000000000000'],
+      "--requests must be an integer from 1 to 1,000,000 (every request is held in memory), got '1000000000000'",
+    ],
+    [['steady', '--requests', '1000001'], '--requests must be an integer from 1 to 1,000,000'],
+    [
+      ['steady', '--requests', ''],
+      "--requests must be an integer from 1 to 1,000,000 (every request is held in memory), got ''",
+    ],
+    [['steady', '--requests', '1e3'], "got '1e3'"],
+    [['steady', '--requests', '0x10'], "got '0x10'"],
+    [['steady', '--seed', '1.5'], "--seed must be an integer from 0 to 4294967295, got '1.5'"],
+    [['steady', '--seed=-1'], "--seed must be an integer from 0 to 4294967295, got '-1'"],
+    [['steady', '--seed', '4294967296'], '--seed must be an integer from 0 to 4294967295'],
+    [['steady', '--seed', ''], "--seed must be an integer from 0 to 4294967295, got ''"],
+    [['steady', '--utilization', '10'], '--utilization must be a number above 0 and below 10'],
+    [
+      ['steady', '--utilization', 'Infinity'],
+      "--utilization must be a number above 0 and below 10 (0.7 is 70%), got 'Infinity'",
+    ],
+    [
+      ['steady', '--compress', '0'],
+      "--compress must be a number from 0.001 to 1,000,000 (1 = real time), got '0'",
+    ],
+    [['steady', '--compress', '1e308'], '--compress must be a number from 0.001 to 1,000,000'],
+    [['steady', '--compress', 'NaN'], '--compress must be a number from 0.001 to 1,000,000'],
+    [
+      ['steady', '--type', 'a b'],
+      '--type must be a task type of 1 to 64 characters without spaces',
+    ],
+    [['steady', '--strategies', ','], '--strategies is empty'],
+    [
+      ['steady', '--strategies', Array(11).fill('static').join(',')],
+      '--strategies lists 11 strategies; at most 10',
+    ],
+    [['steady', '--strategies', '.'], "unknown strategy '.'"],
+  ])('refuses %j with a usage error (exit 2, one line, then the usage)', async (args, message) => {
+    const started = performance.now();
+    const { code, err } = await run(args);
+    expect(code).toBe(2);
+    const [first, blank, usage] = err.split('\n');
+    expect(first).toMatch(/^zeta-sim: \S/);
+    expect(first).toContain(message);
+    expect(blank).toBe('');
+    expect(usage).toMatch(/^Usage: zeta-sim/);
+    expect(err).not.toMatch(/\n\s+at /); // no stack trace
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses a huge --requests before allocating: no V8 abort even on a 64 MB heap', () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=64',
+        '--import',
+        'tsx',
+        'src/sim/cli.ts',
+        'steady',
+        '--requests',
+        '1000000000000',
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(
+      "zeta-sim: --requests must be an integer from 1 to 1,000,000 (every request is held in memory), got '1000000000000'",
+    );
+  });
+
+  function traceFile(name: string, text: string): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'zeta-sim-')), name);
+    writeFileSync(file, text);
+    return file;
+  }
+
+  it.each([
+    [
+      'trace.jsonl',
+      '{"t":1e308,"type":"code","complexity":0.2,"tokens":10}\n',
+      "zeta-sim: trace.jsonl: line 1: field 't' must be a number from 0 to 1000000000000 (milliseconds), got 1e+308",
+    ],
+    [
+      'trace.jsonl',
+      '{"t":0,"type":"code","complexity":0.2,"tokens":1e12}\n',
+      "zeta-sim: trace.jsonl: line 1: field 'tokens' must be an integer from 0 to 10000000, got 1000000000000",
+    ],
+    [
+      'code.csv',
+      'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:00:00,10,1\n2023-13-45 99:99:99,10,1\n',
+      "zeta-sim: code.csv: line 3: field 'TIMESTAMP' must be a real UTC date and time",
+    ],
+    [
+      'code.csv',
+      'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-02-29 18:00:00,10,1\n',
+      "zeta-sim: code.csv: line 2: field 'TIMESTAMP' must be a real UTC date and time",
+    ],
+    [
+      'code.csv',
+      'TIMESTAMP,ContextTokens,GeneratedTokens\n1970-01-01 00:00:00,10,1\n9999-01-01 00:00:00,10,1\n',
+      "zeta-sim: code.csv: line 3: field 'TIMESTAMP' is",
+    ],
+  ])(
+    'refuses bad trace content in %s with one line naming file, line and field (exit 2)',
+    async (name, text, message) => {
+      const { code, err } = await run([
+        traceFile(name, text),
+        '--requests',
+        '5',
+        '--strategies',
+        'static',
+      ]);
+      expect(code).toBe(2);
+      expect(err.startsWith(message)).toBe(true);
+      expect(err.trimEnd().split('\n')).toHaveLength(1);
+    },
+  );
+
+  it('replays a trace whose requests all arrive at once (no time to compress)', async () => {
+    const line = JSON.stringify({ t: 5, type: 'code', complexity: 0.2, tokens: 300 });
+    const { code, out } = await run([
+      traceFile('burst.jsonl', `${line}\n${line}\n${line}\n`),
+      '--strategies',
+      'static',
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/time compressed 1\.00x/);
   });
 });

@@ -14,6 +14,7 @@ import {
   uniform,
 } from '../../src/sim/distributions.js';
 import { seededRandom } from '../../src/utils/random.js';
+import { configError } from '../helpers/configError.js';
 
 const draw = (d: Distribution, n: number, seed = 1): number[] => {
   const random = seededRandom(seed);
@@ -145,19 +146,58 @@ describe('makeDistribution', () => {
 
 describe('validation', () => {
   it('names the field, the expectation and the value', () => {
-    expect(() => lognormal({ median: -1 })).toThrow(
-      'lognormal.median must be a finite number > 0, got -1',
+    expect(configError(() => lognormal({ median: -1 })).message).toBe(
+      'Invalid lognormal options:\n- median must be a finite number > 0, got -1',
     );
-    expect(() => lognormal({ median: 10, spread: 0.5 })).toThrow(
-      /lognormal\.spread must be a finite number >= 1/,
+    expect(configError(() => lognormal({ median: 10, spread: 0.5 })).message).toMatch(
+      /- spread must be a finite number >= 1/,
     );
-    expect(() => exponential(0)).toThrow('exponential: rate must be a finite number > 0, got 0');
-    expect(() => empirical([])).toThrow(/empirical\.values must be a non-empty array/);
-    expect(() => uniform(3, 1)).toThrow(/uniform\.max must be a finite number >= min/);
-    expect(() => constant(Number.NaN)).toThrow(/constant\.value/);
-    expect(() => prefillDecode({ prefillMsPerToken: -1, decodeMsPerToken: 1 })).toThrow(
-      /prefillMsPerToken/,
+    expect(configError(() => exponential(0)).message).toBe(
+      'Invalid exponential arguments:\n- rate must be a finite number > 0, got 0',
     );
+    expect(configError(() => exponential(-1)).message).toMatch(/rate .* got -1/);
+    expect(configError(() => empirical([])).message).toMatch(/- values must be a non-empty array/);
+    expect(configError(() => uniform(3, 1)).message).toMatch(
+      /- max must be a finite number >= min/,
+    );
+    expect(configError(() => constant(Number.NaN)).message).toBe(
+      'Invalid constant arguments:\n- value must be a finite number, got NaN',
+    );
+    expect(
+      configError(() => prefillDecode({ prefillMsPerToken: -1, decodeMsPerToken: 1 })).message,
+    ).toMatch(/prefillMsPerToken/);
+  });
+
+  it('rejects unknown keys with a hint and lists every problem at once', () => {
+    const error = configError(() =>
+      lognormal({ median: -1, Spread: 2, kind: 'lognormal' } as unknown as { median: number }),
+    );
+    expect(error.problems).toEqual([
+      'unknown option `Spread` (did you mean `spread`?) (known: median, spread)',
+      'unknown option `kind` (known: median, spread)',
+      'median must be a finite number > 0, got -1',
+    ]);
+    expect(
+      configError(() =>
+        prefillDecode({ prefillMsPerToken: -1, decodeMsPerToken: -1, jiter: 2 } as unknown as {
+          prefillMsPerToken: number;
+          decodeMsPerToken: number;
+        }),
+      ).problems,
+    ).toHaveLength(3);
+    const spec = configError(() =>
+      makeDistribution({ kind: 'exponential', mean: 0, median: 5 } as unknown as DistributionSpec),
+    );
+    expect(spec.message).toBe(
+      [
+        'Invalid makeDistribution spec:',
+        '- unknown option `distribution.median` (known: kind, mean)',
+        '- distribution.mean must be a finite number > 0, got 0',
+      ].join('\n'),
+    );
+    expect(distributionProblems({ kind: 'constant', value: 1, Value: 2 }, 'svc')).toEqual([
+      'unknown option `svc.Value` (did you mean `svc.value`?) (known: kind, value)',
+    ]);
   });
 
   it('lists every problem of a spec, with its path', () => {
@@ -179,7 +219,11 @@ describe('validation', () => {
 
   it('makeDistribution and distributionMean reject invalid specs', () => {
     const bad = { kind: 'exponential', mean: -5 } as DistributionSpec;
-    expect(() => makeDistribution(bad)).toThrow(RangeError);
-    expect(() => distributionMean(bad)).toThrow(/mean must be/);
+    expect(configError(() => makeDistribution(bad)).message).toMatch(
+      /^Invalid makeDistribution spec/,
+    );
+    expect(configError(() => distributionMean(bad)).message).toMatch(
+      /^Invalid distributionMean spec:\n- distribution\.mean must be/,
+    );
   });
 });

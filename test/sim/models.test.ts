@@ -14,6 +14,7 @@ import {
 } from '../../src/sim/models.js';
 import type { SimRequest } from '../../src/sim/types.js';
 import { VirtualClock } from '../../src/sim/VirtualClock.js';
+import { configError } from '../helpers/configError.js';
 
 const coder: SimModelSpec = {
   id: 'coder-7b',
@@ -281,16 +282,48 @@ describe('validation', () => {
   });
 
   it('assertValidFleet rejects duplicate ids and empty fleets', () => {
-    expect(() => assertValidFleet([coder, coder])).toThrow(
-      "models[1].id 'coder-7b' is used by an earlier model",
+    expect(configError(() => assertValidFleet([coder, coder])).message).toBe(
+      "Invalid assertValidFleet models:\n- models[1].id 'coder-7b' is used by an earlier model",
     );
-    expect(() => assertValidFleet([])).toThrow(/non-empty/);
+    expect(configError(() => assertValidFleet([])).message).toMatch(/non-empty/);
     expect(() => assertValidFleet([coder])).not.toThrow();
   });
 
-  it('createSimModelCall rejects an invalid spec at construction', () => {
-    expect(() => createSimModelCall({ ...coder, concurrency: 1.5 }, new VirtualClock(), 1)).toThrow(
-      /concurrency must be an integer >= 1, got 1.5/,
+  it('rejects unknown keys in a spec, its service and its phases, with a hint', () => {
+    const spec = {
+      ...coder,
+      Concurrency: 4,
+      service: {
+        byTask: { code: { kind: 'constant', value: 1 } },
+        default: undefined,
+        fallback: 1,
+      },
+      phases: [{ at: 0, slowDown: 2 }],
+    };
+    expect(simModelProblems(spec, 'm').filter((p) => p.startsWith('unknown'))).toEqual([
+      'unknown option `m.Concurrency` (did you mean `m.concurrency`?) (known: id, tasks, home, maxComplexity, concurrency, maxTokens, maxQueue, cost, service, failureProbability, phases)',
+      'unknown option `m.service.fallback` (known: byTask, default)',
+      'unknown option `m.phases[0].slowDown` (did you mean `m.phases[0].slowdown`?) (known: at, until, slowdown, failureProbability)',
+    ]);
+    expect(
+      configError(() => assertValidFleet([spec as never])).problems.length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('createSimModelCall rejects an invalid spec at construction, every problem at once', () => {
+    expect(
+      configError(() => createSimModelCall({ ...coder, concurrency: 1.5 }, new VirtualClock(), 1))
+        .message,
+    ).toBe(
+      'Invalid createSimModelCall arguments:\n- spec.concurrency must be an integer >= 1, got 1.5',
     );
+    expect(
+      configError(() => createSimModelCall({ ...coder, cost: -1 }, {} as never, Number.NaN))
+        .problems,
+    ).toEqual([
+      'spec.cost must be a finite number >= 0, got -1',
+      'seed must be a safe integer, got NaN',
+      'clock must be a Clock (now, setTimeout, clearTimeout), got an object',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { getScenario } from '../../src/sim/scenarios.js';
 import { computeStats } from '../../src/sim/stats.js';
 import type { SimOutcome, SimRequest } from '../../src/sim/types.js';
 import { generateWorkload, type WorkloadSpec } from '../../src/sim/workloads.js';
+import { configError } from '../helpers/configError.js';
 
 const poisson = (ratePerSecond: number): WorkloadSpec => ({
   arrivals: { kind: 'poisson', rate: ratePerSecond },
@@ -375,7 +376,28 @@ describe('simulatePooled behaviour', () => {
   });
 
   it('rejects an invalid fleet', () => {
-    expect(() => simulatePooled({ models: [], requests: [], seed: 1 })).toThrow(/non-empty/);
+    expect(configError(() => simulatePooled({ models: [], requests: [], seed: 1 })).message).toBe(
+      'Invalid simulatePooled options:\n- models must be a non-empty array of model specs, got an array of 0',
+    );
+    expect(
+      configError(() =>
+        simulatePooled({
+          models: [server(1, 10)],
+          request: [],
+          requests: [{}],
+          seed: 'x',
+        } as never),
+      ).problems,
+    ).toEqual([
+      'unknown option `request` (known: models, requests, seed)',
+      'requests[0].id must be an integer, got undefined',
+      'requests[0].t must be a finite number >= 0 (milliseconds), got undefined',
+      'requests[0].type must be a non-empty string, got undefined',
+      'requests[0].complexity must be a number in [0, 1], got undefined',
+      'requests[0].tokens must be an integer from 0 to 10000000, got undefined',
+      'requests[0].priority must be a finite number, got undefined',
+      'seed must be a safe integer, got "x"',
+    ]);
     expect(simulatePooled({ models: [server(1, 10)], requests: [], seed: 1 })).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { getScenario, scenarioNames } from '../../src/sim/scenarios.js';
 import { mergeAzureTraces, readJsonlTrace } from '../../src/sim/traces.js';
 import { generateWorkload } from '../../src/sim/workloads.js';
 import type { Strategy } from '../../src/strategy/Strategy.js';
+import { configError } from '../helpers/configError.js';
 
 function small(name: string, requests: number, seed = 1) {
   const scenario = getScenario(name);
@@ -191,7 +192,61 @@ describe('report accounting', () => {
         strategy: 'adaptive',
         seed: 1,
       }),
-    ).rejects.toThrow(/sorted by arrival time/);
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(
+        /^Invalid simulateRouter options:\n- requests must be sorted by arrival time: requests\[1\]\.t is/,
+      ),
+    });
+  });
+
+  it('rejects unknown keys and lists every problem at once (simulateRouter, runSimulation)', async () => {
+    const { scenario, requests } = small('steady', 3);
+    const options = {
+      models: [{ ...scenario.models[0]!, concurency: 2 }],
+      requests: [{ ...requests[0]!, t: Number.NaN }],
+      strategy: 'fastest',
+      seed: 1.5,
+      sed: 1,
+      router: { clock: {} },
+    } as never;
+    const problems = [
+      'unknown option `sed` (known: models, requests, strategy, seed, router, onProgress)',
+      'unknown option `models[0].concurency` (known: id, tasks, home, maxComplexity, concurrency, maxTokens, maxQueue, cost, service, failureProbability, phases)',
+      'requests[0].t must be a finite number >= 0 (milliseconds), got NaN',
+      'seed must be a safe integer, got 1.5',
+      'router.clock is set by the simulator; remove it from `router`',
+      "strategy must be 'static', 'least-loaded', 'adaptive' or a Strategy ({ name, rank }), got \"fastest\"",
+    ];
+    await expect(simulateRouter(options)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      problems,
+    });
+    await expect(runSimulation(options)).rejects.toMatchObject({
+      message: expect.stringMatching(/^Invalid runSimulation options:\n- unknown option `sed`/),
+    });
+  });
+
+  it('compareStrategies rejects unknown keys, also in stats, and lists every problem', async () => {
+    const { scenario, requests } = small('steady', 3);
+    await expect(
+      compareStrategies({
+        scenario: 'x',
+        models: scenario.models,
+        requests,
+        strategies: [],
+        seed: 1,
+        stats: { cdfpoints: 5 },
+        Strategies: ['static'],
+      } as never),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      problems: [
+        'unknown option `Strategies` (did you mean `strategies`?) (known: scenario, models, requests, strategies, seed, router, stats, onProgress)',
+        'strategies must be a non-empty array of strategies, got an array of 0',
+        'unknown option `stats.cdfpoints` (did you mean `stats.cdfPoints`?) (known: bucketMs, cdfPoints, durationMs, busyMs)',
+      ],
+    });
   });
 
   it('measures utilization over one shared window: never above 100%, even for a backlog drained late', async () => {

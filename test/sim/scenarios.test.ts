@@ -11,6 +11,7 @@ import {
 } from '../../src/sim/scenarios.js';
 import { computeStats } from '../../src/sim/stats.js';
 import { assertValidWorkload, generateWorkload } from '../../src/sim/workloads.js';
+import { configError } from '../helpers/configError.js';
 
 const byId = (id: string): SimModelSpec => defaultFleet.find((m) => m.id === id) as SimModelSpec;
 
@@ -40,10 +41,11 @@ describe('built-in scenarios', () => {
     const copy = getScenario('steady');
     expect(copy).toEqual(scenarios.steady);
     expect(copy.models).not.toBe(scenarios.steady.models);
-    expect(() => getScenario('stedy')).toThrow(
-      /unknown scenario 'stedy' \(known: steady, code-burst/,
+    expect(configError(() => getScenario('stedy')).message).toMatch(
+      /^Invalid getScenario arguments:\n- unknown scenario 'stedy' \(known: steady, code-burst/,
     );
-    expect(() => getScenario('toString')).toThrow(RangeError);
+    expect(configError(() => getScenario('toString')).code).toBe('CONFIG_INVALID');
+    expect(configError(() => getScenario('Steady')).message).toMatch(/did you mean 'steady'\?/);
   });
 
   it('the default fleet follows the mission table', () => {
@@ -150,12 +152,34 @@ describe('documented loads (estimateLoad)', () => {
   });
 
   it('rejects bad options', () => {
-    expect(() => estimateLoad(defaultFleet, scenarios.steady.workload, { samples: 0 })).toThrow(
-      /samples/,
+    expect(
+      configError(() => estimateLoad(defaultFleet, scenarios.steady.workload, { samples: 0 }))
+        .message,
+    ).toMatch(/samples/);
+    expect(
+      configError(() =>
+        estimateLoad(defaultFleet, scenarios.steady.workload, { from: 10, until: 5 }),
+      ).message,
+    ).toMatch(/until/);
+    const error = configError(() =>
+      estimateLoad(
+        [],
+        { ...scenarios.steady.workload, mixx: {} } as never,
+        {
+          sample: 5,
+          samples: 1e12,
+          seed: 0.5,
+        } as never,
+      ),
     );
-    expect(() =>
-      estimateLoad(defaultFleet, scenarios.steady.workload, { from: 10, until: 5 }),
-    ).toThrow(/until/);
+    expect(error.message.split('\n')[0]).toBe('Invalid estimateLoad arguments:');
+    expect(error.problems).toEqual([
+      'models must be a non-empty array of model specs, got an array of 0',
+      'unknown option `workload.mixx` (known: arrivals, mix, types)',
+      'unknown option `sample` (known: samples, seed, from, until)',
+      'samples must be an integer from 1 to 10000000, got 1000000000000',
+      'seed must be a safe integer, got 0.5',
+    ]);
   });
 });
 
@@ -217,6 +241,12 @@ describe('heterogeneousFleet', () => {
     expect(share('code')).toBeCloseTo(0.35, 1);
     expect(share('reasoning')).toBeCloseTo(0.15, 1);
     assertValidFleet(fleet);
-    expect(() => heterogeneousFleet(0)).toThrow(/count must be an integer >= 1/);
+    expect(configError(() => heterogeneousFleet(0)).message).toBe(
+      'Invalid heterogeneousFleet arguments:\n- count must be an integer from 1 to 100000, got 0',
+    );
+    expect(configError(() => heterogeneousFleet(1e12, 0.5)).problems).toEqual([
+      'count must be an integer from 1 to 100000, got 1000000000000',
+      'seed must be a safe integer, got 0.5',
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { simulatePooled } from '../../src/sim/pooled.js';
 import { computeStats, quantile, summarize } from '../../src/sim/stats.js';
 import type { SimOutcome } from '../../src/sim/types.js';
 import { generateWorkload } from '../../src/sim/workloads.js';
+import { configError } from '../helpers/configError.js';
 
 const models: SimModelSpec[] = [
   {
@@ -203,10 +204,38 @@ describe('computeStats', () => {
   it('lists unknown models after the fleet and rejects bad options', () => {
     const r = computeStats([outcome({ id: 0, t: 0, start: 0, end: 10, model: 'ghost' })], models);
     expect(r.models.map((m) => m.id)).toEqual(['a', 'b', 'ghost']);
-    expect(() => computeStats([], models, { bucketMs: 0 })).toThrow(
-      "option 'bucketMs' must be a finite number > 0, got 0",
+    expect(configError(() => computeStats([], models, { bucketMs: 0 })).message).toBe(
+      'Invalid computeStats arguments:\n- bucketMs must be a finite number > 0, got 0',
     );
-    expect(() => computeStats([], models, { cdfPoints: 0 })).toThrow(/cdfPoints/);
-    expect(() => computeStats([], models, { durationMs: -1 })).toThrow(/durationMs/);
+    expect(configError(() => computeStats([], models, { cdfPoints: 0 })).message).toMatch(
+      /cdfPoints/,
+    );
+    expect(configError(() => computeStats([], models, { durationMs: -1 })).message).toMatch(
+      /durationMs/,
+    );
+  });
+
+  it('rejects unknown keys and lists every problem at once', () => {
+    const error = configError(() =>
+      computeStats([], models, {
+        bucketms: 5,
+        cdfPoints: 1e12,
+        durationMs: Number.NaN,
+        busyMs: { a: -1 },
+      } as never),
+    );
+    expect(error.problems).toEqual([
+      'unknown option `bucketms` (did you mean `bucketMs`?) (known: bucketMs, cdfPoints, durationMs, busyMs)',
+      'cdfPoints must be an integer from 1 to 100000, got 1000000000000',
+      'durationMs must be a finite number >= 0, got NaN',
+      'busyMs.a must be a finite number >= 0, got -1',
+    ]);
+  });
+
+  it('refuses a bucketMs that would allocate millions of buckets', () => {
+    const far = outcome({ id: 0, t: 0, start: 0, end: 1e9, model: 'a' });
+    expect(configError(() => computeStats([far], models, { bucketMs: 1e-3 })).message).toMatch(
+      /bucketMs 0\.001 would make more than 1000000 buckets over the run's 1000000000 ms: use at least 1000/,
+    );
   });
 });

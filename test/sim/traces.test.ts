@@ -9,6 +9,7 @@ import {
   readJsonlTrace,
   TraceError,
 } from '../../src/sim/traces.js';
+import { configError } from '../helpers/configError.js';
 
 const errorOf = (fn: () => unknown): TraceError => {
   try {
@@ -45,7 +46,7 @@ describe('readJsonlTrace', () => {
     [
       '{"t":-1,"type":"code","complexity":0,"tokens":1}',
       't',
-      "line 2: field 't' must be a finite number >= 0 (milliseconds), got -1",
+      "line 2: field 't' must be a number from 0 to 1000000000000 (milliseconds), got -1",
     ],
     [
       '{"t":0,"type":"","complexity":0,"tokens":1}',
@@ -55,12 +56,12 @@ describe('readJsonlTrace', () => {
     [
       '{"t":0,"type":"code","complexity":0}',
       'tokens',
-      "line 2: field 'tokens' must be an integer >= 0, got nothing",
+      "line 2: field 'tokens' must be an integer from 0 to 10000000, got nothing",
     ],
     [
       '{"t":0,"type":"code","complexity":0,"tokens":2.5}',
       'tokens',
-      "line 2: field 'tokens' must be an integer >= 0, got 2.5",
+      "line 2: field 'tokens' must be an integer from 0 to 10000000, got 2.5",
     ],
     [
       '{"t":0,"type":"code","complexity":0,"tokens":5,"outputTokens":6}',
@@ -71,6 +72,21 @@ describe('readJsonlTrace', () => {
       '{"t":0,"type":"code","complexity":0,"tokens":5,"priority":"high"}',
       'priority',
       'line 2: field \'priority\' must be a finite number, got "high"',
+    ],
+    [
+      '{"t":1e308,"type":"code","complexity":0,"tokens":1}',
+      't',
+      "line 2: field 't' must be a number from 0 to 1000000000000 (milliseconds), got 1e+308",
+    ],
+    [
+      '{"t":1000000000001,"type":"code","complexity":0,"tokens":1}',
+      't',
+      "line 2: field 't' must be a number from 0 to 1000000000000 (milliseconds), got 1000000000001",
+    ],
+    [
+      '{"t":0,"type":"code","complexity":0,"tokens":10000001}',
+      'tokens',
+      "line 2: field 'tokens' must be an integer from 0 to 10000000, got 10000001",
     ],
     [
       '{"t":0,"type":"code","complexty":0,"tokens":5}',
@@ -132,7 +148,7 @@ describe('parseAzureTraceRows', () => {
     const bad = (row: string) => errorOf(() => parseAzureTraceRows(`${CODE_CSV}${row}\n`));
     expect(bad('2023-11-16 18:17:09,12,x')).toMatchObject({ line: 5, field: 'GeneratedTokens' });
     expect(bad('2023-11-16 18:17:09,12,x').message).toBe(
-      `line 5: field 'GeneratedTokens' must be an integer >= 0, got "x"`,
+      `line 5: field 'GeneratedTokens' must be an integer from 0 to 10000000, got "x"`,
     );
     expect(bad('2023-11-16 18:17:09,-3,1')).toMatchObject({ line: 5, field: 'ContextTokens' });
     expect(bad('yesterday,1,1')).toMatchObject({ line: 5, field: 'TIMESTAMP' });
@@ -142,6 +158,58 @@ describe('parseAzureTraceRows', () => {
       field: 'GeneratedTokens',
     });
     expect(errorOf(() => parseAzureTraceRows('\n \n'))).toMatchObject({ line: 0 });
+  });
+
+  it.each([
+    '2023-13-45 99:99:99',
+    '2023-00-10 10:00:00',
+    '2023-02-29 10:00:00',
+    '2023-04-31 10:00:00',
+    '2023-11-16 24:00:00',
+    '2023-11-16 23:60:00',
+    '2023-11-16 23:59:60',
+    '0023-11-16 10:00:00',
+    '1969-12-31 23:59:59',
+    '2023-11-16 10:00:00.1234567890',
+  ])('refuses a timestamp that is not a real date and time: %s', (stamp) => {
+    const error = errorOf(() => parseAzureTraceRows(`${CODE_CSV}${stamp},1,1\n`));
+    expect(error).toMatchObject({ line: 5, field: 'TIMESTAMP' });
+    expect(error.message).toMatch(/^line 5: field 'TIMESTAMP' must (be a real UTC date|look like)/);
+  });
+
+  it('accepts real edge dates: a leap day, the last second of a year', () => {
+    const rows = parseAzureTraceRows(
+      'TIMESTAMP,ContextTokens,GeneratedTokens\n2024-02-29 00:00:00,1,1\n2023-12-31 23:59:59.5,1,1\n',
+    );
+    expect(rows.map((r) => r.timestamp)).toEqual([
+      Date.UTC(2024, 1, 29),
+      Date.UTC(2023, 11, 31, 23, 59, 59, 500),
+    ]);
+  });
+
+  it('refuses token counts beyond 10,000,000 and non-decimal counts', () => {
+    expect(
+      errorOf(() => parseAzureTraceRows(`${CODE_CSV}2023-11-16 18:17:09,10000001,1\n`)),
+    ).toMatchObject({
+      line: 5,
+      field: 'ContextTokens',
+    });
+    for (const cell of ['1e3', '0x10', '+5', '1.0'])
+      expect(
+        errorOf(() => parseAzureTraceRows(`${CODE_CSV}2023-11-16 18:17:09,${cell},1\n`)),
+      ).toMatchObject({
+        line: 5,
+        field: 'ContextTokens',
+      });
+  });
+
+  it('throws CONFIG_INVALID for a non-string argument', () => {
+    expect(configError(() => parseAzureTraceRows(42 as unknown as string)).message).toBe(
+      'Invalid parseAzureTraceRows arguments:\n- csvText must be a string, got 42',
+    );
+    expect(configError(() => readJsonlTrace(undefined as unknown as string)).message).toBe(
+      'Invalid readJsonlTrace arguments:\n- text must be a string, got undefined',
+    );
   });
 });
 
@@ -187,12 +255,79 @@ describe('readAzureTrace', () => {
   });
 
   it('rejects bad options and bad complexities', () => {
-    expect(() => readAzureTrace(CODE_CSV, { type: 'code', compress: 0 })).toThrow(
-      "option 'compress' must be a finite number > 0, got 0",
+    expect(configError(() => readAzureTrace(CODE_CSV, { type: 'code', compress: 0 })).message).toBe(
+      'Invalid readAzureTrace options:\n- compress must be a number from 0.001 to 1000000, got 0',
     );
     expect(() => readAzureTrace(CODE_CSV, { type: 'code', complexity: () => 2 })).toThrow(
       "line 2: field 'complexity' option returned 2",
     );
+  });
+});
+
+describe('Azure reader options', () => {
+  it('readAzureTrace rejects unknown keys (with a hint) and lists every problem at once', () => {
+    const error = configError(() =>
+      readAzureTrace(CODE_CSV, {
+        type: 'code',
+        Compress: 2,
+        limit: -1,
+        priority: Number.NaN,
+      } as unknown as { type: string }),
+    );
+    expect(error.message).toBe(
+      [
+        'Invalid readAzureTrace options:',
+        '- unknown option `Compress` (did you mean `compress`?) (known: compress, complexity, priority, limit, type, splitBy)',
+        '- limit must be an integer >= 0 or Infinity, got -1',
+        '- priority must be a finite number, got NaN',
+      ].join('\n'),
+    );
+    expect(error.problems).toHaveLength(3);
+  });
+
+  it('readAzureTrace needs exactly one of type and splitBy', () => {
+    expect(configError(() => readAzureTrace(CODE_CSV, {} as { type: string })).message).toMatch(
+      /give exactly one of `type` \(a task type\) and `splitBy`/,
+    );
+    expect(
+      configError(() =>
+        readAzureTrace(CODE_CSV, { type: 'code', splitBy: () => 'x' } as unknown as {
+          type: string;
+        }),
+      ).message,
+    ).toMatch(/exactly one/);
+    expect(errorOf(() => readAzureTrace(CODE_CSV, { splitBy: () => '' }))).toMatchObject({
+      line: 2,
+      field: 'type',
+    });
+  });
+
+  it('mergeAzureTraces rejects unknown keys and bad texts, every problem at once', () => {
+    const error = configError(() =>
+      mergeAzureTraces(
+        { code: CODE_CSV, conv: 7 } as unknown as { code: string; conv: string },
+        {
+          reasoningPromptToken: 10,
+          compress: 1e9,
+        } as unknown as { compress: number },
+      ),
+    );
+    expect(error.problems).toEqual([
+      'csv.conv must be a string (CSV text), got 7',
+      'unknown option `reasoningPromptToken` (known: compress, complexity, priority, limit, reasoningPromptTokens)',
+      'compress must be a number from 0.001 to 1000000, got 1000000000',
+    ]);
+    expect(error.message.startsWith('Invalid mergeAzureTraces options:\n- ')).toBe(true);
+  });
+
+  it('refuses rows spanning more than the 1e12 ms horizon (a TraceError on the row)', () => {
+    const csv =
+      'TIMESTAMP,ContextTokens,GeneratedTokens\n1970-01-01 00:00:00,1,1\n9999-12-31 00:00:00,1,1\n';
+    expect(errorOf(() => readAzureTrace(csv, { type: 'code' }))).toMatchObject({
+      line: 3,
+      field: 'TIMESTAMP',
+    });
+    expect(readAzureTrace(CODE_CSV, { type: 'code' })).toHaveLength(3);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   type ArrivalSpec,
   arrivalRateAt,
   arrivalTimes,
+  assertValidWorkload,
   generateArrivals,
   generateWorkload,
   type TaskTypeSpec,
@@ -12,6 +13,7 @@ import {
   workloadRequests,
 } from '../../src/sim/workloads.js';
 import { seededRandom } from '../../src/utils/random.js';
+import { configError } from '../helpers/configError.js';
 
 const c = (value: number): DistributionSpec => ({ kind: 'constant', value });
 const basic: TaskTypeSpec = { complexity: c(0.2), promptTokens: c(100) };
@@ -225,6 +227,73 @@ describe('generateWorkload', () => {
 });
 
 describe('validation', () => {
+  it('rejects unknown keys at every level, with a hint', () => {
+    const spec = {
+      arrivals: { kind: 'onOff', onRate: 1, onMs: 10, offMs: 10, offrate: 0 },
+      mix: [{ at: 0, mix: { x: 1 }, until: 5 }],
+      types: {
+        x: { complexity: c(0.2), promptTokens: { kind: 'constant', value: 1, mean: 1 }, prio: 1 },
+      },
+      seed: 1,
+    };
+    expect(workloadProblems(spec)).toEqual([
+      'unknown option `workload.seed` (known: arrivals, mix, types)',
+      'unknown option `workload.arrivals.offrate` (did you mean `workload.arrivals.offRate`?) (known: kind, onRate, offRate, onMs, offMs)',
+      'unknown option `workload.types.x.prio` (known: complexity, promptTokens, outputTokens, priority)',
+      'unknown option `workload.types.x.promptTokens.mean` (known: kind, value)',
+      'unknown option `workload.mix[0].until` (known: at, mix)',
+    ]);
+    const error = configError(() => assertValidWorkload(spec as unknown as WorkloadSpec));
+    expect(error.message.split('\n')[0]).toBe('Invalid assertValidWorkload spec:');
+    expect(error.problems).toHaveLength(5);
+  });
+
+  it('generateWorkload lists every problem of every argument at once', () => {
+    const error = configError(() =>
+      generateWorkload(single({ kind: 'poisson', rate: -1 }), 0.5, 1_000_000_000_000),
+    );
+    expect(error.message).toBe(
+      [
+        'Invalid generateWorkload arguments:',
+        '- spec.arrivals.rate must be a finite number > 0, got -1',
+        '- seed must be a safe integer, got 0.5',
+        '- requests must be an integer from 0 to 1,000,000, got 1000000000000',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a huge request count before allocating anything', () => {
+    const started = performance.now();
+    expect(
+      configError(() => generateWorkload(single({ kind: 'poisson', rate: 1 }), 1, 1e12)).problems,
+    ).toEqual(['requests must be an integer from 0 to 1,000,000, got 1000000000000']);
+    expect(
+      configError(() => generateArrivals({ kind: 'poisson', rate: 1 }, seededRandom(1), 2e6))
+        .problems,
+    ).toEqual(['count must be an integer from 0 to 1,000,000, got 2000000']);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('bounds times to the 1e12 ms horizon and checks arrivalRateAt and arrivalTimes', () => {
+    expect(
+      workloadProblems(single({ kind: 'diurnal', meanRate: 1, amplitude: 0.5, periodMs: 1e300 })),
+    ).toEqual([
+      'workload.arrivals.periodMs must be a number > 0 and <= 1000000000000 (milliseconds), got 1e+300',
+    ]);
+    expect(
+      configError(() => arrivalRateAt({ kind: 'poisson', rate: 1, x: 1 } as never, Number.NaN))
+        .problems,
+    ).toEqual([
+      'unknown option `spec.x` (known: kind, rate)',
+      't must be a finite number (milliseconds), got NaN',
+    ]);
+    const times = arrivalTimes({ kind: 'poisson', rate: 0 }, 5 as never);
+    expect(configError(() => times.next()).problems).toEqual([
+      'spec.rate must be a finite number > 0, got 0',
+      'random must be a function, got 5',
+    ]);
+  });
+
   it('lists every problem with its path', () => {
     const problems = workloadProblems({
       arrivals: {
@@ -241,18 +310,20 @@ describe('validation', () => {
     });
     expect(problems).toEqual([
       'workload.arrivals.segments[0].at must be 0, got 5',
-      'workload.arrivals.segments[1].at must be a finite number > the previous at, got 2',
+      'workload.arrivals.segments[1].at must be a number > 0 and <= 1000000000000 (milliseconds) and > the previous at, got 2',
       'workload.arrivals.segments[1].rate must be > 0 (the last segment holds forever)',
       'workload.types.a.complexity.max must be a finite number >= min, got 0',
-      'workload.types.a.priority must be a number or a non-empty array of { value, weight >= 0 }, got []',
+      'workload.types.a.priority must be a finite number or a non-empty array of { value, weight >= 0 } (no other keys), got an array of 0',
       'workload.mix.b must be a finite number >= 0, got -1',
       'workload.mix.c has no entry in types',
     ]);
   });
 
   it('rejects bad arrival processes', () => {
-    expect(() => generateWorkload(single({ kind: 'poisson', rate: 0 }), 1, 1)).toThrow(
-      'workload.arrivals.rate must be a finite number > 0, got 0',
+    expect(
+      configError(() => generateWorkload(single({ kind: 'poisson', rate: 0 }), 1, 1)).message,
+    ).toBe(
+      'Invalid generateWorkload arguments:\n- spec.arrivals.rate must be a finite number > 0, got 0',
     );
     expect(() =>
       generateWorkload(single({ kind: 'mmpp', states: [{ rate: 1, meanSojournMs: 1 }] }), 1, 1),
@@ -264,7 +335,7 @@ describe('validation', () => {
       generateWorkload(single({ kind: 'weibull' } as unknown as ArrivalSpec), 1, 1),
     ).toThrow(/kind must be one of/);
     expect(() => generateWorkload(single({ kind: 'poisson', rate: 1 }), 1, -1)).toThrow(
-      /requests must be an integer/,
+      /requests must be an integer from 0 to 1,000,000, got -1/,
     );
     expect(() => generateArrivals({ kind: 'poisson', rate: 1 }, seededRandom(1), 1.5)).toThrow(
       /count must be an integer/,
@@ -283,6 +354,8 @@ describe('validation', () => {
           { at: 10, mix: { x: 1 } },
         ],
       }),
-    ).toEqual(['workload.mix[1].at must be a finite number >= 0 and > the previous at, got 10']);
+    ).toEqual([
+      'workload.mix[1].at must be a number >= 0 and <= 1000000000000 (milliseconds) and > the previous at, got 10',
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import { throwIfProblems } from '../../utils/options.js';
+import { mustBe, optionsProblems } from '../internal/check.js';
 import type { Comparison, StrategyResult } from '../runner.js';
 import { FONT_FAMILY, INK, MUTED } from './internal/chart.js';
 import {
@@ -39,11 +41,18 @@ export function renderLatencyOverTimeSvg(comparison: Comparison): string {
  * strategy and the pooled reference, and three plots: p95 latency over time, per-model load over
  * time and the latency CDF. Deterministic: the same comparison gives the same bytes.
  *
+ * @throws ZetaError `CONFIG_INVALID` "Invalid renderHtmlReport options" for an unknown key or a
+ * `title` that is not a string.
  * @example
  * const comparison = await compareStrategies({ scenario: 'steady', models, requests, strategies, seed: 1 });
  * await writeFile('report.html', renderHtmlReport(comparison));
  */
 export function renderHtmlReport(comparison: Comparison, options: HtmlReportOptions = {}): string {
+  const problems = optionsProblems(options, ['title'], { optional: true });
+  const title_: unknown = options?.title;
+  if (title_ !== undefined && typeof title_ !== 'string')
+    problems.push(mustBe('title', 'a string or undefined', title_));
+  throwIfProblems('renderHtmlReport options', problems);
   const title = options.title ?? `zeta-router simulation: ${comparison.scenario}`;
   const strategies = comparison.results.filter((r) => r.name !== 'pooled').length;
   const hasPooled = comparison.results.some((r) => r.name === 'pooled');

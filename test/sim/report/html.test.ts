@@ -8,6 +8,7 @@ import type { Comparison, StrategyResult } from '../../../src/sim/runner.js';
 import { defaultFleet } from '../../../src/sim/scenarios.js';
 import type { SimReport } from '../../../src/sim/stats.js';
 import { leastLoadedStrategy } from '../../../src/strategy/leastLoaded.js';
+import { configError } from '../../helpers/configError.js';
 import { STRATEGIES, smallComparison } from './fixture.js';
 
 const PLOTS = ['latency-over-time', 'model-load', 'latency-cdf'] as const;
@@ -88,6 +89,18 @@ describe('renderHtmlReport', () => {
     const titled = renderHtmlReport(comparison, { title: 'Nightly run' });
     expect(titled).toContain('<title>Nightly run</title>');
     expect(titled).toContain('<h1>Nightly run</h1>');
+  });
+
+  it('rejects unknown options and a title that is not a string, all at once', () => {
+    expect(
+      configError(() => renderHtmlReport(comparison, { Title: 'x', title: 5 } as never)).message,
+    ).toBe(
+      [
+        'Invalid renderHtmlReport options:',
+        '- unknown option `Title` (did you mean `title`?) (known: title)',
+        '- title must be a string or undefined, got 5',
+      ].join('\n'),
+    );
   });
 
   it('lists the fleet: model, tasks, home models and concurrency', () => {

@@ -4,7 +4,6 @@ import { getScenario, scenarioNames } from '../../src/sim/scenarios.js';
 import { mergeAzureTraces, readJsonlTrace } from '../../src/sim/traces.js';
 import { generateWorkload } from '../../src/sim/workloads.js';
 import type { Strategy } from '../../src/strategy/Strategy.js';
-import { configError } from '../helpers/configError.js';
 
 function small(name: string, requests: number, seed = 1) {
   const scenario = getScenario(name);

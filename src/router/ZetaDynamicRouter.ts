@@ -13,7 +13,15 @@ import { configInvalid, describeValue, throwIfProblems } from '../utils/options.
 import type { Decision, RouterEvents } from './events.js';
 import { readModelConfig, readRouterOptions } from './internal/readOptions.js';
 import { modelProblems, routerProblems } from './internal/validate.js';
-import type { ModelConfig, RunOptions, StrategyName, ZetaRouterOptions } from './options.js';
+import type {
+  AnyModelConfig,
+  ModelConfig,
+  ModelRequest,
+  ResultFor,
+  RunOptions,
+  StrategyName,
+  ZetaRouterOptions,
+} from './options.js';
 import type { RouterSnapshot, RunInfo } from './results.js';
 import { Admission } from './stages/admit.js';
 import { Attempts } from './stages/attempt.js';
@@ -105,16 +113,22 @@ function safeClock(clock: Clock): { clock: Clock; now: () => number } {
  * });
  * const answer = await router.run('Write a function that reverses a list');
  */
-export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitter<RouterEvents> {
-  readonly #s: Stages<Req, Res>;
-  readonly #intake: Intake<Req, Res>;
-  readonly #introspection: Introspection<Req, Res>;
+export class ZetaDynamicRouter<
+  Req = unknown,
+  Res = unknown,
+  M extends AnyModelConfig = ModelConfig<Req, Res>,
+> extends EventEmitter<RouterEvents> {
+  // The stages are typed loosely: what a request and a result are is the models' business, and
+  // the public methods below carry the precise types.
+  readonly #s: Stages<unknown, unknown>;
+  readonly #intake: Intake<unknown, unknown>;
+  readonly #introspection: Introspection<unknown, unknown>;
   readonly #maxWaitingOption: number | undefined;
 
   /**
    * @throws {ZetaError} `CONFIG_INVALID` listing every problem with the options.
    */
-  constructor(options: ZetaRouterOptions<Req, Res>) {
+  constructor(options: ZetaRouterOptions<Req, Res, M>) {
     super();
     // Read once: what is validated is what is used, whatever getters or proxies the options hold.
     const read = readRouterOptions(options);
@@ -125,19 +139,19 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
       problems.push(`the options could not be checked: ${describeError(error)}`);
     }
     throwIfProblems('router options', problems);
-    const o = read.value as ZetaRouterOptions<Req, Res>;
-    const classifier = o.classifier ?? (defaultClassifier as Classifier<Req>);
+    const o = read.value as ZetaRouterOptions<unknown, unknown>;
+    const classifier: Classifier<unknown> = o.classifier ?? defaultClassifier;
     const s = o.strategy ?? 'adaptive';
     const strategy = typeof s === 'string' ? builtInStrategies[s] : s;
     const { clock, now } = safeClock(o.clock ?? systemClock);
     const random: RandomSource = o.random ?? Math.random;
     this.#maxWaitingOption = o.maxWaiting;
     const stages = { clock, now, random } as {
-      -readonly [K in keyof Stages<Req, Res>]: Stages<Req, Res>[K];
+      -readonly [K in keyof Stages<unknown, unknown>]: Stages<unknown, unknown>[K];
     };
-    const observer = new Observer<Req, Res>(o.tracker ?? new InMemoryLoadTracker(), this);
+    const observer = new Observer<unknown, unknown>(o.tracker ?? new InMemoryLoadTracker(), this);
     stages.observer = observer;
-    stages.fleet = new Fleet<Req, Res>(o.health ?? {}, {
+    stages.fleet = new Fleet<unknown, unknown>(o.health ?? {}, {
       now,
       onFree: (e) => {
         stages.admission.pump(e);
@@ -160,7 +174,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
     this.#s = stages;
     this.#intake = new Intake(stages, classifier, o.timeoutMs);
     this.#introspection = new Introspection(stages, classifier);
-    stages.fleet.addAll(o.models);
+    stages.fleet.addAll(o.models as readonly ModelConfig<unknown, unknown>[]);
   }
 
   /** The strategy in use. */
@@ -184,16 +198,19 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
    * @throws {ZetaError} (as a rejection) `CONFIG_INVALID`, `CLASSIFIER_FAILED`, `STRATEGY_FAILED`,
    * `NO_CAPABLE_MODEL`, `CAPACITY_EXCEEDED`, `TIMEOUT`, `ABORTED`, `MODEL_FAILED` or `CLOSED`.
    */
-  run(req: Req, options?: RunOptions): Promise<Res> {
-    return this.#intake.start(req, options, false) as Promise<Res>;
+  run<Q extends ModelRequest<M>>(req: Q, options?: RunOptions): Promise<ResultFor<M, Q>> {
+    return this.#intake.start(req, options, false) as Promise<ResultFor<M, Q>>;
   }
 
   /**
    * Like {@link ZetaDynamicRouter.run}, resolving with the result plus which model served it, the
    * attempts, the waiting and call times, and the decision record.
    */
-  runWithInfo(req: Req, options?: RunOptions): Promise<RunInfo<Res>> {
-    return this.#intake.start(req, options, true) as Promise<RunInfo<Res>>;
+  runWithInfo<Q extends ModelRequest<M>>(
+    req: Q,
+    options?: RunOptions,
+  ): Promise<RunInfo<ResultFor<M, Q>>> {
+    return this.#intake.start(req, options, true) as Promise<RunInfo<ResultFor<M, Q>>>;
   }
 
   /**
@@ -207,7 +224,7 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
    * something that is not a task profile; `STRATEGY_FAILED` when the strategy throws or ranks
    * nothing; `CONFIG_INVALID` for a bad task profile.
    */
-  explain(reqOrTask: Req | TaskProfile): Decision {
+  explain(reqOrTask: ModelRequest<M> | TaskProfile): Decision {
     return this.#introspection.explain(reqOrTask);
   }
 
@@ -249,9 +266,9 @@ export class ZetaDynamicRouter<Req = unknown, Res = unknown> extends EventEmitte
    * they may bind to it at once.
    * @throws {ZetaError} `CONFIG_INVALID` for a bad config or a duplicate id.
    */
-  addModel(config: ModelConfig<Req, Res>): void {
+  addModel(config: M): void {
     const read = readModelConfig(config, 'model');
-    const cfg = read.value as ModelConfig<Req, Res>;
+    const cfg = read.value as ModelConfig<unknown, unknown>;
     const id = typeof cfg === 'object' && cfg !== null ? cfg.id : undefined;
     const problems = [
       ...read.problems,

@@ -79,18 +79,52 @@ export interface ModelConfig<Req, Res> {
   readonly latencyPriorMs?: number | Readonly<Partial<Record<TaskType, number>>>;
 }
 
+/**
+ * Any model config, whatever its client's request and result types: the constraint of a fleet.
+ * (A client taking any request type is assignable to one taking `never`.)
+ */
+export type AnyModelConfig = ModelConfig<never, unknown>;
+
+/** The request type of a model config's client (a union over a union of configs). */
+export type ModelRequest<M> = M extends ModelConfig<infer Req, unknown> ? Req : never;
+
+/** The result type of a model config's client (a union over a union of configs). */
+export type ModelResult<M> = M extends ModelConfig<never, infer Res> ? Res : never;
+
+type Matching<M, Q> = M extends ModelConfig<infer Req, infer Res>
+  ? [Q] extends [Req]
+    ? Res
+    : never
+  : never;
+
+/**
+ * What `run(req)` resolves with in a fleet of models `M`: the results of the models whose client
+ * takes a request like `Q` (an embedding request gets the embedding client's result type), or
+ * every model's result when none matches by type.
+ */
+export type ResultFor<M, Q> = [Matching<M, Q>] extends [never] ? ModelResult<M> : Matching<M, Q>;
+
 /** The names of the built-in strategies. */
 export type StrategyName = 'static' | 'least-loaded' | 'adaptive';
 
-/** Options of {@link ZetaDynamicRouter}. */
-export interface ZetaRouterOptions<Req, Res> {
+/**
+ * Options of {@link ZetaDynamicRouter}. `M` is the type of the model configs: inferred from
+ * `models`, so a fleet of clients with different request and result types (a chat client and an
+ * embedding client) type-checks without generics; with explicit `<Req, Res>`, every model takes
+ * `Req` and gives `Res`.
+ */
+export interface ZetaRouterOptions<
+  Req = unknown,
+  Res = unknown,
+  M extends AnyModelConfig = ModelConfig<Req, Res>,
+> {
   /** The models to route between. Non-empty, ids unique. */
-  readonly models: readonly ModelConfig<Req, Res>[];
+  readonly models: readonly M[];
   /**
    * Turns a request into a task profile. A per-call `task` skips it.
    * @default the rule classifier (`defaultClassifier`)
    */
-  readonly classifier?: Classifier<Req>;
+  readonly classifier?: Classifier<ModelRequest<M>>;
   /**
    * The routing policy: a built-in name or your own {@link Strategy}.
    * @default 'adaptive'

@@ -1,4 +1,4 @@
-import { describe, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   type CallContext,
   type Decision,
@@ -56,5 +56,50 @@ describe('public types', () => {
         candidates.map((c) => ({ id: c.id, score: 0, components: {}, reasons: [] })),
     };
     expectTypeOf(s.rank).returns.toMatchTypeOf<ReadonlyArray<{ id: string; score: number }>>();
+  });
+
+  it('types a fleet of different clients without generics: each request gets its client result type', async () => {
+    interface Embed {
+      readonly input: readonly string[];
+    }
+    const chat = async (req: Chat, ctx: CallContext): Promise<Reply> => {
+      void ctx;
+      return { text: req.messages[0]?.content ?? '' };
+    };
+    const embed = async (req: Embed): Promise<number[][]> => req.input.map(() => [0, 1]);
+    const fleet = new ZetaDynamicRouter({
+      models: [
+        { id: 'chat', call: chat, tasks: ['simple', 'code'] },
+        { id: 'embedder', call: embed, tasks: ['embedding'] },
+      ],
+    });
+    expectTypeOf(fleet.run({ input: ['a'] })).toEqualTypeOf<Promise<number[][]>>();
+    expectTypeOf(fleet.run({ messages: [{ role: 'user', content: 'hi' }] })).toEqualTypeOf<
+      Promise<Reply>
+    >();
+    expectTypeOf(fleet.runWithInfo({ input: ['a'] })).toEqualTypeOf<Promise<RunInfo<number[][]>>>();
+    // @ts-expect-error: no model takes this request
+    fleet.run({ prompt: 'x' });
+    // A sync client's result is its return type.
+    const counter = new ZetaDynamicRouter({
+      models: [{ id: 'len', call: (q: string) => q.length, tasks: ['simple'] }],
+    });
+    expectTypeOf(counter.run('abc')).toEqualTypeOf<Promise<number>>();
+    expect(await counter.run('abc', { task: 'simple' })).toBe(3);
+    expect(await fleet.run({ input: ['a', 'b'] }, { task: 'embedding' })).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
+    await Promise.all([fleet.close(), counter.close()]);
+  });
+
+  it('still takes explicit <Req, Res> and holds every model to them', () => {
+    new ZetaDynamicRouter<string, string>({
+      // @ts-expect-error: a model whose client gives a number where string was declared
+      models: [{ id: 'a', call: async (q: string) => q.length, tasks: ['simple'] }],
+    });
+    expectTypeOf<ReturnType<ZetaDynamicRouter<string, string>['run']>>().toEqualTypeOf<
+      Promise<string>
+    >();
   });
 });

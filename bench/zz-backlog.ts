@@ -1,0 +1,2 @@
+import { backlogBench } from './backlog.js';
+await backlogBench();

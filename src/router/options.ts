@@ -91,11 +91,8 @@ export type ModelRequest<M> = M extends ModelConfig<infer Req, unknown> ? Req : 
 /** The result type of a model config's client (a union over a union of configs). */
 export type ModelResult<M> = M extends ModelConfig<never, infer Res> ? Res : never;
 
-type Matching<M, Q> = M extends ModelConfig<infer Req, infer Res>
-  ? [Q] extends [Req]
-    ? Res
-    : never
-  : never;
+type Matching<M, Q> =
+  M extends ModelConfig<infer Req, infer Res> ? ([Q] extends [Req] ? Res : never) : never;
 
 /**
  * What `run(req)` resolves with in a fleet of models `M`: the results of the models whose client

@@ -1,2 +1,0 @@
-import { backlogBench } from './backlog.js';
-await backlogBench();

@@ -1,13 +1,18 @@
 /**
- * `npm run bench`: router overhead against a bare p-queue and a direct call, 1,000 models against 3,
- * memory from 10k to 1M requests, and routing quality on every scenario against the pooled
- * reference. Figures are printed, never asserted.
+ * `npm run bench` (on the built package): router overhead against a bare p-queue and a direct
+ * call, 1,000 models against 3, throughput under a backlog against bare p-queues, memory from 10k
+ * to 1M requests, and routing quality on every scenario against the pooled reference; then every
+ * target, met or missed. Figures are printed, never asserted.
  */
+import { backlogBench } from './backlog.js';
 import { memoryBench } from './memory.js';
 import { overheadBench } from './overhead.js';
 import { scenarioBench } from './scenarios.js';
+import { printTargets } from './targets.js';
 
 console.log(`zeta-router benchmarks: node ${process.version}, ${new Date().toISOString()}`);
 await overheadBench();
+await backlogBench();
 await memoryBench();
 await scenarioBench();
+printTargets();

@@ -3,7 +3,8 @@
  * types, on a virtual clock so latency windows rotate as they would over hours of traffic.
  * Run with `node --expose-gc` (npm run bench does) so the heap is measured after a full GC.
  */
-import { type Clock, seededRandom, ZetaDynamicRouter } from '../src/index.js';
+import { type Clock, seededRandom, ZetaDynamicRouter } from '../dist/index.js';
+import { target } from './targets.js';
 
 const TYPES = ['simple', 'code', 'embedding', 'reasoning'] as const;
 
@@ -67,7 +68,7 @@ export async function memoryBench(
   const small = marks.get(10_000)!;
   const large = marks.get(total)!;
   console.log(
-    `\nheap after ${total.toLocaleString()} / after 10,000: ${(large / small).toFixed(3)}x   (target <= 1.10x)`,
+    `\nheap after ${total.toLocaleString()} / after 10,000: ${target('memory: heap after 1M / after 10k requests', large / small, '<=', 1.1)}`,
   );
 }
 

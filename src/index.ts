@@ -10,8 +10,12 @@ export type {
   TaskLatencySnapshot,
 } from './router/ZetaDynamicRouter.js';
 export type {
+  AnyModelConfig,
   CallContext,
   ModelConfig,
+  ModelRequest,
+  ModelResult,
+  ResultFor,
   RunOptions,
   StrategyName,
   ZetaRouterOptions,
@@ -26,6 +30,7 @@ export type {
   ExcludedModel,
   FailEvent,
   HealthEvent,
+  HungEvent,
   OverflowEvent,
   RejectEvent,
   RouterEvents,

@@ -5,15 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { type Comparison, compareStrategies } from '../src/sim/runner.js';
-import {
-  compressionForUtilization,
-  defaultFleet,
-  getScenario,
-  scenarioNames,
-} from '../src/sim/scenarios.js';
+import { defaultFleet } from '../src/sim/scenarios/fleets.js';
+import { compressionForUtilization } from '../src/sim/scenarios/load.js';
+import { getScenario, scenarioNames } from '../src/sim/scenarios/scenarios.js';
 import { formatComparison } from '../src/sim/table.js';
-import { mergeAzureTraces } from '../src/sim/traces.js';
-import { generateWorkload } from '../src/sim/workloads.js';
+import { mergeAzureTraces } from '../src/sim/traces/mergeAzureTraces.js';
+import { generateWorkload } from '../src/sim/workloads/requests.js';
 
 const TRACE_DIR = process.env.ZETA_TRACE_DIR ?? '../shared/traces/azure-llm-2023';
 const strategies = ['static', 'least-loaded', 'adaptive'] as const;

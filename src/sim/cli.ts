@@ -10,26 +10,19 @@ import { parseArgs } from 'node:util';
 import type { StrategyName } from '../router/options.js';
 import type { Strategy } from '../strategy/Strategy.js';
 import { MAX_REQUESTS } from './internal/check.js';
-import type { SimModelSpec } from './models.js';
+import type { SimModelSpec } from './models/spec.js';
 import { renderCdfSvg, renderHtmlReport } from './report/html.js';
 import { compareStrategies } from './runner.js';
-import {
-  compressionForUtilization,
-  defaultFleet,
-  getScenario,
-  scenarioNames,
-  scenarios,
-} from './scenarios.js';
+import { defaultFleet } from './scenarios/fleets.js';
+import { compressionForUtilization } from './scenarios/load.js';
+import { getScenario, scenarioNames, scenarios } from './scenarios/scenarios.js';
 import { formatComparison } from './table.js';
-import {
-  AZURE_REASONING_PROMPT_TOKENS,
-  mergeAzureTraces,
-  readAzureTrace,
-  readJsonlTrace,
-  TraceError,
-} from './traces.js';
+import { AZURE_REASONING_PROMPT_TOKENS, mergeAzureTraces } from './traces/mergeAzureTraces.js';
+import { readAzureTrace } from './traces/readAzureTrace.js';
+import { readJsonlTrace } from './traces/readJsonlTrace.js';
+import { TraceError } from './traces/TraceError.js';
 import type { SimRequest } from './types.js';
-import { generateWorkload } from './workloads.js';
+import { generateWorkload } from './workloads/requests.js';
 
 /** Most strategies one command compares (each is a full run). */
 const MAX_STRATEGIES = 10;

@@ -17,6 +17,7 @@ import { defaultFleet } from './scenarios/fleets.js';
 import { compressionForUtilization } from './scenarios/load.js';
 import { getScenario, scenarioNames, scenarios } from './scenarios/scenarios.js';
 import { formatComparison } from './table.js';
+import { MAX_COMPRESS, MIN_COMPRESS } from './traces/azureRequests.js';
 import { AZURE_REASONING_PROMPT_TOKENS, mergeAzureTraces } from './traces/mergeAzureTraces.js';
 import { readAzureTrace } from './traces/readAzureTrace.js';
 import { readJsonlTrace } from './traces/readJsonlTrace.js';
@@ -28,9 +29,6 @@ import { generateWorkload } from './workloads/requests.js';
 const MAX_STRATEGIES = 10;
 /** Largest seed: seeds are 32-bit. */
 const MAX_SEED = 4_294_967_295;
-/** Bounds of `--compress`, as the trace readers take it. */
-const MIN_COMPRESS = 0.001;
-const MAX_COMPRESS = 1_000_000;
 /** Largest trace file read (a JSONL line is ~80 bytes: 1,000,000 requests is ~80 MB). */
 const MAX_TRACE_BYTES = 256 * 1024 * 1024;
 

@@ -43,9 +43,9 @@ export interface AzureTraceCommonOptions {
   readonly limit?: number;
 }
 
-/** Bounds of the `compress` option. */
-const MIN_COMPRESS = 0.001;
-const MAX_COMPRESS = 1_000_000;
+/** Bounds of the `compress` option (the `zeta-sim --compress` flag takes the same). */
+export const MIN_COMPRESS = 0.001;
+export const MAX_COMPRESS = 1_000_000;
 
 export const COMMON_KEYS = [
   'compress',

@@ -1,6 +1,7 @@
 import type { RandomSource } from '../../types.js';
 import { throwIfProblems } from '../../utils/options.js';
 import { countProblems, isNum, mustBe } from '../internal/check.js';
+import { take } from '../internal/take.js';
 import { type ArrivalSpec, arrivalProblems, type MmppState } from './spec.js';
 
 /**
@@ -135,11 +136,5 @@ export function generateArrivals(spec: ArrivalSpec, random: RandomSource, count:
     ...randomProblems(random),
     ...countProblems(count, 'count'),
   ]);
-  const out: number[] = [];
-  if (count === 0) return out;
-  for (const t of arrivalTimes(spec, random)) {
-    out.push(t);
-    if (out.length >= count) break;
-  }
-  return out;
+  return take(arrivalTimes(spec, random), count);
 }

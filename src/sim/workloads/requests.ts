@@ -4,6 +4,7 @@ import { seededRandom } from '../../utils/random.js';
 import { type Distribution, makeDistribution } from '../distributions.js';
 import { countProblems, seedProblems } from '../internal/check.js';
 import { hashSeed } from '../internal/hash.js';
+import { take } from '../internal/take.js';
 import type { SimRequest } from '../types.js';
 import { arrivalTimes } from './arrivals.js';
 import { type TaskMix, type TimedTaskMix, type WorkloadSpec, workloadProblems } from './spec.js';
@@ -133,11 +134,5 @@ export function generateWorkload(spec: WorkloadSpec, seed: number, requests: num
     ...seedProblems(seed),
     ...countProblems(requests, 'requests'),
   ]);
-  const out: SimRequest[] = [];
-  if (requests === 0) return out;
-  for (const req of workloadRequests(spec, seed)) {
-    out.push(req);
-    if (out.length >= requests) break;
-  }
-  return out;
+  return take(workloadRequests(spec, seed), requests);
 }

@@ -10,34 +10,25 @@ import { parseArgs } from 'node:util';
 import type { StrategyName } from '../router/options.js';
 import type { Strategy } from '../strategy/Strategy.js';
 import { MAX_REQUESTS } from './internal/check.js';
-import type { SimModelSpec } from './models.js';
+import type { SimModelSpec } from './models/spec.js';
 import { renderCdfSvg, renderHtmlReport } from './report/html.js';
 import { compareStrategies } from './runner.js';
-import {
-  compressionForUtilization,
-  defaultFleet,
-  getScenario,
-  scenarioNames,
-  scenarios,
-} from './scenarios.js';
+import { defaultFleet } from './scenarios/fleets.js';
+import { compressionForUtilization } from './scenarios/load.js';
+import { getScenario, scenarioNames, scenarios } from './scenarios/scenarios.js';
 import { formatComparison } from './table.js';
-import {
-  AZURE_REASONING_PROMPT_TOKENS,
-  mergeAzureTraces,
-  readAzureTrace,
-  readJsonlTrace,
-  TraceError,
-} from './traces.js';
+import { MAX_COMPRESS, MIN_COMPRESS } from './traces/azureRequests.js';
+import { AZURE_REASONING_PROMPT_TOKENS, mergeAzureTraces } from './traces/mergeAzureTraces.js';
+import { readAzureTrace } from './traces/readAzureTrace.js';
+import { readJsonlTrace } from './traces/readJsonlTrace.js';
+import { TraceError } from './traces/TraceError.js';
 import type { SimRequest } from './types.js';
-import { generateWorkload } from './workloads.js';
+import { generateWorkload } from './workloads/requests.js';
 
 /** Most strategies one command compares (each is a full run). */
 const MAX_STRATEGIES = 10;
 /** Largest seed: seeds are 32-bit. */
 const MAX_SEED = 4_294_967_295;
-/** Bounds of `--compress`, as the trace readers take it. */
-const MIN_COMPRESS = 0.001;
-const MAX_COMPRESS = 1_000_000;
 /** Largest trace file read (a JSONL line is ~80 bytes: 1,000,000 requests is ~80 MB). */
 const MAX_TRACE_BYTES = 256 * 1024 * 1024;
 

@@ -2,7 +2,8 @@
  * `zeta-router/sim`: a discrete-event simulator that runs the real ZetaDynamicRouter on virtual
  * time, compares routing strategies on the same arrivals against a pooled reference, and reports.
  *
- * Not exported: `internal/` (heap and hashing helpers).
+ * Not exported: the `internal/` folders (heap, hashing and input-check helpers; the built-in
+ * data's spec shorthands; the trace readers' shared steps).
  */
 
 // Running and comparing strategies
@@ -36,58 +37,38 @@ export { renderCdfSvg, renderHtmlReport, renderLatencyOverTimeSvg } from './repo
 export type { HtmlReportOptions } from './report/html.js';
 
 // Scenarios and load estimates
+export { defaultFleet, heterogeneousFleet } from './scenarios/fleets.js';
 export {
   compressionForUtilization,
-  defaultFleet,
-  defaultTaskTypes,
   estimateLoad,
   estimateRequestLoad,
-  getScenario,
-  heterogeneousFleet,
-  scenarioNames,
-  scenarios,
-} from './scenarios.js';
-export type { LoadEstimate, LoadEstimateOptions, ScenarioName, SimScenario } from './scenarios.js';
+} from './scenarios/load.js';
+export type { LoadEstimate, LoadEstimateOptions } from './scenarios/load.js';
+export { getScenario, scenarioNames, scenarios } from './scenarios/scenarios.js';
+export type { ScenarioName, SimScenario } from './scenarios/scenarios.js';
+export { defaultTaskTypes } from './scenarios/taskTypes.js';
 
 // Pooled reference
 export { simulatePooled } from './pooled.js';
 export type { PooledOptions } from './pooled.js';
 
 // Simulated models
-export {
-  assertValidFleet,
-  canServe,
-  clairvoyantServiceTime,
-  createSimModelCall,
-  drawSimCall,
-  modelConditionsAt,
-  SimAbortError,
-  SimModelError,
-  serviceSpecFor,
-  simModelProblems,
-} from './models.js';
-export type {
-  SimCallDraw,
-  SimModelCall,
-  SimModelCallStats,
-  SimModelConditions,
-  SimModelErrorCode,
-  SimModelPhase,
-  SimModelSpec,
-  SimServiceByTask,
-  SimTask,
-} from './models.js';
+export { createSimModelCall } from './models/call.js';
+export type { SimModelCall, SimModelCallStats } from './models/call.js';
+export { clairvoyantServiceTime, drawSimCall } from './models/draw.js';
+export type { SimCallDraw } from './models/draw.js';
+export { canServe, modelConditionsAt, serviceSpecFor } from './models/serving.js';
+export type { SimModelConditions, SimTask } from './models/serving.js';
+export { SimAbortError } from './models/SimAbortError.js';
+export { SimModelError } from './models/SimModelError.js';
+export type { SimModelErrorCode } from './models/SimModelError.js';
+export { assertValidFleet, simModelProblems } from './models/spec.js';
+export type { SimModelPhase, SimModelSpec, SimServiceByTask } from './models/spec.js';
 
 // Workloads
-export {
-  arrivalRateAt,
-  arrivalTimes,
-  assertValidWorkload,
-  generateArrivals,
-  generateWorkload,
-  workloadProblems,
-  workloadRequests,
-} from './workloads.js';
+export { arrivalRateAt, arrivalTimes, generateArrivals } from './workloads/arrivals.js';
+export { generateWorkload, workloadRequests } from './workloads/requests.js';
+export { assertValidWorkload, workloadProblems } from './workloads/spec.js';
 export type {
   ArrivalSpec,
   DiurnalArrivals,
@@ -101,24 +82,19 @@ export type {
   TaskTypeSpec,
   TimedTaskMix,
   WorkloadSpec,
-} from './workloads.js';
+} from './workloads/spec.js';
 
 // Traces
-export {
-  AZURE_REASONING_PROMPT_TOKENS,
-  azureComplexity,
-  mergeAzureTraces,
-  parseAzureTraceRows,
-  readAzureTrace,
-  readJsonlTrace,
-  TraceError,
-} from './traces.js';
-export type {
-  AzureTraceCommonOptions,
-  AzureTraceRow,
-  MergeAzureTracesOptions,
-  ReadAzureTraceOptions,
-} from './traces.js';
+export { azureComplexity } from './traces/azureRequests.js';
+export type { AzureTraceCommonOptions } from './traces/azureRequests.js';
+export { parseAzureTraceRows } from './traces/azureRows.js';
+export type { AzureTraceRow } from './traces/azureRows.js';
+export { AZURE_REASONING_PROMPT_TOKENS, mergeAzureTraces } from './traces/mergeAzureTraces.js';
+export type { MergeAzureTracesOptions } from './traces/mergeAzureTraces.js';
+export { readAzureTrace } from './traces/readAzureTrace.js';
+export type { ReadAzureTraceOptions } from './traces/readAzureTrace.js';
+export { readJsonlTrace } from './traces/readJsonlTrace.js';
+export { TraceError } from './traces/TraceError.js';
 
 // Service-time distributions
 export {

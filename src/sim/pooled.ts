@@ -1,7 +1,9 @@
 import { throwIfProblems } from '../utils/options.js';
 import { isRecord, optionsProblems, requestListProblems, seedProblems } from './internal/check.js';
 import { MinHeap } from './internal/MinHeap.js';
-import { canServe, drawSimCall, fleetProblems, type SimModelSpec } from './models.js';
+import { drawSimCall } from './models/draw.js';
+import { canServe } from './models/serving.js';
+import { fleetProblems, type SimModelSpec } from './models/spec.js';
 import type { SimOutcome, SimRequest } from './types.js';
 
 /** Input of {@link simulatePooled}. */

@@ -12,12 +12,8 @@ import {
   requestListProblems,
   seedProblems,
 } from './internal/check.js';
-import {
-  createSimModelCall,
-  fleetProblems,
-  type SimModelCallStats,
-  type SimModelSpec,
-} from './models.js';
+import { createSimModelCall, type SimModelCallStats } from './models/call.js';
+import { fleetProblems, type SimModelSpec } from './models/spec.js';
 import { simulatePooled } from './pooled.js';
 import {
   commonBucketMs,

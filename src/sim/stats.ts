@@ -1,6 +1,6 @@
 import { configInvalid, throwIfProblems } from '../utils/options.js';
 import { isNum, isRecord, mustBe, optionsProblems } from './internal/check.js';
-import { fleetProblems, type SimModelSpec } from './models.js';
+import { fleetProblems, type SimModelSpec } from './models/spec.js';
 import type { SimOutcome } from './types.js';
 
 /** Summary of a set of durations, in milliseconds. All zero when `count` is 0. */

@@ -73,18 +73,20 @@ describe('public types', () => {
         { id: 'embedder', call: embed, tasks: ['embedding'] },
       ],
     });
-    expectTypeOf(fleet.run({ input: ['a'] })).toEqualTypeOf<Promise<number[][]>>();
-    expectTypeOf(fleet.run({ messages: [{ role: 'user', content: 'hi' }] })).toEqualTypeOf<
-      Promise<Reply>
+    expectTypeOf(() => fleet.run({ input: ['a'] })).returns.toEqualTypeOf<Promise<number[][]>>();
+    expectTypeOf(() =>
+      fleet.run({ messages: [{ role: 'user', content: 'hi' }] }),
+    ).returns.toEqualTypeOf<Promise<Reply>>();
+    expectTypeOf(() => fleet.runWithInfo({ input: ['a'] })).returns.toEqualTypeOf<
+      Promise<RunInfo<number[][]>>
     >();
-    expectTypeOf(fleet.runWithInfo({ input: ['a'] })).toEqualTypeOf<Promise<RunInfo<number[][]>>>();
     // @ts-expect-error: no model takes this request
-    fleet.run({ prompt: 'x' });
+    expectTypeOf(() => fleet.run({ prompt: 'x' })).toBeFunction();
     // A sync client's result is its return type.
     const counter = new ZetaDynamicRouter({
       models: [{ id: 'len', call: (q: string) => q.length, tasks: ['simple'] }],
     });
-    expectTypeOf(counter.run('abc')).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(() => counter.run('abc')).returns.toEqualTypeOf<Promise<number>>();
     expect(await counter.run('abc', { task: 'simple' })).toBe(3);
     expect(await fleet.run({ input: ['a', 'b'] }, { task: 'embedding' })).toEqual([
       [0, 1],

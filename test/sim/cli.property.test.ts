@@ -5,7 +5,9 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isZetaError } from '../../src/errors/ZetaError.js';
 import { main } from '../../src/sim/cli.js';
-import { parseAzureTraceRows, readJsonlTrace, TraceError } from '../../src/sim/traces.js';
+import { parseAzureTraceRows } from '../../src/sim/traces/azureRows.js';
+import { readJsonlTrace } from '../../src/sim/traces/readJsonlTrace.js';
+import { TraceError } from '../../src/sim/traces/TraceError.js';
 
 /**
  * Random command lines and random trace lines either give a result or a clean error: exit 0, or

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { clairvoyantServiceTime, drawSimCall, type SimModelSpec } from '../../src/sim/models.js';
+import { clairvoyantServiceTime, drawSimCall } from '../../src/sim/models/draw.js';
+import type { SimModelSpec } from '../../src/sim/models/spec.js';
 import { simulatePooled } from '../../src/sim/pooled.js';
 import { simulateRouter } from '../../src/sim/runner.js';
-import { getScenario } from '../../src/sim/scenarios.js';
+import { getScenario } from '../../src/sim/scenarios/scenarios.js';
 import { computeStats } from '../../src/sim/stats.js';
 import type { SimOutcome, SimRequest } from '../../src/sim/types.js';
-import { generateWorkload, type WorkloadSpec } from '../../src/sim/workloads.js';
+import { generateWorkload } from '../../src/sim/workloads/requests.js';
+import type { WorkloadSpec } from '../../src/sim/workloads/spec.js';
 import { configError } from '../helpers/configError.js';
 
 const poisson = (ratePerSecond: number): WorkloadSpec => ({

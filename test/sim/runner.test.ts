@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compareStrategies, runSimulation, simulateRouter } from '../../src/sim/runner.js';
-import { getScenario, scenarioNames } from '../../src/sim/scenarios.js';
-import { mergeAzureTraces, readJsonlTrace } from '../../src/sim/traces.js';
-import { generateWorkload } from '../../src/sim/workloads.js';
+import { getScenario, scenarioNames } from '../../src/sim/scenarios/scenarios.js';
+import { mergeAzureTraces } from '../../src/sim/traces/mergeAzureTraces.js';
+import { readJsonlTrace } from '../../src/sim/traces/readJsonlTrace.js';
+import { generateWorkload } from '../../src/sim/workloads/requests.js';
 import type { Strategy } from '../../src/strategy/Strategy.js';
 
 function small(name: string, requests: number, seed = 1) {

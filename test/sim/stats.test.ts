@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SimModelSpec } from '../../src/sim/models.js';
+import type { SimModelSpec } from '../../src/sim/models/spec.js';
 import { simulatePooled } from '../../src/sim/pooled.js';
 import { computeStats, quantile, summarize } from '../../src/sim/stats.js';
 import type { SimOutcome } from '../../src/sim/types.js';
-import { generateWorkload } from '../../src/sim/workloads.js';
+import { generateWorkload } from '../../src/sim/workloads/requests.js';
 import { configError } from '../helpers/configError.js';
 
 const models: SimModelSpec[] = [

@@ -3,8 +3,8 @@ import {
   type Comparison,
   compareStrategies,
 } from '../../../src/sim/runner.js';
-import { getScenario } from '../../../src/sim/scenarios.js';
-import { generateWorkload } from '../../../src/sim/workloads.js';
+import { getScenario } from '../../../src/sim/scenarios/scenarios.js';
+import { generateWorkload } from '../../../src/sim/workloads/requests.js';
 
 /** Strategies the report tests compare; the pooled reference comes last in the results. */
 export const STRATEGIES = ['static', 'adaptive'] as const;

@@ -5,7 +5,7 @@ import {
   renderLatencyOverTimeSvg,
 } from '../../../src/sim/report/html.js';
 import type { Comparison, StrategyResult } from '../../../src/sim/runner.js';
-import { defaultFleet } from '../../../src/sim/scenarios.js';
+import { defaultFleet } from '../../../src/sim/scenarios/fleets.js';
 import type { SimReport } from '../../../src/sim/stats.js';
 import { leastLoadedStrategy } from '../../../src/strategy/leastLoaded.js';
 import { configError } from '../../helpers/configError.js';

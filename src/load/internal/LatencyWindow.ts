@@ -9,6 +9,10 @@ import { CentroidList, mergedQuantile } from './CentroidList.js';
  * recompresses itself. This is what bounds a bucket's size whatever the input order.
  */
 const TDIGEST_K = 25;
+/** Samples within this fraction of each other merge into one weighted digest point. */
+const MERGE_RELATIVE = 1e-3;
+/** Samples within this many milliseconds of each other merge (for latencies near zero). */
+const MERGE_ABSOLUTE_MS = 1e-3;
 
 /** The figures of an empty window; shared, frozen. */
 export const EMPTY_LATENCY: LatencyStats = Object.freeze({
@@ -71,10 +75,10 @@ export class LatencyWindow {
   /** Index of the clock interval (`floor(now / bucketMs)`) the current bucket holds. */
   private epoch = Number.NEGATIVE_INFINITY;
   /**
-   * Samples of the current bucket not yet pushed into its digest. A plain array of fixed length, so a
-   * full buffer is pushed into the digest as is; `pendingLength` is the fill.
+   * Samples of the current bucket not yet pushed into its digest (a fixed buffer; `pendingLength`
+   * is the fill), pushed sorted and merged in one batch when full or read.
    */
-  private readonly pending: number[];
+  private readonly pending: Float64Array;
   private pendingLength = 0;
   /** Samples recorded since the cached stats were computed. */
   private sinceRefresh = 0;
@@ -105,7 +109,7 @@ export class LatencyWindow {
     this.sums = new Float64Array(n);
     this.mins = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
     this.maxs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-    this.pending = new Array<number>(config.refreshEvery).fill(0);
+    this.pending = new Float64Array(config.refreshEvery);
   }
 
   /**
@@ -196,15 +200,27 @@ export class LatencyWindow {
     this.dropped = true;
   }
 
-  /** Pushes the pending samples into the current bucket's digest. */
+  /**
+   * Pushes the pending samples into the current bucket's digest, sorted and merged in one batch:
+   * samples within {@link MERGE_RELATIVE} of each other (or {@link MERGE_ABSOLUTE_MS}) go in as
+   * one weighted point, far finer than the digest's own resolution, so a batch of similar
+   * latencies costs one digest insertion instead of hundreds.
+   */
   private flush(): void {
     const n = this.pendingLength;
     if (n === 0) return;
-    const digest = this.digests[this.slotOf(this.epoch)]!;
-    // The digest only takes real arrays: a full buffer goes in whole, a partial one is copied
-    // (that happens at most once per refresh or rotation).
-    digest.push(n === this.pending.length ? this.pending : this.pending.slice(0, n));
     this.pendingLength = 0;
+    const digest = this.digests[this.slotOf(this.epoch)]!;
+    const values = this.pending.subarray(0, n).sort();
+    for (let i = 0; i < n; ) {
+      const first = values[i]!;
+      const limit = first + Math.max(first * MERGE_RELATIVE, MERGE_ABSOLUTE_MS);
+      let sum = first;
+      let j = i + 1;
+      for (; j < n && values[j]! <= limit; j++) sum += values[j]!;
+      digest.push(sum / (j - i), j - i);
+      i = j;
+    }
   }
 
   private refresh(now: number): void {

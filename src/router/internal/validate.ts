@@ -329,5 +329,13 @@ export function runOptionProblems(opts: RunOptions | undefined): string[] {
 
 /** Turns a per-call `task` type into a profile: complexity 0 (no model excluded for difficulty), no token estimate. */
 export function profileFromType(type: TaskType): TaskProfile {
-  return { type, complexity: 0 };
+  let profile = typeProfiles.get(type);
+  if (profile === undefined) {
+    profile = Object.freeze({ type, complexity: 0 });
+    if (typeProfiles.size < 1000) typeProfiles.set(type, profile);
+  }
+  return profile;
 }
+
+/** Frozen profiles of per-call task types, shared (bounded: task types are caller-chosen). */
+const typeProfiles = new Map<TaskType, TaskProfile>();

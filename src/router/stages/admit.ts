@@ -29,13 +29,16 @@ export class Admission<Req, Res> {
     return this.#live.size;
   }
 
-  /** Decides where `p` goes and binds it, parks it, or fails it. Used for retries and re-routing too. */
-  route(p: RouterRequest<Req, Res>): void {
+  /**
+   * Decides where `p` goes and binds it, parks it, or fails it. Used for retries and re-routing
+   * too. `now` is the router's time when the caller has just read it (one clock read per step).
+   */
+  route(p: RouterRequest<Req, Res>, now = this.#s.now()): void {
     if (p.settled) return;
     const s = this.#s;
     let dw: DecisionWithEntries<Req, Res>;
     try {
-      dw = s.decider.decide(p.id, p.profile!, p.tokens, p.tried, s.random, true, s.now());
+      dw = s.decider.decide(p.id, p.profile!, p.tokens, p.tried, s.random, true, now);
     } catch (error) {
       s.settlement.strategyFailed(p, error);
       return;
@@ -58,7 +61,7 @@ export class Admission<Req, Res> {
         this.route(p);
         return;
       }
-      s.attempts.dispatch(p, e);
+      s.attempts.dispatch(p, e, d.at);
       return;
     }
     if (d.binding === 'none') {
@@ -158,7 +161,7 @@ export class Admission<Req, Res> {
       this.unwait(p);
       const d = p.decision!;
       p.decision = { ...d, model: id, spilled: s.fleet.isSpill(e, d.task.type) };
-      s.attempts.dispatch(p, e);
+      s.attempts.dispatch(p, e, now);
       if (probe) break; // an open model takes one probe at a time
     }
   }

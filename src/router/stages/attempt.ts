@@ -25,6 +25,8 @@ export class Attempts<Req, Res> {
   readonly #s: Stages<Req, Res>;
   readonly #maxAttempts: number;
   readonly #graceMs: number;
+  /** The time of the binding in progress (NaN outside `dispatch`). */
+  #bindingAt = Number.NaN;
 
   constructor(stages: Stages<Req, Res>, maxAttempts: number, graceMs: number) {
     this.#s = stages;
@@ -32,8 +34,11 @@ export class Attempts<Req, Res> {
     this.#graceMs = graceMs;
   }
 
-  /** Binds `p` to `e`'s lane: the call starts when a slot is free. */
-  dispatch(p: RouterRequest<Req, Res>, e: ModelEntry<Req, Res>): void {
+  /**
+   * Binds `p` to `e`'s lane: the call starts when a slot is free. `now` is the router's time of
+   * the binding; a call that starts at once (in the bind) starts then, without another clock read.
+   */
+  dispatch(p: RouterRequest<Req, Res>, e: ModelEntry<Req, Res>, now: number): void {
     const s = this.#s;
     const attempt = ++p.attempt;
     const call: CallState = {
@@ -46,12 +51,14 @@ export class Attempts<Req, Res> {
     };
     p.call = call;
     const type = p.profile!.type;
+    this.#bindingAt = now;
     const ticket = e.lane.bind(
       p.tokens,
       () => this.#invoke(p, e, call, attempt),
       p.priority,
-      s.decider.expectedMs(e, type, s.now()),
+      s.decider.expectedMs(e, type, now),
     );
+    this.#bindingAt = Number.NaN;
     p.ticket = ticket;
     call.ticket = ticket;
     // `done` settles after the lane has released the slot, so a caller that awaits run() and then
@@ -73,7 +80,8 @@ export class Attempts<Req, Res> {
     if (p.settled) return undefined;
     const s = this.#s;
     const type = p.profile!.type;
-    const start = s.now();
+    // Started inside the bind (a free slot): the binding's time is the start time.
+    const start = Number.isNaN(this.#bindingAt) ? s.now() : this.#bindingAt;
     // Bound while the model was healthy (or still in the fleet), started after it opened or was
     // removed: do not call it (unless this is the probe its cool-off now allows); route again.
     if (e.removed || (e.health !== undefined && !e.health.canRoute(start))) return REROUTE;
@@ -189,8 +197,8 @@ export class Attempts<Req, Res> {
       s.settlement.failModel(p);
       return;
     }
-    p.waitStart = s.now();
-    s.admission.route(p);
+    p.waitStart = now;
+    s.admission.route(p, now);
   }
 
   /**

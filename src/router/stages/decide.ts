@@ -117,8 +117,7 @@ export class Decider<Req, Res> {
       };
       return { decision, ranked: [] };
     }
-    const index = new Map<string, number>();
-    for (let i = 0; i < candidates.length; i++) index.set(candidates[i]!.id, i);
+    const index = candidateIndex(candidates);
     const ranking = this.#rank(task, candidates, index, now, random);
     const ranked = ranking.map((r) => entries[index.get(r.id)!]!);
     const unranked: string[] = [];
@@ -166,7 +165,7 @@ export class Decider<Req, Res> {
   #rank(
     task: TaskProfile,
     candidates: CandidateState[],
-    index: ReadonlyMap<string, number>,
+    index: CandidateIndex,
     now: number,
     random: RandomSource,
   ): readonly ScoredCandidate[] {
@@ -272,6 +271,25 @@ export class Decider<Req, Res> {
       health: e.health?.stateAt(now) ?? 'healthy',
     };
   }
+}
+
+/** Position of a candidate by id: a Map for large sets, a scan for the usual handful. */
+interface CandidateIndex {
+  get(id: string): number | undefined;
+  has(id: string): boolean;
+}
+
+function candidateIndex(candidates: readonly CandidateState[]): CandidateIndex {
+  if (candidates.length > 16) {
+    const map = new Map<string, number>();
+    for (let i = 0; i < candidates.length; i++) map.set(candidates[i]!.id, i);
+    return map;
+  }
+  const find = (id: string): number | undefined => {
+    for (let i = 0; i < candidates.length; i++) if (candidates[i]!.id === id) return i;
+    return undefined;
+  };
+  return { get: find, has: (id) => find(id) !== undefined };
 }
 
 /** Why a model cannot take this request now, or undefined when it can. */

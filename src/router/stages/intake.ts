@@ -137,8 +137,13 @@ export class Intake<Req, Res> {
 
   #classify(p: RouterRequest<Req, Res>, options: RunOptions): void {
     const task = options.task;
+    if (typeof task === 'string') {
+      this.#accept(p, profileFromType(task), options, p.arrival);
+      return;
+    }
     if (task !== undefined) {
-      this.#classified(p, typeof task === 'string' ? profileFromType(task) : task, options);
+      // Already read once and checked with the run options.
+      this.#accept(p, task, options, p.arrival);
       return;
     }
     let out: unknown;
@@ -157,26 +162,28 @@ export class Intake<Req, Res> {
     }
     if (typeof then === 'function') {
       Promise.resolve(out as PromiseLike<unknown>).then(
-        (profile) => this.#classified(p, profile, options),
+        (profile) => this.#classified(p, profile, options, this.#s.now()),
         (error: unknown) => this.#classifierFailed(p, 'rejected', error),
       );
       return;
     }
-    this.#classified(p, out, options);
+    this.#classified(p, out, options, p.arrival);
   }
 
-  #classified(p: RouterRequest<Req, Res>, profile: unknown, options: RunOptions): void {
+  #classified(
+    p: RouterRequest<Req, Res>,
+    profile: unknown,
+    options: RunOptions,
+    now: number,
+  ): void {
     if (p.settled) return;
-    const own = options.task === undefined;
-    const where = own ? 'classifier result' : 'options.task';
-    const read = readTaskProfile(profile, where);
+    const read = readTaskProfile(profile, 'classifier result');
     const problems = [...read.problems];
-    if (problems.length === 0) problems.push(...taskProblems(read.value, where));
-    const s = this.#s;
+    if (problems.length === 0) problems.push(...taskProblems(read.value, 'classifier result'));
     if (problems.length > 0) {
-      s.settlement.fail(
+      this.#s.settlement.fail(
         p,
-        own ? 'CLASSIFIER_FAILED' : 'CONFIG_INVALID',
+        'CLASSIFIER_FAILED',
         `Invalid task profile: ${problems.join('; ')}.`,
         {
           problems,
@@ -184,12 +191,16 @@ export class Intake<Req, Res> {
       );
       return;
     }
-    const t = read.value as TaskProfile;
+    this.#accept(p, read.value as TaskProfile, options, now);
+  }
+
+  /** Routes `p` by a checked task profile; `now` is the router's time (read by the caller). */
+  #accept(p: RouterRequest<Req, Res>, t: TaskProfile, options: RunOptions, now: number): void {
     p.profile = t;
     p.tokens = t.tokens ?? 0;
     p.priority = options.priority ?? t.priority ?? 0;
-    s.observer.tracker.recordArrival(t.type, p.arrival);
-    s.admission.route(p);
+    this.#s.observer.tracker.recordArrival(t.type, p.arrival);
+    this.#s.admission.route(p, now);
   }
 
   #classifierFailed(p: RouterRequest<Req, Res>, what: string, error: unknown): void {

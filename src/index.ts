@@ -42,15 +42,15 @@ export {
   defaultCodeCues,
   defaultOutputTokens,
   defaultReasoningCues,
-} from './classify/ruleClassifier.js';
-export type { Classifier } from './classify/Classifier.js';
+} from './classify/index.js';
 export type {
+  Classifier,
   Cue,
   OutputTokens,
   RuleClassifier,
   RuleClassifierOptions,
   WeightedCue,
-} from './classify/ruleClassifier.js';
+} from './classify/index.js';
 
 // Strategies
 export {

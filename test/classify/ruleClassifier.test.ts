@@ -4,13 +4,13 @@ import type { Classifier } from '../../src/classify/Classifier.js';
 import {
   createRuleClassifier,
   defaultClassifier,
-  defaultCodeCues,
   defaultOutputTokens,
-  defaultReasoningCues,
   type RuleClassifier,
   type RuleClassifierOptions,
 } from '../../src/classify/ruleClassifier.js';
+import { defaultCodeCues, defaultReasoningCues } from '../../src/classify/ruleCues.js';
 import type { TaskProfile } from '../../src/types.js';
+import { adversarialRequest, shapes } from '../helpers/adversarial.js';
 import { configError } from '../helpers/configError.js';
 
 const classify = defaultClassifier;
@@ -606,5 +606,29 @@ describe('types', () => {
     expectTypeOf(createRuleClassifier)
       .parameter(0)
       .toEqualTypeOf<RuleClassifierOptions | undefined>();
+  });
+});
+
+describe('createRuleClassifier: adversarial input', () => {
+  const rules = createRuleClassifier();
+
+  it('returns a valid profile for adversarial strings at every request shape (property)', () => {
+    fc.assert(
+      fc.property(adversarialRequest, (makeRequest) => {
+        expectValidProfile(rules(makeRequest()));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answers at once on the inputs that made the old patterns backtrack', () => {
+    // Before the cues were bounded, each of these took from 0.2 s to over 2 s.
+    for (const text of [
+      `${'function '.repeat(10)}${' '.repeat(2000)}${'function'.repeat(200)}`,
+      '\n'.repeat(16_000),
+      ' \n'.repeat(8000),
+    ]) {
+      for (const req of shapes(text)) expectValidProfile(rules(req));
+    }
   });
 });

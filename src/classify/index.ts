@@ -5,6 +5,14 @@
  */
 export type { Classifier } from './Classifier.js';
 export type { OutputTokens, RuleClassifier, RuleClassifierOptions } from './ruleClassifier.js';
-export { createRuleClassifier, defaultClassifier, defaultOutputTokens } from './ruleClassifier.js';
+export { createRuleClassifier, defaultOutputTokens } from './ruleClassifier.js';
+export type {
+  ClassificationReport,
+  LabelledExample,
+  LabelScore,
+  LearnedClassifier,
+  LearnedClassifierOptions,
+} from './learnedClassifier.js';
+export { createLearnedClassifier, defaultClassifier } from './learnedClassifier.js';
 export type { Cue, WeightedCue } from './ruleCues.js';
 export { defaultCodeCues, defaultReasoningCues } from './ruleCues.js';

@@ -370,12 +370,3 @@ export function createRuleClassifier(options: RuleClassifierOptions = {}): RuleC
     }
   };
 }
-
-/**
- * The rule classifier with default options: the router's default `classifier`.
- *
- * @example
- * defaultClassifier('Prove that √2 is irrational, step by step.');
- * //=> { type: 'reasoning', complexity: 0.46…, tokens: 2059, priority: 0 }
- */
-export const defaultClassifier: RuleClassifier = /* @__PURE__ */ createRuleClassifier();

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Classifier } from '../classify/Classifier.js';
-import { defaultClassifier } from '../classify/ruleClassifier.js';
+import { defaultClassifier } from '../classify/learnedClassifier.js';
 import { type FailedAttempt, ZetaError, type ZetaErrorCode } from '../errors/ZetaError.js';
 import { type HealthChange, HealthMonitor, type HealthOptions } from '../health/HealthMonitor.js';
 import { Lane, type LaneTicket } from '../lane/Lane.js';

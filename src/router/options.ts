@@ -88,7 +88,7 @@ export interface ZetaRouterOptions<Req, Res> {
   readonly models: readonly ModelConfig<Req, Res>[];
   /**
    * Turns a request into a task profile. A per-call `task` skips it.
-   * @default the rule classifier (`defaultClassifier`)
+   * @default the learned classifier (`defaultClassifier`)
    */
   readonly classifier?: Classifier<Req>;
   /**

@@ -3,7 +3,6 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Classifier } from '../../src/classify/Classifier.js';
 import {
   createRuleClassifier,
-  defaultClassifier,
   defaultOutputTokens,
   type RuleClassifier,
   type RuleClassifierOptions,
@@ -13,7 +12,8 @@ import type { TaskProfile } from '../../src/types.js';
 import { adversarialRequest, shapes } from '../helpers/adversarial.js';
 import { configError } from '../helpers/configError.js';
 
-const classify = defaultClassifier;
+const defaultRules = createRuleClassifier();
+const classify = defaultRules;
 const typeOf = (req: unknown, c: RuleClassifier = classify): string => c(req).type;
 
 function expectValidProfile(profile: TaskProfile): void {
@@ -402,18 +402,6 @@ describe('createRuleClassifier: options', () => {
     expect(Object.isFrozen(defaultReasoningCues)).toBe(true);
     expect(Object.isFrozen(defaultOutputTokens)).toBe(true);
   });
-
-  it('gives the default classifier the default options', () => {
-    const c = createRuleClassifier();
-    for (const req of [
-      'hi',
-      'Prove it',
-      { input: 'x' },
-      { messages: [{ role: 'user', content: 'def f(): pass' }] },
-    ]) {
-      expect(defaultClassifier(req)).toEqual(c(req));
-    }
-  });
 });
 
 describe('createRuleClassifier: option validation', () => {
@@ -600,9 +588,9 @@ describe('createRuleClassifier: properties', () => {
 describe('types', () => {
   it('returns a synchronous classifier that fits Classifier<Req> for any Req', () => {
     expectTypeOf(createRuleClassifier).returns.toEqualTypeOf<RuleClassifier>();
-    expectTypeOf(defaultClassifier).returns.toEqualTypeOf<TaskProfile>();
-    expectTypeOf(defaultClassifier).toExtend<Classifier<unknown>>();
-    expectTypeOf(defaultClassifier).toExtend<Classifier<{ prompt: string }>>();
+    expectTypeOf(defaultRules).returns.toEqualTypeOf<TaskProfile>();
+    expectTypeOf(defaultRules).toExtend<Classifier<unknown>>();
+    expectTypeOf(defaultRules).toExtend<Classifier<{ prompt: string }>>();
     expectTypeOf(createRuleClassifier)
       .parameter(0)
       .toEqualTypeOf<RuleClassifierOptions | undefined>();

@@ -254,8 +254,8 @@ export function readRequestText(req: unknown): RequestText {
 
 /**
  * The text to scan: all of it when it fits in `maxChars`, else its first `headChars` (by default
- * half of `maxChars`) and the rest of the budget from its end, so the cost of a scan stays flat
- * however long the prompt.
+ * half of `maxChars`) and the rest of the budget from its end, joined by a blank line: at most
+ * `maxChars + 2` characters, so the cost of a scan stays flat however long the prompt.
  */
 export function scanWindow(
   parts: readonly string[],
@@ -273,14 +273,14 @@ export function scanWindow(
   for (let i = 0; i < parts.length && left > 0; i++) {
     const part = parts[i]!;
     head.push(part.length <= left ? part : part.slice(0, left));
-    left -= part.length;
+    left -= part.length + 1; // the joining newline counts too
   }
   const tail: string[] = [];
   left = tailBudget;
   for (let i = parts.length - 1; i >= 0 && left > 0; i--) {
     const part = parts[i]!;
     tail.push(part.length <= left ? part : part.slice(part.length - left));
-    left -= part.length;
+    left -= part.length + 1;
   }
   return `${head.join('\n')}\n\n${tail.reverse().join('\n')}`;
 }

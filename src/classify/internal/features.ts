@@ -1,0 +1,209 @@
+/**
+ * Hashed text features of the learned classifier. Not public API.
+ *
+ * One pass over a bounded window of the request's text, char code by char code, with no regular
+ * expression, no lower-cased copy and no token strings: each token's hash is built as its
+ * characters go by, and every feature is a bucket index written into a caller-owned Int32Array.
+ * The cost is linear in the window, which is at most {@link WINDOW_HEAD} + {@link WINDOW_TAIL}
+ * characters whatever the prompt's length.
+ *
+ * Features (each hashed with its own kind, so kinds never share a bucket on purpose):
+ * - word unigrams: runs of ASCII letters, digits, `_` and non-ASCII characters, ASCII lower-cased;
+ *   an all-digit run becomes a number token by its length (1, 2, 3, 4+ digits);
+ * - symbol tokens: every other visible ASCII character (`$`, `\`, `{`, `=`, `?` ...) is a token;
+ * - bigrams of consecutive tokens (words and symbols), across whitespace;
+ * - a 5-character prefix of words of 6 characters or more, a cheap stem (`functions` ~ `function`);
+ * - shapes: camelCase and letter+digit words, line starts that look like list options (`A.`);
+ * - the first word; whether the text ends with `?`; the text's length and line count (log buckets);
+ * - rule signals: a ``` fence, a stack trace (the high-precision cues of the rule classifier).
+ */
+
+import { codeWords, mathWords, reasoningWords } from './lexicon.js';
+
+/** Characters read from the start of a long text. */
+export const WINDOW_HEAD = 3072;
+/** Characters read from the end of a long text. */
+export const WINDOW_TAIL = 1024;
+/** Most features one window can produce (at most 3 per character, plus the fixed ones). */
+export const MAX_FEATURES = 4 * (WINDOW_HEAD + WINDOW_TAIL + 2) + 16;
+
+const KIND_WORD = 0x9e3779b1;
+const KIND_BIGRAM = 0x85ebca77;
+const KIND_PREFIX = 0xc2b2ae3d;
+const KIND_FIRST = 0x27d4eb2f;
+const KIND_FIXED = 0x165667b1;
+
+/** Fixed features: shapes, signals and buckets. */
+enum Fixed {
+  CodeWord = 7,
+  MathWord = 8,
+  ReasoningWord = 9,
+  Number = 10,
+  Camel = 1,
+  AlphaNumeric = 2,
+  EndsWithQuestion = 3,
+  Fence = 4,
+  StackTrace = 5,
+  OptionLine = 6,
+  /** Length bucket b is LengthBase + b. */
+  LengthBase = 32,
+  /** Line-count bucket b is LinesBase + b. */
+  LinesBase = 64,
+}
+
+/** Tokens standing for numbers of 1, 2, 3 and 4+ digits. */
+const NUMBER_TOKEN = [0, 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a] as const;
+
+/** The running hash of a word, as {@link extractFeatures} builds it (ASCII lower-cased). */
+export function wordHash(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) {
+    let c = word.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h;
+}
+
+/** Word hash to group bits: 1 code, 2 maths, 4 reasoning. */
+const groups: ReadonlyMap<number, number> = (() => {
+  const map = new Map<number, number>();
+  const add = (words: readonly string[], bit: number): void => {
+    for (const word of words) map.set(wordHash(word), (map.get(wordHash(word)) ?? 0) | bit);
+  };
+  add(codeWords, 1);
+  add(mathWords, 2);
+  add(reasoningWords, 4);
+  return map;
+})();
+
+/** murmur3's finaliser: spreads a 32-bit hash over every bit. */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The high-precision signals found by the caller (outside this one-pass scan). */
+export interface Signals {
+  /** The text holds a ``` fence. */
+  readonly fence: boolean;
+  /** The text holds a stack trace or a Python traceback. */
+  readonly stackTrace: boolean;
+}
+
+const log2Bucket = (n: number, max: number): number =>
+  Math.min(max, n <= 1 ? 0 : Math.floor(Math.log2(n)));
+
+/**
+ * Writes the feature buckets of `text` (already windowed) into `out` and returns how many it
+ * wrote. `mask` is the bucket count minus one (a power of two minus one). `chars` is the full
+ * text's length, for the length bucket.
+ */
+export function extractFeatures(
+  text: string,
+  chars: number,
+  signals: Signals,
+  mask: number,
+  out: Int32Array,
+): number {
+  let n = 0;
+  let prev = 0;
+  let first = true;
+  let lines = 1;
+  // Tokens on the current line so far, and the length of the last word: for `A.` / `(b)` options.
+  let lineTokens = 0;
+  let lastWordLen = 0;
+  let lastWordChar = 0;
+  // The word being read.
+  let h = 0x811c9dc5;
+  let len = 0;
+  let digits = 0;
+  let lower = false;
+  let camel = false;
+  let prefix = 0;
+  let lastVisible = 0;
+
+  const emitToken = (token: number): void => {
+    lineTokens += 1;
+    out[n++] = mix(token ^ KIND_WORD) & mask;
+    if (prev !== 0) out[n++] = mix(Math.imul(prev, 0x01000193) ^ token ^ KIND_BIGRAM) & mask;
+    if (first) {
+      out[n++] = mix(token ^ KIND_FIRST) & mask;
+      first = false;
+    }
+    prev = token;
+  };
+  const endWord = (): void => {
+    lastWordLen = len;
+    if (len === 0) return;
+    if (digits === len) {
+      emitToken(NUMBER_TOKEN[Math.min(4, len)]!);
+      out[n++] = mix(Fixed.Number ^ KIND_FIXED) & mask;
+    } else {
+      emitToken(h);
+      const group = groups.get(h);
+      if (group !== undefined) {
+        if (group & 1) out[n++] = mix(Fixed.CodeWord ^ KIND_FIXED) & mask;
+        if (group & 2) out[n++] = mix(Fixed.MathWord ^ KIND_FIXED) & mask;
+        if (group & 4) out[n++] = mix(Fixed.ReasoningWord ^ KIND_FIXED) & mask;
+      }
+      if (len >= 6) out[n++] = mix(prefix ^ KIND_PREFIX) & mask;
+      if (camel) out[n++] = mix(Fixed.Camel ^ KIND_FIXED) & mask;
+      else if (digits > 0) out[n++] = mix(Fixed.AlphaNumeric ^ KIND_FIXED) & mask;
+    }
+    h = 0x811c9dc5;
+    len = 0;
+    digits = 0;
+    lower = false;
+    camel = false;
+  };
+
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    let c = text.charCodeAt(i);
+    const upper = c >= 65 && c <= 90;
+    if (upper) c += 32;
+    const isDigit = c >= 48 && c <= 57;
+    if ((c >= 97 && c <= 122) || isDigit || c === 95 || c >= 128) {
+      if (upper && lower) camel = true;
+      lower = !upper && c >= 97 && c <= 122;
+      if (isDigit) digits += 1;
+      h = Math.imul(h ^ c, 0x01000193);
+      len += 1;
+      if (len === 5) prefix = h;
+      lastVisible = c;
+      lastWordChar = c;
+      continue;
+    }
+    endWord();
+    if (c === 10) {
+      lines += 1;
+      lineTokens = 0;
+      continue;
+    }
+    if (c <= 32) continue;
+    // A symbol: a token of its own. `A.`, `b)` or `(C)` opening a line marks a list of options.
+    if (
+      (c === 46 || c === 41) &&
+      lastWordLen === 1 &&
+      lineTokens <= 2 &&
+      lastWordChar >= 97 &&
+      lastWordChar <= 101 &&
+      (text.charCodeAt(i - 1) | 32) === lastWordChar
+    ) {
+      out[n++] = mix(Fixed.OptionLine ^ KIND_FIXED) & mask;
+    }
+    emitToken(0x7f4a7c15 + c * 0x2545f491);
+    lastVisible = c;
+  }
+  endWord();
+  if (lastVisible === 63) out[n++] = mix(Fixed.EndsWithQuestion ^ KIND_FIXED) & mask;
+  if (signals.fence) out[n++] = mix(Fixed.Fence ^ KIND_FIXED) & mask;
+  if (signals.stackTrace) out[n++] = mix(Fixed.StackTrace ^ KIND_FIXED) & mask;
+  out[n++] = mix((Fixed.LengthBase + log2Bucket(chars, 24)) ^ KIND_FIXED) & mask;
+  out[n++] = mix((Fixed.LinesBase + log2Bucket(lines, 16)) ^ KIND_FIXED) & mask;
+  return n;
+}

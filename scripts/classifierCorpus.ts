@@ -108,7 +108,7 @@ export function sourceBalancedWeights(rows: readonly Row[]): number[] {
 export function trainOnRows(
   rows: readonly Row[],
   features: readonly Int32Array[],
-  overrides: Partial<typeof trainingDefaults> = {},
+  overrides: Partial<Record<keyof typeof trainingDefaults, number>> = {},
 ): LinearModel {
   const settings = { ...trainingDefaults, ...overrides };
   const weights = sourceBalancedWeights(rows);

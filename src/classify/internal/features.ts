@@ -12,20 +12,21 @@
  *   an all-digit run becomes a number token by its length (1, 2, 3, 4+ digits);
  * - symbol tokens: every other visible ASCII character (`$`, `\`, `{`, `=`, `?` ...) is a token;
  * - bigrams of consecutive tokens (words and symbols), across whitespace;
+ * - word groups (`lexicon.ts`): programming, everyday arithmetic, advanced maths and logic words;
  * - a 5-character prefix of words of 6 characters or more, a cheap stem (`functions` ~ `function`);
  * - shapes: camelCase and letter+digit words, line starts that look like list options (`A.`);
  * - the first word; whether the text ends with `?`; the text's length and line count (log buckets);
  * - rule signals: a ``` fence, a stack trace (the high-precision cues of the rule classifier).
  */
 
-import { codeWords, mathWords, reasoningWords } from './lexicon.js';
+import { advancedMathWords, codeWords, mathWords, reasoningWords } from './lexicon.js';
 
 /** Characters read from the start of a long text. */
 export const WINDOW_HEAD = 3072;
 /** Characters read from the end of a long text. */
 export const WINDOW_TAIL = 1024;
 /** Most features one window can produce (at most 3 per character, plus the fixed ones). */
-export const MAX_FEATURES = 4 * (WINDOW_HEAD + WINDOW_TAIL + 2) + 16;
+export const MAX_FEATURES = 5 * (WINDOW_HEAD + WINDOW_TAIL + 2) + 16;
 
 const KIND_WORD = 0x9e3779b1;
 const KIND_BIGRAM = 0x85ebca77;
@@ -38,6 +39,7 @@ enum Fixed {
   CodeWord = 7,
   MathWord = 8,
   ReasoningWord = 9,
+  AdvancedMathWord = 11,
   Number = 10,
   Camel = 1,
   AlphaNumeric = 2,
@@ -65,7 +67,7 @@ export function wordHash(word: string): number {
   return h;
 }
 
-/** Word hash to group bits: 1 code, 2 maths, 4 reasoning. */
+/** Word hash to group bits: 1 code, 2 maths, 4 reasoning, 8 advanced maths. */
 const groups: ReadonlyMap<number, number> = (() => {
   const map = new Map<number, number>();
   const add = (words: readonly string[], bit: number): void => {
@@ -74,6 +76,7 @@ const groups: ReadonlyMap<number, number> = (() => {
   add(codeWords, 1);
   add(mathWords, 2);
   add(reasoningWords, 4);
+  add(advancedMathWords, 8);
   return map;
 })();
 
@@ -149,6 +152,7 @@ export function extractFeatures(
         if (group & 1) out[n++] = mix(Fixed.CodeWord ^ KIND_FIXED) & mask;
         if (group & 2) out[n++] = mix(Fixed.MathWord ^ KIND_FIXED) & mask;
         if (group & 4) out[n++] = mix(Fixed.ReasoningWord ^ KIND_FIXED) & mask;
+        if (group & 8) out[n++] = mix(Fixed.AdvancedMathWord ^ KIND_FIXED) & mask;
       }
       if (len >= 6) out[n++] = mix(prefix ^ KIND_PREFIX) & mask;
       if (camel) out[n++] = mix(Fixed.Camel ^ KIND_FIXED) & mask;

@@ -36,21 +36,29 @@ user users password sudo root chmod mount disk partition device devices driver n
   .split(/\s/)
   .filter((w) => w.length > 0);
 
-/** Maths, quantitative science and counting words. */
+/** Counting and arithmetic words of everyday word problems. */
 export const mathWords: readonly string[] = `
 total each left remaining altogether sum difference product quotient remainder divided divide
-multiplied multiply times twice half third quarter percent percentage ratio proportion average mean
-median mode probability equation equations solve solution value values integer integers prime
-primes digit digits fraction fractions decimal square squares cube cubes root roots triangle
-triangles angle angles circle circles radius diameter area perimeter volume polygon matrix matrices
-vector vectors derivative integral limit series sequence theorem lemma prove proof show let suppose
-assume given find calculate compute determine evaluate estimate velocity acceleration mass energy
-force charge temperature pressure mol moles distribution variance maximum minimum smallest largest
-greatest least positive negative real rational irrational subgroup isomorphic continuous
-differentiable converge converges convergent finite infinite sin cos tan log ln exp sqrt frac cdot
-cm km kg meters metres seconds hours minutes dollars cents cost costs price sold bought buy spent
-many much more fewer less than equal equals greater number numbers odd even multiple multiples
-factor factors divisible
+multiplied multiply times twice half third quarter percent percentage ratio proportion average
+fraction fractions decimal digit digits cost costs price sold bought buy spent many much more fewer
+less than equal equals greater number numbers odd even multiple multiples factor factors divisible
+cm km kg meters metres seconds hours minutes dollars cents solve value values find calculate
+compute
+`
+  .split(/\s/)
+  .filter((w) => w.length > 0);
+
+/** Vocabulary of university and competition mathematics and quantitative science. */
+export const advancedMathWords: readonly string[] = `
+theorem lemma corollary prove proof suppose assume let integral derivative limit series sequence
+matrix matrices vector vectors eigenvalue eigenvalues eigenvector determinant polynomial
+polynomials subgroup group groups ring rings isomorphic homomorphism continuous differentiable
+converge converges convergent finite infinite bounded compact metric topology manifold
+probability distribution variance expected random velocity acceleration mass energy force charge
+temperature pressure mol moles entropy quantum wavelength frequency sin cos tan log ln exp sqrt
+frac cdot mathrm mathbb prime primes integer integers rational irrational real complex modulo
+congruent coefficient coefficients equation equations inequality function functions maximum
+minimum triangle angle circle radius diameter area perimeter volume polygon square cube root roots
 `
   .split(/\s/)
   .filter((w) => w.length > 0);

@@ -37,6 +37,8 @@ export type { FailedAttempt, ZetaErrorCode, ZetaErrorDetails } from './errors/Ze
 
 // Classification
 export {
+  createEmbeddingClassifier,
+  createLearnedClassifier,
   createRuleClassifier,
   defaultClassifier,
   defaultCodeCues,
@@ -44,8 +46,16 @@ export {
   defaultReasoningCues,
 } from './classify/index.js';
 export type {
+  ClassificationReport,
   Classifier,
   Cue,
+  EmbedFunction,
+  EmbeddingClassifier,
+  EmbeddingClassifierOptions,
+  LabelledExample,
+  LabelScore,
+  LearnedClassifier,
+  LearnedClassifierOptions,
   OutputTokens,
   RuleClassifier,
   RuleClassifierOptions,

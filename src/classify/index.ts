@@ -16,3 +16,9 @@ export type {
 export { createLearnedClassifier, defaultClassifier } from './learnedClassifier.js';
 export type { Cue, WeightedCue } from './ruleCues.js';
 export { defaultCodeCues, defaultReasoningCues } from './ruleCues.js';
+export type {
+  EmbedFunction,
+  EmbeddingClassifier,
+  EmbeddingClassifierOptions,
+} from './embeddingClassifier.js';
+export { createEmbeddingClassifier } from './embeddingClassifier.js';

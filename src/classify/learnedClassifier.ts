@@ -373,8 +373,9 @@ function featurizeExamples(
  * symbol and word-group features of the request's text) trained on about 20,800 labelled prompts
  * from 19 public datasets, with its weights inside the package. Predicts `code`, `reasoning` or
  * `simple`; `embedding` comes from the request shape (`{ input }`); a ``` fence or a stack trace
- * is always `code`. Synchronous, pure, never throws at call time; reads at most the first 3,072
- * and last 1,024 characters of a request, so a call costs microseconds whatever its size.
+ * is always `code`. Synchronous, pure, never throws at call time; reads at most the first 1,024
+ * and last 512 characters of a request's text (and at most 512 items of any array), so a call
+ * costs microseconds whatever the request's size.
  *
  * **Complexity** (0..1) = `0.75 × difficulty + 0.25 × length`, where difficulty is the model's
  * probability that the prompt resembles the hard prompts of its kind (competition, university and

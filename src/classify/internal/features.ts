@@ -22,9 +22,9 @@
 import { advancedMathWords, codeWords, mathWords, reasoningWords } from './lexicon.js';
 
 /** Characters read from the start of a long text. */
-export const WINDOW_HEAD = 3072;
+export const WINDOW_HEAD = 1024;
 /** Characters read from the end of a long text. */
-export const WINDOW_TAIL = 1024;
+export const WINDOW_TAIL = 512;
 /** Most features one window can produce (at most 3 per character, plus the fixed ones). */
 export const MAX_FEATURES = 5 * (WINDOW_HEAD + WINDOW_TAIL + 2) + 16;
 
@@ -58,7 +58,7 @@ const NUMBER_TOKEN = [0, 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a] as cons
 
 /** The running hash of a word, as {@link extractFeatures} builds it (ASCII lower-cased). */
 export function wordHash(word: string): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 | 0;
   for (let i = 0; i < word.length; i++) {
     let c = word.charCodeAt(i);
     if (c >= 65 && c <= 90) c += 32;
@@ -67,26 +67,61 @@ export function wordHash(word: string): number {
   return h;
 }
 
-/** Word hash to group bits: 1 code, 2 maths, 4 reasoning, 8 advanced maths. */
-const groups: ReadonlyMap<number, number> = (() => {
-  const map = new Map<number, number>();
+/** Slots of the word-group table (a power of two, well above the number of group words). */
+const GROUP_SLOTS = 4096;
+
+/**
+ * Word hash to group bits (1 code, 2 maths, 4 logic, 8 advanced maths), as an open-addressing
+ * table of typed arrays: a lookup is a few array reads, with no hashing of boxed numbers.
+ */
+const groupTable = (() => {
+  const keys = new Int32Array(GROUP_SLOTS);
+  const bits = new Uint8Array(GROUP_SLOTS);
   const add = (words: readonly string[], bit: number): void => {
-    for (const word of words) map.set(wordHash(word), (map.get(wordHash(word)) ?? 0) | bit);
+    for (const word of words) {
+      const h = wordHash(word) | 0;
+      let slot = mix(h) & (GROUP_SLOTS - 1);
+      while (bits[slot] !== 0 && keys[slot] !== h) slot = (slot + 1) & (GROUP_SLOTS - 1);
+      keys[slot] = h;
+      bits[slot] = bits[slot]! | bit;
+    }
   };
   add(codeWords, 1);
   add(mathWords, 2);
   add(reasoningWords, 4);
   add(advancedMathWords, 8);
-  return map;
+  return { keys, bits };
 })();
 
-/** murmur3's finaliser: spreads a 32-bit hash over every bit. */
+/** The group bits of a word hash (0 for none). */
+function groupOf(h: number): number {
+  const { keys, bits } = groupTable;
+  let slot = mix(h) & (GROUP_SLOTS - 1);
+  for (;;) {
+    const b = bits[slot]!;
+    if (b === 0 || keys[slot] === h) return b;
+    slot = (slot + 1) & (GROUP_SLOTS - 1);
+  }
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/** The bucket hash of a fixed feature. */
+const fixed = (id: number): number => mix(id ^ KIND_FIXED);
+const FIXED_NUMBER = fixed(Fixed.Number);
+const FIXED_CAMEL = fixed(Fixed.Camel);
+const FIXED_ALPHANUMERIC = fixed(Fixed.AlphaNumeric);
+const FIXED_CODE_WORD = fixed(Fixed.CodeWord);
+const FIXED_MATH_WORD = fixed(Fixed.MathWord);
+const FIXED_REASONING_WORD = fixed(Fixed.ReasoningWord);
+const FIXED_ADVANCED_MATH_WORD = fixed(Fixed.AdvancedMathWord);
+const FIXED_OPTION_LINE = fixed(Fixed.OptionLine);
+
+/** A short finaliser (half of murmur3's): spreads a 32-bit hash over the low bits. */
 function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 15);
 }
 
 /** The high-precision signals found by the caller (outside this one-pass scan). */
@@ -116,58 +151,22 @@ export function extractFeatures(
   let prev = 0;
   let first = true;
   let lines = 1;
-  // Tokens on the current line so far, and the length of the last word: for `A.` / `(b)` options.
+  // Tokens on the current line so far, and the last word's length and letter: `A.` / `(b)` options.
   let lineTokens = 0;
   let lastWordLen = 0;
   let lastWordChar = 0;
   // The word being read.
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   let len = 0;
   let digits = 0;
   let lower = false;
   let camel = false;
   let prefix = 0;
   let lastVisible = 0;
-
-  const emitToken = (token: number): void => {
-    lineTokens += 1;
-    out[n++] = mix(token ^ KIND_WORD) & mask;
-    if (prev !== 0) out[n++] = mix(Math.imul(prev, 0x01000193) ^ token ^ KIND_BIGRAM) & mask;
-    if (first) {
-      out[n++] = mix(token ^ KIND_FIRST) & mask;
-      first = false;
-    }
-    prev = token;
-  };
-  const endWord = (): void => {
-    lastWordLen = len;
-    if (len === 0) return;
-    if (digits === len) {
-      emitToken(NUMBER_TOKEN[Math.min(4, len)]!);
-      out[n++] = mix(Fixed.Number ^ KIND_FIXED) & mask;
-    } else {
-      emitToken(h);
-      const group = groups.get(h);
-      if (group !== undefined) {
-        if (group & 1) out[n++] = mix(Fixed.CodeWord ^ KIND_FIXED) & mask;
-        if (group & 2) out[n++] = mix(Fixed.MathWord ^ KIND_FIXED) & mask;
-        if (group & 4) out[n++] = mix(Fixed.ReasoningWord ^ KIND_FIXED) & mask;
-        if (group & 8) out[n++] = mix(Fixed.AdvancedMathWord ^ KIND_FIXED) & mask;
-      }
-      if (len >= 6) out[n++] = mix(prefix ^ KIND_PREFIX) & mask;
-      if (camel) out[n++] = mix(Fixed.Camel ^ KIND_FIXED) & mask;
-      else if (digits > 0) out[n++] = mix(Fixed.AlphaNumeric ^ KIND_FIXED) & mask;
-    }
-    h = 0x811c9dc5;
-    len = 0;
-    digits = 0;
-    lower = false;
-    camel = false;
-  };
-
   const length = text.length;
-  for (let i = 0; i < length; i++) {
-    let c = text.charCodeAt(i);
+  // One step past the end, to close the last word (code -1 is neither word nor symbol).
+  for (let i = 0; i <= length; i++) {
+    let c = i < length ? text.charCodeAt(i) : -1;
     const upper = c >= 65 && c <= 90;
     if (upper) c += 32;
     const isDigit = c >= 48 && c <= 57;
@@ -175,14 +174,44 @@ export function extractFeatures(
       if (upper && lower) camel = true;
       lower = !upper && c >= 97 && c <= 122;
       if (isDigit) digits += 1;
-      h = Math.imul(h ^ c, 0x01000193);
+      h = Math.imul(h ^ c, FNV_PRIME);
       len += 1;
       if (len === 5) prefix = h;
       lastVisible = c;
       lastWordChar = c;
       continue;
     }
-    endWord();
+    if (len > 0) {
+      // A word ended: its token, bigram, first-word, prefix, shape and group features.
+      const token = digits === len ? NUMBER_TOKEN[Math.min(len, 4)]! : h;
+      out[n++] = mix(token ^ KIND_WORD) & mask;
+      if (prev !== 0) out[n++] = mix(Math.imul(prev, FNV_PRIME) ^ token ^ KIND_BIGRAM) & mask;
+      if (first) {
+        out[n++] = mix(token ^ KIND_FIRST) & mask;
+        first = false;
+      }
+      prev = token;
+      lineTokens += 1;
+      if (digits === len) out[n++] = FIXED_NUMBER & mask;
+      else {
+        if (len >= 6) out[n++] = mix(prefix ^ KIND_PREFIX) & mask;
+        if (camel) out[n++] = FIXED_CAMEL & mask;
+        else if (digits > 0) out[n++] = FIXED_ALPHANUMERIC & mask;
+        const group = groupOf(h);
+        if (group !== 0) {
+          if (group & 1) out[n++] = FIXED_CODE_WORD & mask;
+          if (group & 2) out[n++] = FIXED_MATH_WORD & mask;
+          if (group & 4) out[n++] = FIXED_REASONING_WORD & mask;
+          if (group & 8) out[n++] = FIXED_ADVANCED_MATH_WORD & mask;
+        }
+      }
+      lastWordLen = len;
+      h = FNV_OFFSET;
+      len = 0;
+      digits = 0;
+      lower = false;
+      camel = false;
+    } else lastWordLen = 0;
     if (c === 10) {
       lines += 1;
       lineTokens = 0;
@@ -195,19 +224,25 @@ export function extractFeatures(
       lastWordLen === 1 &&
       lineTokens <= 2 &&
       lastWordChar >= 97 &&
-      lastWordChar <= 101 &&
-      (text.charCodeAt(i - 1) | 32) === lastWordChar
+      lastWordChar <= 101
     ) {
-      out[n++] = mix(Fixed.OptionLine ^ KIND_FIXED) & mask;
+      out[n++] = FIXED_OPTION_LINE & mask;
     }
-    emitToken(0x7f4a7c15 + c * 0x2545f491);
+    const token = (0x7f4a7c15 + Math.imul(c, 0x2545f491)) | 0;
+    out[n++] = mix(token ^ KIND_WORD) & mask;
+    if (prev !== 0) out[n++] = mix(Math.imul(prev, FNV_PRIME) ^ token ^ KIND_BIGRAM) & mask;
+    if (first) {
+      out[n++] = mix(token ^ KIND_FIRST) & mask;
+      first = false;
+    }
+    prev = token;
+    lineTokens += 1;
     lastVisible = c;
   }
-  endWord();
-  if (lastVisible === 63) out[n++] = mix(Fixed.EndsWithQuestion ^ KIND_FIXED) & mask;
-  if (signals.fence) out[n++] = mix(Fixed.Fence ^ KIND_FIXED) & mask;
-  if (signals.stackTrace) out[n++] = mix(Fixed.StackTrace ^ KIND_FIXED) & mask;
-  out[n++] = mix((Fixed.LengthBase + log2Bucket(chars, 24)) ^ KIND_FIXED) & mask;
-  out[n++] = mix((Fixed.LinesBase + log2Bucket(lines, 16)) ^ KIND_FIXED) & mask;
+  if (lastVisible === 63) out[n++] = fixed(Fixed.EndsWithQuestion) & mask;
+  if (signals.fence) out[n++] = fixed(Fixed.Fence) & mask;
+  if (signals.stackTrace) out[n++] = fixed(Fixed.StackTrace) & mask;
+  out[n++] = fixed(Fixed.LengthBase + log2Bucket(chars, 24)) & mask;
+  out[n++] = fixed(Fixed.LinesBase + log2Bucket(lines, 16)) & mask;
   return n;
 }

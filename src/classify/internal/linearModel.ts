@@ -45,9 +45,28 @@ export function scoreFeatures(
   const columns = model.labels.length + 1;
   const { weights, bias } = model;
   for (let k = 0; k < columns; k++) out[k] = 0;
-  for (let i = 0; i < n; i++) {
-    const row = features[i]! * columns;
-    for (let k = 0; k < columns; k++) out[k]! += weights[row + k]!;
+  if (columns === 4) {
+    // The built-in shape (3 labels + difficulty), unrolled: the hot path of the default classifier.
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const row = features[i]! << 2;
+      a += weights[row]!;
+      b += weights[row + 1]!;
+      c += weights[row + 2]!;
+      d += weights[row + 3]!;
+    }
+    out[0] = a;
+    out[1] = b;
+    out[2] = c;
+    out[3] = d;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const row = features[i]! * columns;
+      for (let k = 0; k < columns; k++) out[k]! += weights[row + k]!;
+    }
   }
   const scale = n > 0 ? 1 / Math.sqrt(n) : 0;
   for (let k = 0; k < columns; k++) out[k] = out[k]! * scale + bias[k]!;

@@ -27,10 +27,11 @@ export interface FeatureRead {
  * when one of them hits.
  */
 function hasStackTrace(text: string): boolean {
+  // A Python traceback has its header or `File "...", line n`; a JS stack indents `at` lines.
   if (
     text.indexOf('Traceback (most') < 0 &&
     text.indexOf('File "') < 0 &&
-    text.indexOf(' at ') < 0 &&
+    text.indexOf('  at ') < 0 &&
     text.indexOf('\tat ') < 0
   ) {
     return false;

@@ -22,7 +22,7 @@ export interface EmbeddingClassifierOptions {
   /**
    * The app's embedding function (its own embedding model client). Called once per labelled
    * example (on the first classification) and once per classified request, with at most the first
-   * 1,024 and last 512 characters of the request's text.
+   * 768 and last 256 characters of the request's text.
    *
    * @example
    * createEmbeddingClassifier({ embed: (text) => embedder.embed(text), examples });

@@ -15,16 +15,17 @@
  * - word groups (`lexicon.ts`): programming, everyday arithmetic, advanced maths and logic words;
  * - a 5-character prefix of words of 6 characters or more, a cheap stem (`functions` ~ `function`);
  * - shapes: camelCase and letter+digit words, line starts that look like list options (`A.`);
- * - the first word; whether the text ends with `?`; the text's length and line count (log buckets);
+ * - the first word; whether the text ends with `?`; the text's length and line count (log buckets)
+ *   and how many numbers it holds (0, 1, 2, 3-4, 5+);
  * - rule signals: a ``` fence, a stack trace (the high-precision cues of the rule classifier).
  */
 
 import { advancedMathWords, codeWords, mathWords, reasoningWords } from './lexicon.js';
 
 /** Characters read from the start of a long text. */
-export const WINDOW_HEAD = 1024;
+export const WINDOW_HEAD = 768;
 /** Characters read from the end of a long text. */
-export const WINDOW_TAIL = 512;
+export const WINDOW_TAIL = 256;
 /** Most features one window can produce (at most 3 per character, plus the fixed ones). */
 export const MAX_FEATURES = 5 * (WINDOW_HEAD + WINDOW_TAIL + 2) + 16;
 
@@ -51,6 +52,8 @@ enum Fixed {
   LengthBase = 32,
   /** Line-count bucket b is LinesBase + b. */
   LinesBase = 64,
+  /** Count of number tokens, bucket b (0, 1, 2, 3-4, 5+) is NumbersBase + b. */
+  NumbersBase = 96,
 }
 
 /** Tokens standing for numbers of 1, 2, 3 and 4+ digits. */
@@ -163,6 +166,7 @@ export function extractFeatures(
   let camel = false;
   let prefix = 0;
   let lastVisible = 0;
+  let numbers = 0;
   const length = text.length;
   // One step past the end, to close the last word (code -1 is neither word nor symbol).
   for (let i = 0; i <= length; i++) {
@@ -192,8 +196,10 @@ export function extractFeatures(
       }
       prev = token;
       lineTokens += 1;
-      if (digits === len) out[n++] = FIXED_NUMBER & mask;
-      else {
+      if (digits === len) {
+        out[n++] = FIXED_NUMBER & mask;
+        numbers += 1;
+      } else {
         if (len >= 6) out[n++] = mix(prefix ^ KIND_PREFIX) & mask;
         if (camel) out[n++] = FIXED_CAMEL & mask;
         else if (digits > 0) out[n++] = FIXED_ALPHANUMERIC & mask;
@@ -244,5 +250,6 @@ export function extractFeatures(
   if (signals.stackTrace) out[n++] = fixed(Fixed.StackTrace) & mask;
   out[n++] = fixed(Fixed.LengthBase + log2Bucket(chars, 24)) & mask;
   out[n++] = fixed(Fixed.LinesBase + log2Bucket(lines, 16)) & mask;
+  out[n++] = fixed(Fixed.NumbersBase + (numbers < 3 ? numbers : numbers < 5 ? 3 : 4)) & mask;
   return n;
 }

@@ -4,14 +4,14 @@
  * 1. A custom classifier is a plain function from your request to a task profile: here it routes by
  *    the `kind` field of the app's own ticket type and takes complexity from the app's own signal
  *    (files touched), so a big fix skips the coder, whose `maxComplexity` is 0.6.
- * 2. `createRuleClassifier` keeps the built-in rules and adds code cues of your domain.
+ * 2. `createRuleClassifier` keeps the built-in rules and adds code cues of your domain (the
+ *    router's default is the learned `defaultClassifier`; the rules are the transparent option).
  * 3. A per-call `task` skips the classifier altogether.
  */
 import {
   type CallContext,
   type Classifier,
   createRuleClassifier,
-  defaultClassifier,
   type ModelConfig,
   seededRandom,
   type TaskType,
@@ -113,6 +113,7 @@ await tickets.close();
 // ── 2. The rule classifier with extra code cues ──────────────────────────────────────────────
 
 console.log('\n2. createRuleClassifier with extra code cues');
+const plainRules = createRuleClassifier();
 const infraAware = createRuleClassifier({
   // A string matches as a whole word, case-insensitively; a RegExp as written; weight 1 is enough.
   extraCodeCues: ['terraform', /\bkubectl\s+\w+/, { pattern: 'helm chart', weight: 1 }],
@@ -128,7 +129,7 @@ const chat = new ZetaDynamicRouter<string, string>({
   random: seededRandom(2),
 });
 for (const prompt of prompts) {
-  const before = defaultClassifier(prompt).type;
+  const before = plainRules(prompt).type;
   const info = await chat.runWithInfo(prompt);
   console.log(
     `  "${prompt}": default rules say ${before}, with extra cues ${info.task.type} -> ${info.model}`,

@@ -42,20 +42,30 @@ export type { FailedAttempt, ZetaErrorCode, ZetaErrorDetails } from './errors/Ze
 
 // Classification
 export {
+  createEmbeddingClassifier,
+  createLearnedClassifier,
   createRuleClassifier,
   defaultClassifier,
   defaultCodeCues,
   defaultOutputTokens,
   defaultReasoningCues,
-} from './classify/ruleClassifier.js';
-export type { Classifier } from './classify/Classifier.js';
+} from './classify/index.js';
 export type {
+  ClassificationReport,
+  Classifier,
   Cue,
+  EmbedFunction,
+  EmbeddingClassifier,
+  EmbeddingClassifierOptions,
+  LabelledExample,
+  LabelScore,
+  LearnedClassifier,
+  LearnedClassifierOptions,
   OutputTokens,
   RuleClassifier,
   RuleClassifierOptions,
   WeightedCue,
-} from './classify/ruleClassifier.js';
+} from './classify/index.js';
 
 // Strategies
 export {

@@ -18,18 +18,3 @@ import type { TaskProfile } from '../types.js';
  *   req.kind === 'summarise' ? { type: 'simple', complexity: 0.3 } : defaultClassifier(req);
  */
 export type Classifier<Req = unknown> = (req: Req) => TaskProfile | Promise<TaskProfile>;
-
-export type {
-  Cue,
-  OutputTokens,
-  RuleClassifier,
-  RuleClassifierOptions,
-  WeightedCue,
-} from './ruleClassifier.js';
-export {
-  createRuleClassifier,
-  defaultClassifier,
-  defaultCodeCues,
-  defaultOutputTokens,
-  defaultReasoningCues,
-} from './ruleClassifier.js';

@@ -6,28 +6,9 @@ import {
   unknownKeyProblems,
 } from '../utils/options.js';
 import type { Classifier } from './Classifier.js';
+import { type CompiledCue, compileCues, cueWeight, type ScanText } from './internal/cues.js';
 import { fencedChars, readRequestText, scanWindow } from './internal/requestText.js';
-
-/**
- * A cue: text or a pattern that hints at a task type. A string matches as a whole word (or symbol),
- * case-insensitively; a RegExp matches as written (its `g` and `y` flags are dropped so matching
- * keeps no state). Plain cues weigh 1; give a `weight` to make a cue weaker or stronger.
- *
- * A prompt counts as `code` or `reasoning` once the weights of the distinct cues it matches add up
- * to 1 or more.
- *
- * @example
- * const cues: Cue[] = ['terraform', /\bkubectl\s+\w+/, { pattern: 'yaml', weight: 0.5 }];
- */
-export type Cue = string | RegExp | WeightedCue;
-
-/** A {@link Cue} with an explicit weight. */
-export interface WeightedCue {
-  /** The text (whole word, case-insensitive) or pattern to look for. */
-  readonly pattern: string | RegExp;
-  /** How much one match counts; the type threshold is 1. Must be a finite number > 0. */
-  readonly weight: number;
-}
+import { type Cue, defaultCodeCues, defaultReasoningCues } from './ruleCues.js';
 
 /** Expected output tokens per built-in task type, added to the prompt's token estimate. */
 export type OutputTokens = Readonly<Record<BuiltInTaskType, number>>;
@@ -130,98 +111,6 @@ export const defaultOutputTokens: OutputTokens = Object.freeze({
   reasoning: 2048,
 });
 
-const weak = (pattern: string | RegExp): WeightedCue => ({ pattern, weight: 0.5 });
-const strong = (pattern: string | RegExp): WeightedCue => ({ pattern, weight: 2 });
-
-/**
- * The built-in code cues: fences, syntax (imports, function / def / class headers, `#include`, SQL,
- * arrows, `;`/`{`-terminated lines), stack traces, file names, and programming vocabulary. Ambiguous
- * words (`bug`, `code`, `function`, `java`) weigh 0.5, so one of them alone is not enough.
- */
-export const defaultCodeCues: readonly Cue[] = Object.freeze([
-  strong('```'),
-  strong(/#include\s*[<"]/),
-  strong(/Traceback \(most recent call last\)|File "[^"\n]+", line \d+/),
-  strong(/^\s+at\s+[\w$.<>]+\s*\(?[^\n]*:\d+(?::\d+)?\)?\s*$/m),
-  /^\s*(?:import\s+[^\n]*\bfrom\s+['"]|import\s+['"]|import\s+[\w.]+\*?\s*;|(?:from\s+[\w.]+\s+)?import\s+[\w.]+(?:\s+as\s+\w+)?\s*$)/m,
-  /\bfunction\s*\*?\s*[\w$]*\s*\([^)\n]*\)\s*\{/,
-  /\bdef\s+\w+\s*\(/,
-  /\bclass\s+[A-Z]\w*\s*(?:[:({<]|extends\b|implements\b)/,
-  /\b(?:const|let|var)\s+[\w$]+\s*=/,
-  /\bSELECT\b[\s\S]{1,300}?\bFROM\b|\bselect\s+\*\s+from\b/,
-  /\)\s*=>|[\w$]\s*=>\s*[{(\w]/,
-  /[;{}]\s*\n[^\n]*[;{}]\s*$/m,
-  /(?:Error|Exception):\s/,
-  /\w\.(?:ts|tsx|js|jsx|mjs|cjs|py|rs|go|java|kt|c|h|cpp|cc|hpp|cs|rb|php|swift|sql|sh)\b/,
-  /\brefactor\w*/i,
-  /\bdebug\w*/i,
-  'stack trace',
-  'segfault',
-  'null pointer',
-  'syntax error',
-  'unit test',
-  'regex',
-  'typescript',
-  'javascript',
-  'python',
-  'golang',
-  'kotlin',
-  'c++',
-  'c#',
-  'sql',
-  'npm',
-  'pip install',
-  'programming',
-  weak(/\bcompil(?:e|es|ed|er|ing|ation)\b/i),
-  weak(/\bbugs?\b/i),
-  weak('code'),
-  weak('function'),
-  weak('script'),
-  weak('implement'),
-  weak('algorithm'),
-  weak('api'),
-  weak('java'),
-  weak('rust'),
-]);
-
-/**
- * The built-in reasoning cues: proofs, derivations, step-by-step requests, analysis, maths
- * vocabulary, maths symbols, LaTeX and equations. Softer words (`why`, `explain`, `compare`,
- * `calculate`) weigh 0.5, so "why is the sky blue?" stays `simple` but "explain why..." does not.
- */
-export const defaultReasoningCues: readonly Cue[] = Object.freeze([
-  /\bprov(?:e|es|ed|ing)\b|\bproofs?\b/i,
-  /\bstep[-\s]by[-\s]step\b/i,
-  /\bderiv(?:e|es|ed|ing|ation|ative|atives)\b/i,
-  /\banaly[sz](?:e|es|ed|is|ing)\b/i,
-  /\b(?:theorem|lemma|corollary|axiom|integral|eigen\w*|polynomial|logarithm|probability|equation)s?\b/i,
-  /\bjustify\b|\bthink (?:carefully|through)\b|\bpuzzle\b|\briddle\b/i,
-  /[∫∑∏√∞≤≥≠≈∀∃∂∇±∈⊂⊆∪∩⇒⟹]/,
-  /\\(?:frac|sum|int|sqrt|prod|lim|infty|cdot|mathbb|begin\{(?:equation|align))/,
-  /(?:\d\s*[-+*/×÷^]\s*\d[\d.]*|[a-z]\s*[-+]\s*\d+)\s*=|[\w)]\^\s*\d/,
-  weak('why'),
-  weak('explain'),
-  weak(/\bcompar(?:e|es|ing|ison)\b/i),
-  weak(/\btrade-?offs?\b|\bpros and cons\b/i),
-  weak(/\b(?:calculate|compute|solve|evaluate)\b/i),
-  weak(/\breason(?:ing)?\b/i),
-  weak('how many'),
-]);
-
-/**
- * A cue ready to test. Single-word string cues become `word` cues, found with `indexOf` in the
- * lower-cased text: several times cheaper than a case-insensitive RegExp per cue.
- */
-type CompiledCue =
-  | { readonly kind: 'regexp'; readonly re: RegExp; readonly weight: number }
-  | {
-      readonly kind: 'word';
-      readonly word: string;
-      readonly boundedStart: boolean;
-      readonly boundedEnd: boolean;
-      readonly weight: number;
-    };
-
 interface Config {
   readonly codeCues: readonly CompiledCue[];
   readonly reasoningCues: readonly CompiledCue[];
@@ -291,53 +180,6 @@ function countOption(
     (v) => v >= min && (Number.isInteger(v) || (allowInfinity && v === Number.POSITIVE_INFINITY)),
     `an integer >= ${min}${allowInfinity ? ' or Infinity' : ''}`,
   );
-}
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function compileCue(problems: string[], name: string, cue: unknown): CompiledCue | undefined {
-  let pattern: unknown = cue;
-  let weight = 1;
-  if (typeof cue === 'object' && cue !== null && !(cue instanceof RegExp)) {
-    const { pattern: p, weight: w } = cue as Partial<WeightedCue>;
-    weight = numberOption(
-      problems,
-      `${name}.weight`,
-      w,
-      (v) => Number.isFinite(v) && v > 0,
-      'a finite number > 0',
-    );
-    pattern = p;
-    name = `${name}.pattern`;
-  }
-  if (pattern instanceof RegExp) {
-    const re = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
-    return { kind: 'regexp', re, weight };
-  }
-  if (typeof pattern === 'string' && pattern.trim().length > 0) {
-    const text = pattern.trim();
-    // Word boundaries only where the cue starts or ends with a word character (`c++`, `#include`).
-    const boundedStart = /^\w/.test(text);
-    const boundedEnd = /\w$/.test(text);
-    if (!/\s/.test(text)) {
-      return { kind: 'word', word: text.toLowerCase(), boundedStart, boundedEnd, weight };
-    }
-    const source = escapeRegExp(text).replace(/\s+/g, '\\s+');
-    const re = new RegExp(`${boundedStart ? '\\b' : ''}${source}${boundedEnd ? '\\b' : ''}`, 'i');
-    return { kind: 'regexp', re, weight };
-  }
-  problems.push(
-    `\`${name}\` must be a non-empty string, a RegExp or { pattern, weight }, got ${describeValue(pattern)}`,
-  );
-  return undefined;
-}
-
-function compileCues(problems: string[], name: string, value: unknown): CompiledCue[] {
-  if (!Array.isArray(value)) {
-    problems.push(`\`${name}\` must be an array of cues, got ${describeValue(value)}`);
-    return [];
-  }
-  return value.flatMap((cue, i) => compileCue(problems, `${name}[${i}]`, cue) ?? []);
 }
 
 function resolveOutputTokens(problems: string[], value: unknown): OutputTokens {
@@ -413,42 +255,6 @@ function resolveConfig(options: unknown): Config {
   return config;
 }
 
-/** Whether the UTF-16 unit at `i` is a `\w` character (false out of range), as `\b` sees it. */
-function isWordChar(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return (
-    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 // 0-9 A-Z a-z _
-  );
-}
-
-function hasWord(lower: string, cue: Extract<CompiledCue, { kind: 'word' }>): boolean {
-  for (let i = lower.indexOf(cue.word); i >= 0; i = lower.indexOf(cue.word, i + 1)) {
-    const startOk = !cue.boundedStart || !isWordChar(lower, i - 1);
-    if (startOk && (!cue.boundedEnd || !isWordChar(lower, i + cue.word.length))) return true;
-  }
-  return false;
-}
-
-/** The scanned text, plus its lower-cased copy made at most once and only if a word cue asks. */
-interface ScanText {
-  readonly text: string;
-  lower: string | undefined;
-}
-
-function cueWeight(cues: readonly CompiledCue[], scan: ScanText): number {
-  let total = 0;
-  for (const cue of cues) {
-    let hit: boolean;
-    if (cue.kind === 'regexp') hit = cue.re.test(scan.text);
-    else {
-      scan.lower ??= scan.text.toLowerCase();
-      hit = hasWord(scan.lower, cue);
-    }
-    if (hit) total += cue.weight;
-  }
-  return total;
-}
-
 /** `log(1 + x) / log(1 + saturation)`, capped at 1: early tokens matter more than late ones. */
 const logScale = (x: number, saturation: number): number =>
   Math.min(1, Math.log1p(Math.max(0, x)) / Math.log1p(saturation));
@@ -476,7 +282,7 @@ function classify(config: Config, req: unknown): TaskProfile {
   let codeTokens = 0;
   // Unknown shapes are read as JSON, whose keys and punctuation would fake cues: no scan.
   if (!embedding && text.shape !== 'unknown' && text.chars > 0) {
-    const window = scanWindow(text.parts, text.chars, config.maxScanChars);
+    const window = scanWindow(text.parts, config.maxScanChars);
     const scan: ScanText = { text: window, lower: undefined };
     const code = cueWeight(config.codeCues, scan);
     reasoning = cueWeight(config.reasoningCues, scan);
@@ -564,12 +370,3 @@ export function createRuleClassifier(options: RuleClassifierOptions = {}): RuleC
     }
   };
 }
-
-/**
- * The rule classifier with default options: the router's default `classifier`.
- *
- * @example
- * defaultClassifier('Prove that √2 is irrational, step by step.');
- * //=> { type: 'reasoning', complexity: 0.46…, tokens: 2059, priority: 0 }
- */
-export const defaultClassifier: RuleClassifier = /* @__PURE__ */ createRuleClassifier();

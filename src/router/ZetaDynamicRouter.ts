@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Classifier } from '../classify/Classifier.js';
-import { defaultClassifier } from '../classify/ruleClassifier.js';
+import { defaultClassifier } from '../classify/learnedClassifier.js';
 import { describeError } from '../errors/describeError.js';
 import { ZetaError } from '../errors/ZetaError.js';
 import { InMemoryLoadTracker } from '../load/InMemoryLoadTracker.js';

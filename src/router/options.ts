@@ -119,7 +119,7 @@ export interface ZetaRouterOptions<
   readonly models: readonly M[];
   /**
    * Turns a request into a task profile. A per-call `task` skips it.
-   * @default the rule classifier (`defaultClassifier`)
+   * @default the learned classifier (`defaultClassifier`)
    */
   readonly classifier?: Classifier<ModelRequest<M>>;
   /**

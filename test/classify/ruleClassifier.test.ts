@@ -3,17 +3,17 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Classifier } from '../../src/classify/Classifier.js';
 import {
   createRuleClassifier,
-  defaultClassifier,
-  defaultCodeCues,
   defaultOutputTokens,
-  defaultReasoningCues,
   type RuleClassifier,
   type RuleClassifierOptions,
 } from '../../src/classify/ruleClassifier.js';
+import { defaultCodeCues, defaultReasoningCues } from '../../src/classify/ruleCues.js';
 import type { TaskProfile } from '../../src/types.js';
+import { adversarialRequest, shapes } from '../helpers/adversarial.js';
 import { configError } from '../helpers/configError.js';
 
-const classify = defaultClassifier;
+const defaultRules = createRuleClassifier();
+const classify = defaultRules;
 const typeOf = (req: unknown, c: RuleClassifier = classify): string => c(req).type;
 
 function expectValidProfile(profile: TaskProfile): void {
@@ -402,18 +402,6 @@ describe('createRuleClassifier: options', () => {
     expect(Object.isFrozen(defaultReasoningCues)).toBe(true);
     expect(Object.isFrozen(defaultOutputTokens)).toBe(true);
   });
-
-  it('gives the default classifier the default options', () => {
-    const c = createRuleClassifier();
-    for (const req of [
-      'hi',
-      'Prove it',
-      { input: 'x' },
-      { messages: [{ role: 'user', content: 'def f(): pass' }] },
-    ]) {
-      expect(defaultClassifier(req)).toEqual(c(req));
-    }
-  });
 });
 
 describe('createRuleClassifier: option validation', () => {
@@ -600,11 +588,35 @@ describe('createRuleClassifier: properties', () => {
 describe('types', () => {
   it('returns a synchronous classifier that fits Classifier<Req> for any Req', () => {
     expectTypeOf(createRuleClassifier).returns.toEqualTypeOf<RuleClassifier>();
-    expectTypeOf(defaultClassifier).returns.toEqualTypeOf<TaskProfile>();
-    expectTypeOf(defaultClassifier).toExtend<Classifier<unknown>>();
-    expectTypeOf(defaultClassifier).toExtend<Classifier<{ prompt: string }>>();
+    expectTypeOf(defaultRules).returns.toEqualTypeOf<TaskProfile>();
+    expectTypeOf(defaultRules).toExtend<Classifier<unknown>>();
+    expectTypeOf(defaultRules).toExtend<Classifier<{ prompt: string }>>();
     expectTypeOf(createRuleClassifier)
       .parameter(0)
       .toEqualTypeOf<RuleClassifierOptions | undefined>();
+  });
+});
+
+describe('createRuleClassifier: adversarial input', () => {
+  const rules = createRuleClassifier();
+
+  it('returns a valid profile for adversarial strings at every request shape (property)', () => {
+    fc.assert(
+      fc.property(adversarialRequest, (makeRequest) => {
+        expectValidProfile(rules(makeRequest()));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answers at once on the inputs that made the old patterns backtrack', () => {
+    // Before the cues were bounded, each of these took from 0.2 s to over 2 s.
+    for (const text of [
+      `${'function '.repeat(10)}${' '.repeat(2000)}${'function'.repeat(200)}`,
+      '\n'.repeat(16_000),
+      ' \n'.repeat(8000),
+    ]) {
+      for (const req of shapes(text)) expectValidProfile(rules(req));
+    }
   });
 });

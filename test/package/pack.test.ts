@@ -53,7 +53,7 @@ describe('npm pack on a fresh clone, installed into an empty app', { timeout: 18
       ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--prefer-offline'],
       app,
     );
-  }, 180_000);
+  }, 180_000); // a build, a pack and an install: longer than the default hook timeout
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   fencedChars,
+  jsonChars,
+  MAX_ITEMS,
+  MAX_NODES,
   readRequestText,
   safeStringify,
   scanWindow,
@@ -38,7 +41,8 @@ describe('readRequestText', () => {
     });
     expect(readRequestText({ other: 1 })).toMatchObject({
       shape: 'unknown',
-      parts: ['{"other":1}'],
+      parts: [],
+      chars: '{"other":1}'.length,
     });
   });
 
@@ -68,14 +72,15 @@ describe('safeStringify', () => {
 
 describe('scanWindow', () => {
   it('returns all the text when it fits', () => {
-    expect(scanWindow(['ab', 'cd'], 4, 10)).toBe('ab\ncd');
-    expect(scanWindow(['abc'], 3, 3)).toBe('abc');
+    expect(scanWindow(['ab', 'cd'], 10)).toBe('ab\ncd');
+    expect(scanWindow(['abc'], 3)).toBe('abc');
   });
 
   it('keeps the head and tail of longer text within the budget', () => {
-    expect(scanWindow(['abcdefghij'], 10, 4)).toBe('ab\n\nij');
-    expect(scanWindow(['abc', 'def', 'ghi'], 9, 5)).toBe('abc\n\nhi');
-    expect(scanWindow(['abcdef'], 6, 1)).toBe('a\n\n');
+    expect(scanWindow(['abcdefghij'], 4)).toBe('ab\n\nij');
+    expect(scanWindow(['abc', 'def', 'ghi'], 5)).toBe('abc\n\nhi');
+    expect(scanWindow(['abcdef'], 1)).toBe('a\n\n');
+    expect(scanWindow(['abcdefghij'], 5, 4)).toBe('abcd\n\nj');
   });
 });
 
@@ -84,5 +89,51 @@ describe('fencedChars', () => {
     expect(fencedChars('no code')).toBe(0);
     expect(fencedChars('a```xyz```b```12')).toBe(5);
     expect(fencedChars('``````')).toBe(0);
+  });
+});
+
+describe('bounded reading', () => {
+  it(`reads at most ${MAX_ITEMS} items of a long array and extrapolates the rest`, () => {
+    const messages = Array.from({ length: 100_000 }, (_, i) => ({
+      role: 'user',
+      content: `m${i % 10}`,
+    }));
+    const text = readRequestText({ messages });
+    expect(text.parts).toHaveLength(MAX_ITEMS);
+    expect(text.chars).toBe(200_000);
+    expect(text.turns).toBe(100_000);
+    const ids = readRequestText({ input: new Array<number>(1_000_000).fill(7) });
+    expect(ids).toMatchObject({ shape: 'embedding', tokenIds: 1_000_000, parts: [] });
+  });
+
+  it('counts a long array exactly when it fits', () => {
+    const prompt = Array.from({ length: MAX_ITEMS }, () => 'ab');
+    expect(readRequestText({ prompt })).toMatchObject({ chars: 2 * MAX_ITEMS });
+  });
+
+  it('reads the Responses API shape when an object sits only in the tail', () => {
+    const input: unknown[] = new Array<string>(10_000).fill('x');
+    input.push({ role: 'user', content: 'hello' });
+    expect(readRequestText({ input }).shape).toBe('chat');
+  });
+});
+
+describe('jsonChars', () => {
+  it('is the JSON length of small values', () => {
+    for (const value of [{ a: [1, 'two', null, true] }, 'x', 12.5, [], {}, { n: 2n }]) {
+      expect(jsonChars(value)).toBe(safeStringify(value).length);
+    }
+  });
+
+  it(`visits at most ${MAX_NODES} values of a large one and estimates its size`, () => {
+    const big = { rows: Array.from({ length: 200_000 }, (_, i) => ({ id: i % 10, name: 'abcd' })) };
+    const exact = JSON.stringify(big).length;
+    const estimate = jsonChars(big);
+    expect(estimate).toBeGreaterThan(exact * 0.8);
+    expect(estimate).toBeLessThan(exact * 1.2);
+    const wide: Record<string, string> = {};
+    for (let i = 0; i < 10_000; i++) wide[`k${i}`] = 'v';
+    expect(jsonChars(wide)).toBeGreaterThan(0);
+    expect(jsonChars({ s: 'x'.repeat(1_000_000) })).toBe(1_000_008);
   });
 });

@@ -42,11 +42,68 @@ export interface LaneTicket<T> {
   release(value: T): boolean;
 }
 
-type Outcome<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: unknown };
-
 type TicketState = 'queued' | 'running' | 'done' | 'cancelled';
+
+/** Work for {@link Lane.bindWork}: what runs in the slot and who hears how it ended. */
+export interface LaneWork<T> {
+  /** Runs when a slot is free; the slot is held until what it returns settles. */
+  start(): PromiseLike<T> | T;
+  /**
+   * Called when the work settles, before its slot is released (so what it records is in place
+   * when the next job is chosen). Not called for a released or cancelled job.
+   */
+  settled?(ok: boolean, value: unknown): void;
+  /**
+   * Called once: with the work's outcome after its slot was released (`ok` and the value, or not
+   * and what it threw), or with `cancelled` when the job was cancelled before starting.
+   */
+  done(ok: boolean, value: unknown, cancelled: boolean): void;
+}
+
+/** A job bound with {@link Lane.bindWork}. */
+export interface LaneJobTicket<T> {
+  /** Takes the job out of the lane if it is still queued; returns whether it did. */
+  cancel(): boolean;
+  /** Frees the slot of a running job whose work will not settle: reports `value` as its outcome. */
+  release(value: T): boolean;
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { then?: unknown }).then === 'function';
+
+/** One job of a lane: its state lives here, so binding allocates this and little else. */
+class LaneJob<T> implements LaneJobTicket<T> {
+  state: TicketState = 'queued';
+  start = 0;
+  freeSlot: (() => void) | undefined = undefined;
+  /** For p-queue: starts the job in its slot. */
+  readonly run = (): Promise<void> => this.lane.startJob(this as LaneJob<unknown>);
+  readonly ok = (value: unknown): void =>
+    this.lane.finishJob(this as LaneJob<unknown>, true, value);
+  readonly fail = (error: unknown): void =>
+    this.lane.finishJob(this as LaneJob<unknown>, false, error);
+
+  constructor(
+    readonly lane: Lane,
+    readonly id: number,
+    readonly tokens: number,
+    readonly work: LaneWork<T>,
+    readonly expectedMs: number,
+    readonly controller: AbortController | undefined,
+  ) {}
+
+  cancel(): boolean {
+    return this.lane.cancelJob(this as LaneJob<unknown>);
+  }
+
+  release(value: T): boolean {
+    if (this.state !== 'running') return false;
+    this.lane.finishJob(this as LaneJob<unknown>, true, value, true);
+    return true;
+  }
+}
 
 /**
  * One model at run time: a p-queue running at most `concurrency` calls, plus the token budget and
@@ -181,111 +238,137 @@ export class Lane {
    * Binds work to the lane. The caller checks {@link Lane.canStart} or {@link Lane.canQueue} first;
    * `work` is invoked when a slot is free and its returned promise holds the slot until it settles.
    * Among requests queued in the lane, higher `priority` starts first. `expectedMs`, the call's
-   * expected duration when known, feeds {@link Lane.overrun}.
+   * expected duration when known, feeds {@link Lane.overrun}. The ticket's `done` settles with the
+   * work's outcome once its slot is released (`undefined` when cancelled before starting).
    */
   bind<T>(
     tokens: number,
-    work: () => Promise<T>,
+    work: () => PromiseLike<T> | T,
     priority = 0,
     expectedMs = Number.NaN,
   ): LaneTicket<T | undefined> {
-    const timed = expectedMs > 0 && Number.isFinite(expectedMs);
-    const ticket = this.#nextTicket++;
-    let state: TicketState = 'queued';
-    // Only a ticket that has to wait can be cancelled in practice: give just those an AbortSignal,
-    // so p-queue drops them (and what they hold) at once when cancelled.
-    const controller =
-      this.#inFlight + this.#queued >= this.#limits.concurrency ? new AbortController() : undefined;
-    let job: (() => Promise<T>) | undefined = work;
-    this.#countStart();
     let settle!: (value: T | undefined) => void;
     let fail!: (error: unknown) => void;
     const done = new Promise<T | undefined>((resolve, reject) => {
       settle = resolve;
       fail = reject;
     });
+    const job = this.bindWork(
+      tokens,
+      {
+        start: work,
+        done: (ok, value, cancelled) => {
+          if (cancelled) settle(undefined);
+          else if (ok) settle(value as T);
+          else fail(value);
+        },
+      },
+      priority,
+      expectedMs,
+    );
+    return {
+      done,
+      cancel: () => job.cancel(),
+      release: (value) => job.release(value as T),
+    };
+  }
+
+  /**
+   * The router's form of {@link Lane.bind}, with no promise of its own: `work.start()` runs when a
+   * slot is free, and `work.done(ok, value, cancelled)` is called once the slot is released (or the
+   * job cancelled before starting). `release(value)` frees the slot of a call that never settles:
+   * `done(true, value, false)` at once, and the work's own outcome is dropped when it comes.
+   */
+  bindWork<T>(
+    tokens: number,
+    work: LaneWork<T>,
+    priority = 0,
+    expectedMs = Number.NaN,
+  ): LaneJobTicket<T> {
+    // Only a ticket that has to wait can be cancelled in practice: give just those an AbortSignal,
+    // so p-queue drops them (and what they hold) at once when cancelled.
+    const controller =
+      this.#inFlight + this.#queued >= this.#limits.concurrency ? new AbortController() : undefined;
+    const job = new LaneJob(this, this.#nextTicket++, tokens, work, expectedMs, controller);
+    this.#countStart();
     this.#queued++;
     this.#tokens += tokens;
-    // The job's promise is the slot: p-queue frees it when the promise settles. It is settled by
-    // the work's outcome, or earlier by `release()` for a call that never settles.
-    let finish: ((outcome: Outcome<T>) => void) | undefined;
-    const jobFn = (): Promise<void> => {
-      // A cancelled ticket p-queue still ran (cancelled during its start-up microtask): no-op.
-      if (state === 'cancelled' || job === undefined) return Promise.resolve();
-      const run = job;
-      job = undefined;
-      state = 'running';
-      this.#queued--;
-      this.#inFlight++;
-      const start = this.#now();
-      this.#startSum += start;
-      this.#running.set(ticket, start);
-      if (timed) {
-        this.#timed++;
-        this.#invExpected += 1 / expectedMs;
-        this.#startOverExpected += start / expectedMs;
-      }
-      return new Promise<void>((freeSlot) => {
-        finish = (outcome) => {
-          if (state !== 'running') return;
-          state = 'done';
-          finish = undefined;
-          this.#inFlight--;
-          this.#releaseTokens(tokens);
-          // Reset when nothing runs, so rounding errors of fractional clocks never accumulate.
-          this.#startSum = this.#inFlight === 0 ? 0 : this.#startSum - start;
-          if (timed) {
-            this.#timed--;
-            this.#invExpected = this.#timed === 0 ? 0 : this.#invExpected - 1 / expectedMs;
-            this.#startOverExpected =
-              this.#timed === 0 ? 0 : this.#startOverExpected - start / expectedMs;
-          }
-          this.#running.delete(ticket);
-          freeSlot();
-          // Settle after the release, so whoever awaits `done` sees the slot free.
-          this.#released();
-          if (outcome.ok) settle(outcome.value);
-          else fail(outcome.error);
-        };
-        const done = finish;
-        let pending: Promise<T>;
-        try {
-          pending = run();
-        } catch (error) {
-          done({ ok: false, error });
-          return;
-        }
-        pending.then(
-          (value) => done({ ok: true, value }),
-          (error: unknown) => done({ ok: false, error }),
-        );
-      });
-    };
     const queued = this.#queue.add(
-      jobFn,
+      job.run,
       controller ? { priority, signal: controller.signal } : { priority },
     );
     // p-queue's promise rejects only when a cancel aborts the queued entry (only with a signal).
     if (controller) queued.catch(() => undefined);
-    return {
-      done,
-      cancel: () => {
-        if (state !== 'queued') return false;
-        state = 'cancelled';
-        job = undefined;
-        this.#queued--;
-        this.#releaseTokens(tokens);
-        controller?.abort();
-        settle(undefined);
-        this.#released();
-        return true;
-      },
-      release: (value: T) => {
-        if (state !== 'running' || finish === undefined) return false;
-        finish({ ok: true, value });
-        return true;
-      },
-    };
+    return job;
+  }
+
+  /** @internal A job got its slot: counts it running; returns the promise that holds the slot. */
+  startJob(job: LaneJob<unknown>): Promise<void> {
+    // A cancelled ticket p-queue still ran (cancelled during its start-up microtask): no-op.
+    if (job.state !== 'queued') return Promise.resolve();
+    job.state = 'running';
+    this.#queued--;
+    this.#inFlight++;
+    const start = this.#now();
+    job.start = start;
+    this.#startSum += start;
+    this.#running.set(job.id, start);
+    const expected = job.expectedMs;
+    if (expected > 0 && Number.isFinite(expected)) {
+      this.#timed++;
+      this.#invExpected += 1 / expected;
+      this.#startOverExpected += start / expected;
+    }
+    // The job's promise is the slot: p-queue frees it when the promise settles. It is settled by
+    // the work's outcome, or earlier by `release()` for a call that never settles.
+    return new Promise<void>((freeSlot) => {
+      job.freeSlot = freeSlot;
+      let pending: PromiseLike<unknown> | unknown;
+      try {
+        pending = job.work.start();
+      } catch (error) {
+        this.finishJob(job, false, error);
+        return;
+      }
+      if (isThenable(pending)) pending.then(job.ok, job.fail);
+      else this.finishJob(job, true, pending);
+    });
+  }
+
+  /** @internal A running job's work settled (or was released): frees the slot, then reports. */
+  finishJob(job: LaneJob<unknown>, ok: boolean, value: unknown, released = false): void {
+    if (job.state !== 'running') return;
+    job.state = 'done';
+    if (!released) job.work.settled?.(ok, value);
+    this.#inFlight--;
+    this.#releaseTokens(job.tokens);
+    const start = job.start;
+    // Reset when nothing runs, so rounding errors of fractional clocks never accumulate.
+    this.#startSum = this.#inFlight === 0 ? 0 : this.#startSum - start;
+    const expected = job.expectedMs;
+    if (expected > 0 && Number.isFinite(expected)) {
+      this.#timed--;
+      this.#invExpected = this.#timed === 0 ? 0 : this.#invExpected - 1 / expected;
+      this.#startOverExpected = this.#timed === 0 ? 0 : this.#startOverExpected - start / expected;
+    }
+    this.#running.delete(job.id);
+    job.freeSlot?.();
+    job.freeSlot = undefined;
+    // Report after the release, so whoever hears of it sees the slot free.
+    this.#released();
+    job.work.done(ok, value, false);
+  }
+
+  /** @internal Takes a queued job out; false unless it was still queued. */
+  cancelJob(job: LaneJob<unknown>): boolean {
+    if (job.state !== 'queued') return false;
+    job.state = 'cancelled';
+    this.#queued--;
+    this.#releaseTokens(job.tokens);
+    job.controller?.abort();
+    job.work.done(false, undefined, true);
+    this.#released();
+    return true;
   }
 
   /** Returns tokens to the budget; exactly 0 once nothing runs or waits (no float residue). */

@@ -1,40 +1,29 @@
 import type { FailedAttempt, ZetaError } from '../../errors/ZetaError.js';
-import type { LaneTicket } from '../../lane/Lane.js';
+import type { LaneJobTicket } from '../../lane/Lane.js';
 import type { TaskProfile } from '../../types.js';
 import type { Decision } from '../events.js';
 import type { RunInfo } from '../results.js';
 import type { ModelEntry } from '../stages/fleet.js';
 import type { LazyAbort } from './LazyAbort.js';
 
-/** What one model call came to, handed from the lane slot to the request once the slot is free. */
-export type CallOutcome<Res> =
-  | { readonly ok: true; readonly result: Res; readonly latencyMs: number; readonly end: number }
-  | {
-      readonly ok: false;
-      readonly error: unknown;
-      readonly latencyMs: number;
-      readonly end: number;
-    }
-  /** The slot came up on a model that opened or was removed meanwhile: route the request again. */
-  | typeof REROUTE
-  /** The call ignored its abort past the grace period: its slot was released without it. */
-  | typeof HUNG;
-
+/** The slot came up on a model that opened or was removed meanwhile: route the request again. */
 export const REROUTE = Symbol('reroute');
+/** The call ignored its abort past the grace period: its slot was released without it. */
 export const HUNG = Symbol('hung');
+/** The slot came up for a request that had already settled: nothing was called. */
+export const SKIPPED = Symbol('skipped');
 
-/** One model call of a request, from binding to its outcome. */
-export interface CallState {
-  readonly abort: LazyAbort;
+/** One model call of a request, from binding to its outcome (see `stages/attempt.ts`). */
+export interface CallState extends Pick<LazyAbort, 'abort' | 'aborted' | 'reason' | 'signal'> {
   readonly model: string;
   /** When the call started in its slot (NaN while queued). */
-  start: number;
+  startedAt: number;
   /** Set when the slot was released without the call: its late outcome is dropped. */
   hung: boolean;
   /** The grace timer started when the request gave up on a running call. */
   graceTimer: unknown;
-  /** Its lane ticket (kept while running, to release a call that never settles). */
-  ticket: LaneTicket<CallOutcome<unknown> | undefined> | undefined;
+  /** Its lane job (to cancel it while queued, or release a call that never settles). */
+  readonly ticket: LaneJobTicket<unknown> | undefined;
 }
 
 /** A request the router is waiting with: the models it may bind to, in the admission queue. */
@@ -71,8 +60,6 @@ export interface RouterRequest<Req, Res> {
   decision: Decision | undefined;
   /** Set while it waits in the admission queue. */
   wait: WaitTicket<Req, Res> | undefined;
-  /** Set while it is bound to a lane and has not started. */
-  ticket: LaneTicket<CallOutcome<Res> | undefined> | undefined;
   /** Set from binding until its call's outcome is handled. */
   call: CallState | undefined;
   /** Time spent waiting for slots so far, in milliseconds. */

@@ -1,19 +1,50 @@
 import { ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
-import type { TaskType } from '../../types.js';
+import type { LaneJobTicket, LaneWork } from '../../lane/Lane.js';
 import { LazyAbort } from '../internal/LazyAbort.js';
-import {
-  type CallOutcome,
-  type CallState,
-  HUNG,
-  REROUTE,
-  type RouterRequest,
-} from '../internal/request.js';
+import { type CallState, HUNG, REROUTE, type RouterRequest, SKIPPED } from '../internal/request.js';
 import type { CallContext } from '../options.js';
 import type { Stages } from './context.js';
 import { exclusion } from './decide.js';
 import type { ModelEntry } from './fleet.js';
 
-type Finished<Res> = Exclude<CallOutcome<Res>, typeof REROUTE | typeof HUNG | undefined>;
+/**
+ * One model call of a request: its abort signal (made lazily), and the lane work that runs it in
+ * a slot. One object per call carries all of it, so an attempt allocates little.
+ */
+class Call<Req, Res> extends LazyAbort implements CallState, LaneWork<unknown> {
+  startedAt = Number.NaN;
+  hung = false;
+  graceTimer: unknown = undefined;
+  ticket: LaneJobTicket<unknown> | undefined = undefined;
+  /** The call's end on the router's clock and its duration (set when it settles). */
+  end = Number.NaN;
+  latencyMs = Number.NaN;
+
+  constructor(
+    readonly attempts: Attempts<Req, Res>,
+    readonly request: RouterRequest<Req, Res>,
+    readonly entry: ModelEntry<Req, Res>,
+    readonly number: number,
+  ) {
+    super();
+  }
+
+  get model(): string {
+    return this.entry.model.id;
+  }
+
+  start(): unknown {
+    return this.attempts.invoke(this);
+  }
+
+  settled(ok: boolean, value: unknown): void {
+    this.attempts.record(this, ok, value);
+  }
+
+  done(ok: boolean, value: unknown, cancelled: boolean): void {
+    this.attempts.after(this, ok, value, cancelled);
+  }
+}
 
 /**
  * The attempt stage: one call through a model's lane (its p-queue), with the request's timeout
@@ -39,61 +70,38 @@ export class Attempts<Req, Res> {
    * the binding; a call that starts at once (in the bind) starts then, without another clock read.
    */
   dispatch(p: RouterRequest<Req, Res>, e: ModelEntry<Req, Res>, now: number): void {
-    const s = this.#s;
-    const attempt = ++p.attempt;
-    const call: CallState = {
-      abort: new LazyAbort(),
-      model: e.model.id,
-      start: Number.NaN,
-      hung: false,
-      graceTimer: undefined,
-      ticket: undefined,
-    };
+    const call = new Call(this, p, e, ++p.attempt);
     p.call = call;
-    const type = p.profile!.type;
     this.#bindingAt = now;
-    const ticket = e.lane.bind(
+    call.ticket = e.lane.bindWork(
       p.tokens,
-      () => this.#invoke(p, e, call, attempt),
+      call,
       p.priority,
-      s.decider.expectedMs(e, type, now),
+      this.#s.decider.expectedMs(e, p.profile!.type, now),
     );
     this.#bindingAt = Number.NaN;
-    p.ticket = ticket;
-    call.ticket = ticket;
-    // `done` settles after the lane has released the slot, so a caller that awaits run() and then
-    // routes again sees the model free. It resolves undefined for a ticket cancelled while queued.
-    ticket.done.then(
-      (outcome) => this.#after(p, e, call, outcome, attempt),
-      (error: unknown) => s.settlement.bookkeepingFailed(p, e, error),
-    );
   }
 
-  /** Runs one call in the lane's slot and records it; the slot is held until this settles. */
-  async #invoke(
-    p: RouterRequest<Req, Res>,
-    e: ModelEntry<Req, Res>,
-    call: CallState,
-    attempt: number,
-  ): Promise<CallOutcome<Res> | undefined> {
-    p.ticket = undefined;
-    if (p.settled) return undefined;
+  /** @internal The call's slot came up: calls the model (what it returns holds the slot). */
+  invoke(call: Call<Req, Res>): unknown {
+    const p = call.request;
+    const e = call.entry;
+    if (p.settled) return SKIPPED;
     const s = this.#s;
-    const type = p.profile!.type;
     // Started inside the bind (a free slot): the binding's time is the start time.
     const start = Number.isNaN(this.#bindingAt) ? s.now() : this.#bindingAt;
     // Bound while the model was healthy (or still in the fleet), started after it opened or was
     // removed: do not call it (unless this is the probe its cool-off now allows); route again.
     if (e.removed || (e.health !== undefined && !e.health.canRoute(start))) return REROUTE;
     p.queuedMs += start - p.waitStart;
-    call.start = start;
-    s.observer.started(e, type, start);
+    call.startedAt = start;
+    s.observer.started(e, p.profile!.type, start);
     if (s.observer.listening('dispatch')) {
       s.observer.notify('dispatch', {
         requestId: p.id,
         model: e.model.id,
         task: p.profile!,
-        attempt,
+        attempt: call.number,
         queuedMs: p.queuedMs,
         spilled: p.decision!.spilled,
         decision: p.decision!,
@@ -101,77 +109,66 @@ export class Attempts<Req, Res> {
     }
     const ctx: CallContext = {
       get signal() {
-        return call.abort.signal;
+        return call.signal;
       },
       model: e.model.id,
       task: p.profile!,
-      attempt,
+      attempt: call.number,
       requestId: p.id,
     };
-    try {
-      const result = await e.model.call(p.req, ctx);
-      const end = s.now();
-      this.#record(e, type, call, true, end - start, end);
-      return { ok: true, result, latencyMs: end - start, end };
-    } catch (error) {
-      const end = s.now();
-      this.#record(e, type, call, false, end - start, end);
-      return { ok: false, error, latencyMs: end - start, end };
-    }
+    return e.model.call(p.req, ctx);
   }
 
-  /** Feeds a finished call to the tracker and the health monitor. */
-  #record(
-    e: ModelEntry<Req, Res>,
-    type: TaskType,
-    call: CallState,
-    ok: boolean,
-    latencyMs: number,
-    end: number,
-  ): void {
+  /** @internal The call settled (before its slot is released): feeds the tracker and health. */
+  record(call: Call<Req, Res>, ok: boolean, value: unknown): void {
+    if (Number.isNaN(call.startedAt)) return; // skipped or rerouted: nothing was called
+    const end = this.#s.now();
+    call.end = end;
+    call.latencyMs = end - call.startedAt;
     this.#clearGrace(call);
-    if (call.hung) return; // counted as a failure when its slot was released
+    const e = call.entry;
+    const type = call.request.profile!.type;
     const o = this.#s.observer;
-    const reason = call.abort.reason;
+    const reason = call.reason;
     const timedOut = reason instanceof ZetaError && reason.code === 'TIMEOUT';
     // The caller gave up: a cut-short or late outcome says nothing about the model. A timed-out
     // call does (it was too slow), so it counts.
-    if (call.abort.aborted && !timedOut) o.abandoned(e, type, end);
-    else o.finished(e, type, ok, latencyMs, end);
+    if (call.aborted && !timedOut) o.abandoned(e, type, end);
+    else o.finished(e, type, ok, call.latencyMs, end);
+    void value;
   }
 
-  /** Settles the request after its call returned and the slot was released, or retries it. */
-  #after(
-    p: RouterRequest<Req, Res>,
-    e: ModelEntry<Req, Res>,
-    call: CallState,
-    outcome: CallOutcome<Res> | undefined,
-    attempt: number,
-  ): void {
+  /** @internal The slot was released (or the job cancelled): settles the request or retries it. */
+  after(call: Call<Req, Res>, ok: boolean, value: unknown, cancelled: boolean): void {
+    const p = call.request;
     if (p.call === call) p.call = undefined;
-    if (outcome === undefined || outcome === HUNG) return;
-    if (outcome === REROUTE) {
+    if (cancelled || (ok && (value === SKIPPED || value === HUNG))) return;
+    if (ok && value === REROUTE) {
       p.attempt--;
       this.#s.admission.route(p);
       return;
     }
     if (p.settled) return;
-    if (outcome.ok) {
-      this.#s.settlement.complete(p, e, outcome, attempt);
+    if (ok) {
+      this.#s.settlement.complete(
+        p,
+        call.entry,
+        value as Res,
+        call.latencyMs,
+        call.end,
+        call.number,
+      );
       return;
     }
-    this.#failed(p, e, outcome, attempt);
+    this.#failed(call, value);
   }
 
-  #failed(
-    p: RouterRequest<Req, Res>,
-    e: ModelEntry<Req, Res>,
-    outcome: Finished<Res> & { ok: false },
-    attempt: number,
-  ): void {
+  #failed(call: Call<Req, Res>, error: unknown): void {
     const s = this.#s;
+    const p = call.request;
+    const e = call.entry;
     const task = p.profile!;
-    const { error, latencyMs } = outcome;
+    const latencyMs = call.latencyMs;
     p.attempts.push({ model: e.model.id, error, latencyMs });
     p.tried ??= new Set();
     p.tried.add(e.model.id);
@@ -186,7 +183,7 @@ export class Attempts<Req, Res> {
         requestId: p.id,
         model: e.model.id,
         task,
-        attempt,
+        attempt: call.number,
         error,
         latencyMs,
         willRetry,
@@ -219,38 +216,36 @@ export class Attempts<Req, Res> {
       { requestId: p.id, ...(p.profile ? { task: p.profile.type } : {}), limits },
       { cause },
     );
-    if (p.ticket?.cancel()) p.ticket = undefined;
-    const call = p.call;
-    if (call !== undefined) {
-      call.abort.abort(error);
-      if (Number.isFinite(call.start)) this.#startGrace(p, call);
+    const call = p.call as Call<Req, Res> | undefined;
+    if (call !== undefined && !call.ticket?.cancel()) {
+      call.abort(error);
+      if (Number.isFinite(call.startedAt)) this.#startGrace(call);
     }
     this.#s.settlement.reject(p, error);
   }
 
-  #startGrace(p: RouterRequest<Req, Res>, call: CallState): void {
+  #startGrace(call: Call<Req, Res>): void {
     const s = this.#s;
-    const type = p.profile!.type;
+    const p = call.request;
     call.graceTimer = s.clock.setTimeout(() => {
       call.graceTimer = undefined;
-      const e = s.fleet.get(call.model);
       if (call.ticket === undefined || !call.ticket.release(HUNG)) return;
       call.hung = true;
       const now = s.now();
-      if (e !== undefined) s.observer.hung(e, type, now);
+      s.observer.hung(call.entry, p.profile!.type, now);
       if (s.observer.listening('hung')) {
         s.observer.notify('hung', {
           requestId: p.id,
           model: call.model,
           task: p.profile!,
-          heldMs: now - call.start,
+          heldMs: now - call.startedAt,
           graceMs: this.#graceMs,
         });
       }
     }, this.#graceMs);
   }
 
-  #clearGrace(call: CallState): void {
+  #clearGrace(call: Call<Req, Res>): void {
     if (call.graceTimer === undefined) return;
     this.#s.clock.clearTimeout(call.graceTimer);
     call.graceTimer = undefined;

@@ -99,7 +99,6 @@ export class Intake<Req, Res> {
         tried: undefined,
         decision: undefined,
         wait: undefined,
-        ticket: undefined,
         call: undefined,
         queuedMs: 0,
         waitStart: now,

@@ -2,7 +2,7 @@ import { describeError } from '../../errors/describeError.js';
 import { type FailedAttempt, ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
 import type { Decision } from '../events.js';
 import { listSome } from '../internal/listSome.js';
-import type { CallOutcome, RouterRequest } from '../internal/request.js';
+import type { RouterRequest } from '../internal/request.js';
 import type { Stages } from './context.js';
 import type { ModelEntry } from './fleet.js';
 
@@ -39,7 +39,9 @@ export class Settlement<Req, Res> {
   complete(
     p: RouterRequest<Req, Res>,
     e: ModelEntry<Req, Res>,
-    outcome: Extract<CallOutcome<Res>, { ok: true }>,
+    result: Res,
+    latencyMs: number,
+    end: number,
     attempts: number,
   ): void {
     if (p.settled) return;
@@ -49,16 +51,12 @@ export class Settlement<Req, Res> {
       task: p.profile!,
       attempts,
       queuedMs: p.queuedMs,
-      latencyMs: outcome.latencyMs,
-      totalMs: outcome.end - p.arrival,
+      latencyMs,
+      totalMs: end - p.arrival,
     };
     const o = this.#s.observer;
     if (o.listening('complete')) o.notify('complete', { requestId: p.id, ...figures });
-    p.resolve(
-      p.wantInfo
-        ? { id: p.id, result: outcome.result, ...figures, decision: p.decision! }
-        : outcome.result,
-    );
+    p.resolve(p.wantInfo ? { id: p.id, result, ...figures, decision: p.decision! } : result);
     this.checkIdle();
   }
 
@@ -110,16 +108,6 @@ export class Settlement<Req, Res> {
       isZeta ? error.message : describeError(error),
       {},
       isZeta ? error.cause : error,
-    );
-  }
-
-  bookkeepingFailed(p: RouterRequest<Req, Res>, e: ModelEntry<Req, Res>, error: unknown): void {
-    this.fail(
-      p,
-      'MODEL_FAILED',
-      `The call to ${e.model.id} failed in the router's own bookkeeping: ${describeError(error)}`,
-      {},
-      error,
     );
   }
 

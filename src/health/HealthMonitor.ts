@@ -313,6 +313,18 @@ export class HealthMonitor {
   }
 
   /**
+   * The probe call has run too long (it may never settle): it counts as a failed probe, so the
+   * model rests again (twice as long) and a later request may probe it. The call's own outcome,
+   * if it ever comes, no longer decides anything.
+   */
+  onProbeTimeout(now: number): void {
+    if (this.#state !== 'open' || !this.#probing) return;
+    this.#probing = false;
+    this.#cooldown = Math.min(this.#cooldown * 2, this.#o.maxCooldownMs);
+    this.#retryAt = now + this.#cooldown;
+  }
+
+  /**
    * A call ended without telling anything about the model (its caller gave up): if it was the
    * probe, the next call may probe instead.
    */

@@ -28,10 +28,17 @@ export function describeValue(value: unknown): string {
  * received.
  */
 export function configInvalid(subject: string, problems: readonly string[]): ZetaError {
-  return new ZetaError('CONFIG_INVALID', `Invalid ${subject}:\n- ${problems.join('\n- ')}`, {
+  // The message stays readable for a fleet of thousands of bad configs; `problems` has them all.
+  const shown = problems.slice(0, MAX_LISTED_PROBLEMS);
+  const more = problems.length - shown.length;
+  const tail = more > 0 ? `\n- and ${more} more (see \`problems\`)` : '';
+  return new ZetaError('CONFIG_INVALID', `Invalid ${subject}:\n- ${shown.join('\n- ')}${tail}`, {
     problems,
   });
 }
+
+/** Problems a `CONFIG_INVALID` message lists before counting the rest. */
+const MAX_LISTED_PROBLEMS = 20;
 
 /** Throws {@link configInvalid} when `problems` is not empty. */
 export function throwIfProblems(subject: string, problems: readonly string[]): void {

@@ -131,3 +131,17 @@ describe('bounded messages', () => {
     await router.close();
   });
 });
+
+describe('bounded configuration messages', () => {
+  it('a CONFIG_INVALID for thousands of bad models lists 20 problems in the message and all in problems', () => {
+    const models = Array.from({ length: 5000 }, (_, i) => ({
+      id: `m${i}`,
+      call: async () => 'x',
+      tasks: [],
+    }));
+    const error = configError(() => new ZetaDynamicRouter({ models } as never));
+    expect(error.problems).toHaveLength(5000);
+    expect(error.message.split('\n')).toHaveLength(22);
+    expect(error.message).toMatch(/and 4980 more \(see `problems`\)$/);
+  });
+});

@@ -15,6 +15,8 @@ class Call<Req, Res> extends LazyAbort implements CallState, LaneWork<unknown> {
   startedAt = Number.NaN;
   hung = false;
   graceTimer: unknown = undefined;
+  /** Set while this call is an open model's probe: a probe that runs too long counts as failed. */
+  probeTimer: unknown = undefined;
   ticket: LaneJobTicket<unknown> | undefined = undefined;
   /** The call's end on the router's clock and its duration (set when it settles). */
   end = Number.NaN;
@@ -95,6 +97,7 @@ export class Attempts<Req, Res> {
     if (e.removed || (e.health !== undefined && !e.health.canRoute(start))) return REROUTE;
     p.queuedMs += start - p.waitStart;
     call.startedAt = start;
+    if (e.health?.state === 'open') this.#startProbeDeadline(call);
     s.observer.started(e, p.profile!.type, start);
     if (s.observer.listening('dispatch')) {
       s.observer.notify('dispatch', {
@@ -125,7 +128,7 @@ export class Attempts<Req, Res> {
     const end = this.#s.now();
     call.end = end;
     call.latencyMs = end - call.startedAt;
-    this.#clearGrace(call);
+    this.#clearTimers(call);
     const e = call.entry;
     const type = call.request.profile!.type;
     const o = this.#s.observer;
@@ -231,6 +234,7 @@ export class Attempts<Req, Res> {
       call.graceTimer = undefined;
       if (call.ticket === undefined || !call.ticket.release(HUNG)) return;
       call.hung = true;
+      this.#clearTimers(call);
       const now = s.now();
       s.observer.hung(call.entry, p.profile!.type, now);
       if (s.observer.listening('hung')) {
@@ -245,9 +249,25 @@ export class Attempts<Req, Res> {
     }, this.#graceMs);
   }
 
-  #clearGrace(call: Call<Req, Res>): void {
-    if (call.graceTimer === undefined) return;
-    this.#s.clock.clearTimeout(call.graceTimer);
+  /**
+   * A probe that has not settled `graceMs` after it started counts as a failed probe, so a hung
+   * probe cannot keep its model open for good (the call itself goes on, holding its slot).
+   */
+  #startProbeDeadline(call: Call<Req, Res>): void {
+    const s = this.#s;
+    call.probeTimer = s.clock.setTimeout(() => {
+      call.probeTimer = undefined;
+      call.entry.health?.onProbeTimeout(s.now());
+      // Requests waiting for the model wake up after its new cool-off.
+      s.admission.pump(call.entry);
+    }, this.#graceMs);
+  }
+
+  #clearTimers(call: Call<Req, Res>): void {
+    const clock = this.#s.clock;
+    if (call.graceTimer !== undefined) clock.clearTimeout(call.graceTimer);
+    if (call.probeTimer !== undefined) clock.clearTimeout(call.probeTimer);
     call.graceTimer = undefined;
+    call.probeTimer = undefined;
   }
 }

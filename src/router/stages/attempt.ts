@@ -213,12 +213,7 @@ export class Attempts<Req, Res> {
     cause?: unknown,
   ): void {
     if (p.settled) return;
-    const error = new ZetaError(
-      code,
-      message,
-      { requestId: p.id, ...(p.profile ? { task: p.profile.type } : {}), limits },
-      { cause },
-    );
+    const error = this.#s.settlement.error(p, code, message, { limits }, cause);
     const call = p.call as Call<Req, Res> | undefined;
     if (call !== undefined && !call.ticket?.cancel()) {
       call.abort(error);

@@ -68,13 +68,23 @@ export class Settlement<Req, Res> {
     cause?: unknown,
   ): void {
     if (p.settled) return;
-    const error = new ZetaError(
+    this.reject(p, this.error(p, code, message, details, cause));
+  }
+
+  /** The `ZetaError` for `p`: its id and task type, the details, and what caused it. */
+  error(
+    p: RouterRequest<Req, Res>,
+    code: ZetaErrorCode,
+    message: string,
+    details: FailureDetails = {},
+    cause?: unknown,
+  ): ZetaError {
+    return new ZetaError(
       code,
       message,
       { requestId: p.id, ...(p.profile ? { task: p.profile.type } : {}), ...details },
       cause === undefined ? undefined : { cause },
     );
-    this.reject(p, error);
   }
 
   /** Every attempt failed (or a retry found no other model with room). */

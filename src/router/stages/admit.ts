@@ -92,6 +92,8 @@ export class Admission<Req, Res> {
     }
     this.#enqueue(p, live);
     this.#overflow(p, d, undefined);
+    // A listener may have freed room before the request joined the wait lists: use it now.
+    for (const e of live) if (p.wait !== undefined && e.lane.canStart(p.tokens)) this.pump(e);
   }
 
   /** Whether `e` can still take a request bound `binding` (listeners may have changed things). */

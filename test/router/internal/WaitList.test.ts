@@ -56,16 +56,24 @@ describe('WaitList', () => {
     expect(drain(list)).toEqual([2, 4]);
   });
 
-  it('property: serves exactly the live tickets in (priority desc, id asc) order, through any kills', () => {
+  it('property: serves exactly the live tickets in (priority desc, id asc) order, through any kills and any push order', () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ priority: fc.integer({ min: -2, max: 2 }), kill: fc.boolean() }), {
           maxLength: 300,
         }),
-        (items) => {
+        fc.array(fc.nat(), { maxLength: 300 }),
+        (items, swaps) => {
           const list = new WaitList<unknown, unknown>();
           const tickets = items.map((item, id) => ticket(id, item.priority));
-          for (const t of tickets) list.push(t);
+          // Mostly arrival order, with some requests pushed late (as retries are).
+          const order = [...tickets];
+          for (let k = 0; k < swaps.length && order.length > 1; k++) {
+            const i = swaps[k]! % order.length;
+            const j = (i + 1 + (k % 7)) % order.length;
+            [order[i], order[j]] = [order[j]!, order[i]!];
+          }
+          for (const t of order) list.push(t);
           for (let i = 0; i < tickets.length; i++) {
             if (items[i]!.kill) {
               tickets[i]!.live = false;
@@ -82,5 +90,37 @@ describe('WaitList', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('drops dead entries as it goes and stays correct across compactions and interleaved pushes', () => {
+    const list = new WaitList<unknown, unknown>();
+    const all: Ticket[] = [];
+    let next = 0;
+    const served: number[] = [];
+    for (let round = 0; round < 50; round++) {
+      for (let k = 0; k < 40; k++) {
+        const t = ticket(next++, round % 3 === 0 ? 1 : 0);
+        all.push(t);
+        list.push(t);
+      }
+      // Kill most of what waits (as requests bound elsewhere are), then serve a few.
+      for (const t of all) {
+        if (t.live && t.request.id % 5 !== 0) {
+          t.live = false;
+          list.died();
+        }
+      }
+      for (let k = 0; k < 3; k++) {
+        const t = list.peek();
+        if (t === undefined) break;
+        served.push(t.request.id);
+        t.live = false;
+        list.died();
+      }
+    }
+    const rest = all.filter((t) => t.live).length;
+    expect(list.size).toBe(rest);
+    expect(served.every((id) => id % 5 === 0)).toBe(true);
+    expect(drain(list)).toHaveLength(rest);
   });
 });

@@ -220,19 +220,21 @@ export class Decider<Req, Res> {
     type: TaskType,
     random: RandomSource,
   ): ModelEntry<Req, Res>[] {
-    const picked = new Set<ModelEntry<Req, Res>>();
+    // A few entries: an array with a linear membership test beats a Set here.
+    const picked: ModelEntry<Req, Res>[] = [];
     const d = this.#sampleSize;
     const draw = (from: readonly ModelEntry<Req, Res>[], count: number): void => {
-      const want = Math.min(from.length, picked.size + count);
-      for (let tries = 0; picked.size < want && tries < count * 4; tries++) {
-        picked.add(from[Math.floor(random() * from.length)]!);
+      const want = Math.min(from.length, picked.length + count);
+      for (let tries = 0; picked.length < want && tries < count * 4; tries++) {
+        const e = from[Math.floor(random() * from.length)]!;
+        if (!picked.includes(e)) picked.push(e);
       }
     };
     const homes = this.#fleet.homes(type);
-    if (homes.length <= d) for (const h of homes) picked.add(h);
+    if (homes.length <= d) for (const h of homes) picked.push(h);
     else draw(homes, d);
     draw(serving, d);
-    return [...picked];
+    return picked;
   }
 
   #candidate(

@@ -19,6 +19,7 @@ export type {
 
 // Events
 export type {
+  CloseEvent,
   CompleteEvent,
   Decision,
   DecisionEvent,
@@ -26,6 +27,7 @@ export type {
   ExcludedModel,
   FailEvent,
   HealthEvent,
+  HungEvent,
   OverflowEvent,
   RejectEvent,
   RouterEvents,

@@ -64,3 +64,24 @@ describe('built package: the zeta-router/sim subpath and the zeta-sim command', 
     expect(out).toMatch(/^pooled\s+[\d,]+.*1\.00x/m);
   });
 });
+
+describe('built package: the zeta-router/prometheus subpath', () => {
+  it('loads with import and require, and the core does not pull prom-client in', () => {
+    const esm = runNode([
+      '--input-type=module',
+      '-e',
+      "import { registerPrometheusMetrics, defaultBuckets } from 'zeta-router/prometheus'; console.log(typeof registerPrometheusMetrics, defaultBuckets.timeToFirstToken.at(-1));",
+    ]);
+    expect(esm.trim()).toBe('function 2560');
+    const cjs = runNode([
+      '-e',
+      "const { registerPrometheusMetrics } = require('zeta-router/prometheus'); console.log(typeof registerPrometheusMetrics);",
+    ]);
+    expect(cjs.trim()).toBe('function');
+    const core = runNode([
+      '-e',
+      "require('zeta-router'); console.log(Object.keys(require.cache).some((f) => f.includes('prom-client')));",
+    ]);
+    expect(core.trim()).toBe('false');
+  });
+});

@@ -53,7 +53,7 @@ describe('npm pack on a fresh clone, installed into an empty app', { timeout: 18
       ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--prefer-offline'],
       app,
     );
-  });
+  }, 180_000); // packing builds every entry: longer than the default 10 s hook timeout under load
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
@@ -71,6 +71,10 @@ describe('npm pack on a fresh clone, installed into an empty app', { timeout: 18
       'dist/sim/index.d.ts',
       'dist/sim/index.d.cts',
       'dist/sim/cli.js',
+      'dist/prometheus/index.js',
+      'dist/prometheus/index.cjs',
+      'dist/prometheus/index.d.ts',
+      'dist/prometheus/index.d.cts',
       'LICENSE',
       'README.md',
       'package.json',

@@ -85,3 +85,24 @@ describe('built package: the zeta-router/prometheus subpath', () => {
     expect(core.trim()).toBe('false');
   });
 });
+
+describe('built package: the zeta-router/otel subpath', () => {
+  it('loads with import and require, and the core does not pull @opentelemetry/api in', () => {
+    const esm = runNode([
+      '--input-type=module',
+      '-e',
+      "import { instrumentRouter, ATTR_GEN_AI_REQUEST_MODEL } from 'zeta-router/otel'; console.log(typeof instrumentRouter, ATTR_GEN_AI_REQUEST_MODEL);",
+    ]);
+    expect(esm.trim()).toBe('function gen_ai.request.model');
+    const cjs = runNode([
+      '-e',
+      "const { createOtelTracing } = require('zeta-router/otel'); console.log(typeof createOtelTracing().wrapCall);",
+    ]);
+    expect(cjs.trim()).toBe('function');
+    const core = runNode([
+      '-e',
+      "require('zeta-router'); console.log(Object.keys(require.cache).some((f) => f.includes('@opentelemetry')));",
+    ]);
+    expect(core.trim()).toBe('false');
+  });
+});

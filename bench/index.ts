@@ -1,12 +1,14 @@
 /**
  * `npm run bench` (on the built package): classifier cost (learned and rules, 100 B to 10 MB,
  * adversarial inputs), router overhead against a bare p-queue and a direct call, 1,000 models
- * against 3, throughput under a backlog against bare p-queues, memory from 10k to 1M requests, and
- * routing quality on every scenario against the pooled reference; then every target, met or
- * missed. Figures are printed, never asserted.
+ * against 3, throughput under a backlog against bare p-queues, the added cost of the Prometheus and
+ * OpenTelemetry integrations, memory from 10k to 1M requests, and routing quality on every
+ * scenario against the pooled reference; then every target, met or missed. Figures are printed,
+ * never asserted.
  */
 import { backlogBench } from './backlog.js';
 import { classifierBench } from './classifier.js';
+import { integrationsBench } from './integrations.js';
 import { memoryBench } from './memory.js';
 import { overheadBench } from './overhead.js';
 import { scenarioBench } from './scenarios.js';
@@ -16,6 +18,7 @@ console.log(`zeta-router benchmarks: node ${process.version}, ${new Date().toISO
 await classifierBench();
 await overheadBench();
 await backlogBench();
+await integrationsBench();
 await memoryBench();
 await scenarioBench();
 printTargets();

@@ -18,10 +18,10 @@ const prompts = [
   'Write a function in TypeScript that sorts a list',
 ];
 
-type Submit = (i: number) => Promise<unknown>;
+export type Submit = (i: number) => Promise<unknown>;
 
 /** ns per request of `n` requests submitted in batches of BATCH. */
-async function round(submit: Submit, n: number): Promise<number> {
+export async function round(submit: Submit, n: number): Promise<number> {
   const start = process.hrtime.bigint();
   for (let i = 0; i < n; i += BATCH) {
     const batch: Promise<unknown>[] = [];

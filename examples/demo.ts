@@ -4,9 +4,12 @@
  * strategy. A live table shows where requests went and their latencies; the burst of code requests
  * saturates the coder, and the adaptive router spills it to the reasoner and keeps latency down.
  *
- * Runs on the real clock for about ten seconds. Try `npm run demo -- --fast` for a shorter burst.
+ * Runs on the real clock for about ten seconds. Try `npm run demo -- --fast` for a shorter burst,
+ * and `npm run demo -- --live` for the live view: per model a load bar against capacity, p95,
+ * health, and the spills (redrawn every 250 ms on a terminal; a plain frame a second otherwise).
  */
 import { type CallContext, ZetaDynamicRouter, type ZetaError } from '../src/index.js';
+import { renderLiveView } from './live-view.js';
 
 type Req = string | { input: string };
 
@@ -95,6 +98,7 @@ interface Row {
 }
 
 const fast = process.argv.includes('--fast');
+const live = process.argv.includes('--live');
 const burst = fast ? 90 : 180;
 const mix: Array<[string, number]> = [
   ['code', 0.7],
@@ -157,7 +161,24 @@ async function main(): Promise<void> {
   };
   const fmt = (v: number): string => (Number.isNaN(v) ? '-' : Math.round(v).toString()).padStart(9);
 
-  const ticker = setInterval(() => draw(), 200);
+  const tty = process.stdout.isTTY === true;
+  const drawLive = (final = false): void => {
+    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    const lines = [
+      `zeta-router live: ${burst} mixed requests; t=${secs}s${final ? ' (done)' : ''}`,
+      '',
+    ];
+    for (const [name, router] of Object.entries(routers)) {
+      const served = all[name]!.length;
+      const counters = { served, spills: spills[name]!, errors: errors[name]! };
+      lines.push(...renderLiveView(name, router.snapshot(), counters, tty), '');
+    }
+    process.stdout.write(`${tty ? '\x1b[H\x1b[2J' : ''}${lines.join('\n')}\n`);
+  };
+
+  const ticker = live
+    ? setInterval(() => drawLive(), tty ? 250 : 1000)
+    : setInterval(() => draw(), 200);
   for (let i = 0; i < burst; i++) {
     const type = pickType();
     const pool = prompts[type]!;
@@ -185,7 +206,8 @@ async function main(): Promise<void> {
   }
   await Promise.all(runs);
   clearInterval(ticker);
-  draw(true);
+  if (live) drawLive(true);
+  else draw(true);
   const ratio = p(all.static!, 0.95) / p(all.adaptive!, 0.95);
   const spilled = spills.adaptive!;
   console.log(

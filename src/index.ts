@@ -23,6 +23,7 @@ export type {
 
 // Events
 export type {
+  CloseEvent,
   CompleteEvent,
   Decision,
   DecisionEvent,

@@ -124,6 +124,7 @@ export class ZetaDynamicRouter<
   readonly #intake: Intake<unknown, unknown>;
   readonly #introspection: Introspection<unknown, unknown>;
   readonly #maxWaitingOption: number | undefined;
+  #closeEmitted = false;
 
   /**
    * @throws {ZetaError} `CONFIG_INVALID` listing every problem with the options.
@@ -314,12 +315,15 @@ export class ZetaDynamicRouter<
   /**
    * Stops accepting requests (`run()` rejects with `CLOSED`) and resolves once the accepted ones
    * have settled and their calls finished. After it resolves, no timer of the router's is left.
-   * Idempotent.
+   * Idempotent; the first time it finishes, a `close` event is emitted.
    */
   async close(): Promise<void> {
     this.#intake.close();
     await this.drain();
     this.#s.admission.stopTimers();
+    if (this.#closeEmitted) return;
+    this.#closeEmitted = true;
+    this.#s.observer.notify('close', { at: this.#s.now() });
   }
 
   #knownIds(): string {

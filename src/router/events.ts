@@ -134,6 +134,16 @@ export interface HungEvent {
 /** Payload of `health`: a model's health changed. */
 export type HealthEvent = HealthChange;
 
+/**
+ * Payload of `close`: `close()` has finished (every accepted request settled, no timer of the
+ * router's left). Emitted once, however often `close()` is called; integrations release what they
+ * registered for the router here.
+ */
+export interface CloseEvent {
+  /** When, in milliseconds on the router's clock. */
+  readonly at: number;
+}
+
 /** Every event of {@link ZetaDynamicRouter}, by name. */
 export interface RouterEvents {
   decision: (event: DecisionEvent) => void;
@@ -144,4 +154,5 @@ export interface RouterEvents {
   reject: (event: RejectEvent) => void;
   health: (event: HealthEvent) => void;
   hung: (event: HungEvent) => void;
+  close: (event: CloseEvent) => void;
 }

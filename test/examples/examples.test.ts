@@ -95,4 +95,17 @@ describe.concurrent('examples', () => {
     expect(out).toMatch(/^static +reasoner-14b +\d+/m);
     expect(out).toMatch(/adaptive p95 is [\d.]+x lower than static/);
   });
+
+  it('demo.ts --fast --live: plain frames (no terminal) of load bars, p95, health and spills', async () => {
+    const out = await runExample('demo.ts', '--fast', '--live');
+    expect(out.includes('\u001b[')).toBe(false); // not a TTY: no escape codes
+    expect(out).toMatch(/^adaptive \(adaptive\)$/m);
+    expect(out).toMatch(
+      /^ {2}coder-7b +\[[█·]{12}\] +\d+\/4 +\+ *\d+ queued +\d+ waiting +p95 +(\d+ ms|-) +healthy$/m,
+    );
+    expect(out).toMatch(
+      /^ {2}served 90, spilled \d+ \(\d+%\), errors 0, admission queue \d+\/600$/m,
+    );
+    expect(out).toMatch(/\(done\)/);
+  });
 });

@@ -64,3 +64,45 @@ describe('built package: the zeta-router/sim subpath and the zeta-sim command', 
     expect(out).toMatch(/^pooled\s+[\d,]+.*1\.00x/m);
   });
 });
+
+describe('built package: the zeta-router/prometheus subpath', () => {
+  it('loads with import and require, and the core does not pull prom-client in', () => {
+    const esm = runNode([
+      '--input-type=module',
+      '-e',
+      "import { registerPrometheusMetrics, defaultBuckets } from 'zeta-router/prometheus'; console.log(typeof registerPrometheusMetrics, defaultBuckets.timeToFirstToken.at(-1));",
+    ]);
+    expect(esm.trim()).toBe('function 2560');
+    const cjs = runNode([
+      '-e',
+      "const { registerPrometheusMetrics } = require('zeta-router/prometheus'); console.log(typeof registerPrometheusMetrics);",
+    ]);
+    expect(cjs.trim()).toBe('function');
+    const core = runNode([
+      '-e',
+      "require('zeta-router'); console.log(Object.keys(require.cache).some((f) => f.includes('prom-client')));",
+    ]);
+    expect(core.trim()).toBe('false');
+  });
+});
+
+describe('built package: the zeta-router/otel subpath', () => {
+  it('loads with import and require, and the core does not pull @opentelemetry/api in', () => {
+    const esm = runNode([
+      '--input-type=module',
+      '-e',
+      "import { instrumentRouter, ATTR_GEN_AI_REQUEST_MODEL } from 'zeta-router/otel'; console.log(typeof instrumentRouter, ATTR_GEN_AI_REQUEST_MODEL);",
+    ]);
+    expect(esm.trim()).toBe('function gen_ai.request.model');
+    const cjs = runNode([
+      '-e',
+      "const { createOtelTracing } = require('zeta-router/otel'); console.log(typeof createOtelTracing().wrapCall);",
+    ]);
+    expect(cjs.trim()).toBe('function');
+    const core = runNode([
+      '-e',
+      "require('zeta-router'); console.log(Object.keys(require.cache).some((f) => f.includes('@opentelemetry')));",
+    ]);
+    expect(core.trim()).toBe('false');
+  });
+});

@@ -94,6 +94,23 @@ describe('events', () => {
   });
 });
 
+describe('close event', () => {
+  it('is emitted once, after the accepted requests settled, however often close() is called', async () => {
+    const { router, coder, clock } = fleet();
+    const log: string[] = [];
+    router.on('complete', () => log.push('complete'));
+    router.on('close', (e) => log.push(`close@${e.at}`));
+    const run = router.run('x', { task: 'code' });
+    await flush();
+    const closing = router.close();
+    await clock.advance(40);
+    coder.finishNext();
+    await Promise.all([run, closing, router.close()]);
+    await router.close();
+    expect(log).toEqual(['complete', 'close@40']);
+  });
+});
+
 describe('health probes', () => {
   it('lets the next request probe when the caller abandons the probe call', async () => {
     const clock = new ManualClock();

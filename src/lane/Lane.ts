@@ -339,7 +339,16 @@ export class Lane {
   finishJob(job: LaneJob<unknown>, ok: boolean, value: unknown, released = false): void {
     if (job.state !== 'running') return;
     job.state = 'done';
-    if (!released) job.work.settled?.(ok, value);
+    if (!released) {
+      try {
+        job.work.settled?.(ok, value);
+      } catch (error) {
+        // The lane's own bookkeeping below must happen whatever the hook does.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
     this.#inFlight--;
     this.#releaseTokens(job.tokens);
     const start = job.start;

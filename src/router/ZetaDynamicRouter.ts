@@ -12,6 +12,7 @@ import type { Clock, RandomSource, TaskProfile } from '../types.js';
 import { configInvalid, describeValue, throwIfProblems } from '../utils/options.js';
 import type { Decision, RouterEvents } from './events.js';
 import { readModelConfig, readRouterOptions } from './internal/readOptions.js';
+import { SafeTracker } from './internal/SafeTracker.js';
 import { modelProblems, routerProblems } from './internal/validate.js';
 import type {
   AnyModelConfig,
@@ -82,16 +83,40 @@ function safeClock(clock: Clock): { clock: Clock; now: () => number } {
   }
   let good: number = last;
   const safeNow = (): number => {
-    const t = now.call(clock);
+    let t: unknown;
+    try {
+      t = now.call(clock);
+    } catch {
+      return good;
+    }
     if (typeof t === 'number' && Number.isFinite(t)) good = t;
     return good;
   };
   return {
     now: safeNow,
+    // A clock whose timer methods throw is reported (on a later microtask) and treated as giving
+    // no timer: the router's own state stays consistent.
     clock: {
       now: safeNow,
-      setTimeout: (fn, ms) => set.call(clock, fn, ms),
-      clearTimeout: (handle) => clear.call(clock, handle),
+      setTimeout: (fn, ms) => {
+        try {
+          return set.call(clock, fn, ms);
+        } catch (error) {
+          queueMicrotask(() => {
+            throw error;
+          });
+          return undefined;
+        }
+      },
+      clearTimeout: (handle) => {
+        try {
+          clear.call(clock, handle);
+        } catch (error) {
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      },
     },
   };
 }
@@ -150,7 +175,10 @@ export class ZetaDynamicRouter<
     const stages = { clock, now, random } as {
       -readonly [K in keyof Stages<unknown, unknown>]: Stages<unknown, unknown>[K];
     };
-    const observer = new Observer<unknown, unknown>(o.tracker ?? new InMemoryLoadTracker(), this);
+    // A tracker of the app's own is guarded: if it throws, routing goes on (see SafeTracker).
+    const tracker =
+      o.tracker === undefined ? new InMemoryLoadTracker() : new SafeTracker(o.tracker);
+    const observer = new Observer<unknown, unknown>(tracker, this);
     stages.observer = observer;
     stages.fleet = new Fleet<unknown, unknown>(o.health ?? {}, {
       now,

@@ -145,3 +145,66 @@ describe('bounded configuration messages', () => {
     expect(error.message).toMatch(/and 4980 more \(see `problems`\)$/);
   });
 });
+
+describe('hostile parts plugged in', () => {
+  it('a tracker whose every method throws: requests still settle, capacity returns, errors are reported', async () => {
+    const reported: unknown[] = [];
+    const onUncaught = (error: unknown) => reported.push(error);
+    process.on('uncaughtException', onUncaught);
+    const boom = (): never => {
+      throw new Error('tracker bug');
+    };
+    const tracker = {
+      recordArrival: boom,
+      recordStart: boom,
+      recordFinish: boom,
+      recordAbandon: boom,
+      latency: boom,
+      modelStats: boom,
+      arrivals: boom,
+      snapshot: boom,
+      removeModel: boom,
+    };
+    try {
+      const router = new ZetaDynamicRouter<string, string>({
+        models: [{ id: 'm', call: async (r) => `ok:${r}`, tasks: ['simple'], concurrency: 1 }],
+        tracker,
+        clock: new ManualClock(),
+      });
+      const results = await Promise.all(
+        ['a', 'b', 'c'].map((r) => router.run(r, { task: 'simple' })),
+      );
+      expect(results).toEqual(['ok:a', 'ok:b', 'ok:c']);
+      expect(router.snapshot().models[0]).toMatchObject({ inFlight: 0, tokensInFlight: 0 });
+      await router.close();
+      await new Promise((r) => setImmediate(r));
+      expect(reported.length).toBeGreaterThan(0);
+      expect(String(reported[0])).toMatch(/tracker bug/);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+
+  it('a clock whose setTimeout throws: a request with a timeout still settles', async () => {
+    const reported: unknown[] = [];
+    const onUncaught = (error: unknown) => reported.push(error);
+    process.on('uncaughtException', onUncaught);
+    const inner = new ManualClock();
+    const clock: Clock = {
+      now: () => inner.now(),
+      setTimeout: () => {
+        throw new Error('no timers here');
+      },
+      clearTimeout: () => undefined,
+    };
+    try {
+      const router = single(async (r) => `ok:${r}`, { clock });
+      expect(await router.run('x', { task: 'simple', timeoutMs: 50 })).toBe('ok:x');
+      await router.close();
+      await new Promise((r) => setImmediate(r));
+      expect(String(reported[0])).toMatch(/no timers here/);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+});

@@ -54,8 +54,9 @@ export class Observer<Req, Res> {
 
   /** A call's caller gave up (abort): its cut-short outcome says nothing about the model. */
   abandoned(e: ModelEntry<Req, Res>, type: TaskType, now: number): void {
-    if (this.tracker.recordAbandon) this.tracker.recordAbandon(e.model.id, type, now);
-    else this.tracker.recordFinish(e.model.id, type, Number.NaN, true, now);
+    const tracker = this.tracker;
+    if (tracker.recordAbandon) tracker.recordAbandon(e.model.id, type, now);
+    else tracker.recordFinish(e.model.id, type, Number.NaN, true, now);
     e.health?.onAbandon();
   }
 

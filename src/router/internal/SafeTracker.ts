@@ -1,0 +1,121 @@
+import type {
+  ArrivalStats,
+  LoadTracker,
+  ModelLoadStats,
+  TrackerSnapshot,
+} from '../../load/LoadTracker.js';
+import type { LatencyStats, TaskType } from '../../types.js';
+
+const EMPTY_LATENCY: LatencyStats = Object.freeze({
+  count: 0,
+  mean: Number.NaN,
+  p50: Number.NaN,
+  p95: Number.NaN,
+  p99: Number.NaN,
+});
+const ZERO_STATS: ModelLoadStats = Object.freeze({
+  inFlight: 0,
+  errorRate: 0,
+  throughput: 0,
+  completed: 0,
+  failed: 0,
+});
+const ZERO_ARRIVALS: ArrivalStats = Object.freeze({ rate: 0, forecast: 0, trend: 0, horizonMs: 0 });
+
+/** Rethrows on a later microtask: a bug in a user-supplied tracker is seen, not swallowed. */
+function report(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
+
+/**
+ * A user-supplied {@link LoadTracker} seen through a guard: a method that throws is reported (an
+ * uncaught exception on a later microtask, as a throwing listener is) and answers as an empty
+ * tracker would, so a buggy tracker cannot leave a request unsettled or a slot held. The built-in
+ * tracker is used as is.
+ */
+export class SafeTracker implements LoadTracker {
+  readonly #inner: LoadTracker;
+
+  constructor(inner: LoadTracker) {
+    this.#inner = inner;
+  }
+
+  recordArrival(task: TaskType, now: number): void {
+    try {
+      this.#inner.recordArrival(task, now);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  recordStart(model: string, task: TaskType, now: number): void {
+    try {
+      this.#inner.recordStart(model, task, now);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  recordFinish(model: string, task: TaskType, latencyMs: number, ok: boolean, now: number): void {
+    try {
+      this.#inner.recordFinish(model, task, latencyMs, ok, now);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  recordAbandon(model: string, task: TaskType, now: number): void {
+    try {
+      if (this.#inner.recordAbandon) this.#inner.recordAbandon(model, task, now);
+      else this.#inner.recordFinish(model, task, Number.NaN, true, now);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  latency(model: string, task: TaskType, now: number): LatencyStats {
+    try {
+      return this.#inner.latency(model, task, now);
+    } catch (error) {
+      report(error);
+      return EMPTY_LATENCY;
+    }
+  }
+
+  modelStats(model: string, now: number): ModelLoadStats {
+    try {
+      return this.#inner.modelStats(model, now);
+    } catch (error) {
+      report(error);
+      return ZERO_STATS;
+    }
+  }
+
+  arrivals(task: TaskType, now: number): ArrivalStats {
+    try {
+      return this.#inner.arrivals(task, now);
+    } catch (error) {
+      report(error);
+      return ZERO_ARRIVALS;
+    }
+  }
+
+  snapshot(now: number): TrackerSnapshot {
+    try {
+      return this.#inner.snapshot(now);
+    } catch (error) {
+      report(error);
+      return { at: now, windowMs: 0, models: [], arrivals: [] };
+    }
+  }
+
+  removeModel(model: string): void {
+    try {
+      this.#inner.removeModel(model);
+    } catch (error) {
+      report(error);
+    }
+  }
+}

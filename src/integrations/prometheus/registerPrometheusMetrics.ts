@@ -398,6 +398,9 @@ class Registration implements PrometheusMetrics {
     );
   }
 
+  /** (model, task) label pairs whose counters were initialised (bounded by models x task labels). */
+  readonly #seenPairs = new Set<string>();
+
   #on(event: string, fn: (payload: never) => void): void {
     this.#unsubscribe.push(subscribe(this.#router, event, fn));
   }
@@ -406,6 +409,17 @@ class Registration implements PrometheusMetrics {
     const task = (t: { type: string } | undefined): string => this.#tasks.label(t?.type ?? 'none');
     this.#on('dispatch', (e: DispatchEvent) => {
       const labels = { model: e.model, task: task(e.task) };
+      // Initialise the error counters of a (model, task) at 0 when it is first seen, so their
+      // series exist (and rate() answers 0) before the first error, as Prometheus advises.
+      const key = `${labels.model}\u0000${labels.task}`;
+      if (!this.#seenPairs.has(key)) {
+        this.#seenPairs.add(key);
+        this.#retries.inc(labels, 0);
+        this.#callErrors.inc(labels, 0);
+        this.#spills.inc(labels, 0);
+        this.#cooldowns.inc({ model: labels.model }, 0);
+        this.#hung.inc({ model: labels.model }, 0);
+      }
       this.#dispatches.inc(labels);
       if (e.spilled) this.#spills.inc(labels);
       this.#lastModel.set(e.requestId, e.model);

@@ -88,7 +88,9 @@ describe('registerPrometheusMetrics', () => {
       await value(registry, 'zeta_router_requests_total', { ...labels, outcome: 'success' }),
     ).toBe(1);
     expect(await value(registry, 'zeta_router_dispatches_total', labels)).toBe(1);
-    expect(await value(registry, 'zeta_router_spills_total', labels)).toBeUndefined();
+    // Error and spill counters of a (model, task) start at 0 once it is dispatched to.
+    expect(await value(registry, 'zeta_router_spills_total', labels)).toBe(0);
+    expect(await value(registry, 'zeta_router_retries_total', labels)).toBe(0);
     expect(
       await value(
         registry,

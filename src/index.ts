@@ -39,6 +39,8 @@ export type {
 
 // Errors
 export { isZetaError, ZetaError } from './errors/ZetaError.js';
+export { isModelCallError, ModelCallError, modelCallFailure } from './errors/ModelCallError.js';
+export type { ModelCallErrorOptions, ModelCallFailure } from './errors/ModelCallError.js';
 export type { FailedAttempt, ZetaErrorCode, ZetaErrorDetails } from './errors/ZetaError.js';
 
 // Classification

@@ -7,6 +7,7 @@
  * - `TIMEOUT`: the call's `timeoutMs` passed before it settled (waiting or running).
  * - `ABORTED`: the caller's `signal` aborted.
  * - `MODEL_FAILED`: every attempt's model call threw, or a retry found no other model with room; `attempts` and `cause` say which and why.
+ * - `REQUEST_REJECTED`: a model refused the request itself (its client threw a `ModelCallError` of kind `rejected-request`, e.g. HTTP 400 or 413); not retried elsewhere, and the model's health is not hurt.
  * - `CLASSIFIER_FAILED`: the classifier threw, rejected or returned something that is not a task profile.
  * - `STRATEGY_FAILED`: the strategy's `rank()` threw or ranked none of the candidates.
  * - `CLOSED`: `run()` was called after `close()`.
@@ -18,6 +19,7 @@ export type ZetaErrorCode =
   | 'TIMEOUT'
   | 'ABORTED'
   | 'MODEL_FAILED'
+  | 'REQUEST_REJECTED'
   | 'CLASSIFIER_FAILED'
   | 'STRATEGY_FAILED'
   | 'CLOSED';

@@ -46,6 +46,11 @@ export interface ModelStateSnapshot {
   readonly health: HealthState;
   /** Answer quality reported with `reportQuality()`, 0..1, recent (NaN before any report). */
   readonly quality: number;
+  /**
+   * Until when the model cools down because its server said it is overloaded, in ms on the
+   * router's clock (NaN when it is not cooling down).
+   */
+  readonly coolUntil: number;
 }
 
 /** A plain copy of the router's state, fresh on each call: for dashboards and tests. */

@@ -55,6 +55,8 @@ export interface RouterRequest<Req, Res> {
   /** Calls started so far (the current one included). */
   attempt: number;
   readonly attempts: FailedAttempt[];
+  /** Attempts that failed because their model was overloaded (they do not use up `maxAttempts`). */
+  overloads: number;
   /** Models that failed it: not tried again. */
   tried: Set<string> | undefined;
   decision: Decision | undefined;

@@ -99,7 +99,9 @@ export class Admission<Req, Res> {
   /** Whether `e` can still take a request bound `binding` (listeners may have changed things). */
   #stillFits(e: ModelEntry<Req, Res>, tokens: number, binding: 'start' | 'queue'): boolean {
     if (e.removed) return false;
-    if (e.health !== undefined && !e.health.canRoute(this.#s.now())) return false;
+    const now = this.#s.now();
+    if (now < e.coolUntil) return false;
+    if (e.health !== undefined && !e.health.canRoute(now)) return false;
     return binding === 'start'
       ? e.lane.canStart(tokens)
       : e.waitingFor === 0 && e.lane.canQueue(tokens);
@@ -142,6 +144,10 @@ export class Admission<Req, Res> {
     if (e.removed || e.waiters.size === 0) return;
     const s = this.#s;
     const now = s.now();
+    if (now < e.coolUntil) {
+      this.#wakeAt(e, e.coolUntil);
+      return;
+    }
     const health = e.health;
     if (health !== undefined && !health.canRoute(now)) {
       // Open and cooling off: wake up when the cool-off ends. Open with its probe running: the

@@ -1,3 +1,5 @@
+import { describeError } from '../../errors/describeError.js';
+import { modelCallFailure } from '../../errors/ModelCallError.js';
 import { ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
 import type { LaneJobTicket, LaneWork } from '../../lane/Lane.js';
 import { LazyAbort } from '../internal/LazyAbort.js';
@@ -6,6 +8,11 @@ import type { CallContext } from '../options.js';
 import type { Stages } from './context.js';
 import { exclusion } from './decide.js';
 import type { ModelEntry } from './fleet.js';
+
+/** First cool-down of a model whose server said it is overloaded without saying for how long, in ms. */
+export const OVERLOAD_BACKOFF_MS = 1000;
+/** The longest cool-down after an overload, in ms (a `Retry-After` beyond it is cut to it). */
+export const MAX_COOL_DOWN_MS = 60_000;
 
 /**
  * One model call of a request: its abort signal (made lazily), and the lane work that runs it in
@@ -94,7 +101,8 @@ export class Attempts<Req, Res> {
     const start = Number.isNaN(this.#bindingAt) ? s.now() : this.#bindingAt;
     // Bound while the model was healthy (or still in the fleet), started after it opened or was
     // removed: do not call it (unless this is the probe its cool-off now allows); route again.
-    if (e.removed || (e.health !== undefined && !e.health.canRoute(start))) return REROUTE;
+    if (e.removed || start < e.coolUntil || (e.health !== undefined && !e.health.canRoute(start)))
+      return REROUTE;
     p.queuedMs += start - p.waitStart;
     call.startedAt = start;
     if (e.health?.state === 'open') this.#startProbeDeadline(call);
@@ -134,11 +142,36 @@ export class Attempts<Req, Res> {
     const o = this.#s.observer;
     const reason = call.reason;
     const timedOut = reason instanceof ZetaError && reason.code === 'TIMEOUT';
+    const failure = ok ? undefined : modelCallFailure(value);
+    if (failure?.kind === 'overloaded') this.#coolDown(e, failure.retryAfterMs, end);
+    else if (ok) e.overloads = 0;
     // The caller gave up: a cut-short or late outcome says nothing about the model. A timed-out
-    // call does (it was too slow), so it counts.
-    if (call.aborted && !timedOut) o.abandoned(e, type, end);
+    // call does (it was too slow), so it counts. Neither does an overload or a request the model
+    // refused for what it was: the model is not sick.
+    if ((call.aborted && !timedOut) || (failure !== undefined && failure.kind !== 'unavailable'))
+      o.abandoned(e, type, end);
     else o.finished(e, type, ok, call.latencyMs, end);
-    void value;
+  }
+
+  /** When the first of the models `p` found overloaded may take work again. */
+  #firstCoolEnd(p: RouterRequest<Req, Res>): number {
+    let first = Number.POSITIVE_INFINITY;
+    for (const a of p.attempts) {
+      const e = this.#s.fleet.get(a.model);
+      if (e !== undefined) first = Math.min(first, e.coolUntil);
+    }
+    return Number.isFinite(first) ? first : this.#s.now();
+  }
+
+  /**
+   * The model's server said it is overloaded: leave it alone for `retryAfterMs` when it said how
+   * long, else for a backoff doubling from {@link OVERLOAD_BACKOFF_MS} per overload in a row.
+   */
+  #coolDown(e: ModelEntry<Req, Res>, retryAfterMs: number | undefined, now: number): void {
+    e.overloads++;
+    const backoff = Math.min(OVERLOAD_BACKOFF_MS * 2 ** (e.overloads - 1), MAX_COOL_DOWN_MS);
+    const ms = Math.min(retryAfterMs ?? backoff, MAX_COOL_DOWN_MS);
+    e.coolUntil = Math.max(e.coolUntil, now + ms);
   }
 
   /** @internal The slot was released (or the job cancelled): settles the request or retries it. */
@@ -175,9 +208,16 @@ export class Attempts<Req, Res> {
     p.attempts.push({ model: e.model.id, error, latencyMs });
     p.tried ??= new Set();
     p.tried.add(e.model.id);
+    const failure = modelCallFailure(error);
+    if (failure?.kind === 'overloaded') p.overloads++;
     const now = s.now();
+    // A refused request is not the model's fault, and another model would refuse it too.
+    const refused = failure?.kind === 'rejected-request';
+    // Overloads do not use up attempts: the request goes on to the next candidate (each model
+    // once, so this ends).
     const willRetry =
-      p.attempts.length < this.#maxAttempts &&
+      !refused &&
+      p.attempts.length - p.overloads < this.#maxAttempts &&
       s.fleet
         .serving(task.type)
         .some((other) => exclusion(other, task, p.tokens, p.tried, now) === undefined);
@@ -193,7 +233,29 @@ export class Attempts<Req, Res> {
       });
       if (p.settled) return; // a listener aborted it
     }
+    if (refused) {
+      s.settlement.fail(
+        p,
+        'REQUEST_REJECTED',
+        `${e.model.id} refused the request itself: ${describeError(error, 200)}. Fix the request (its size or parameters); it was not retried elsewhere.`,
+        { attempts: [...p.attempts] },
+        error,
+      );
+      return;
+    }
     if (!willRetry) {
+      if (p.overloads === p.attempts.length) {
+        // Every model tried was overloaded: shed, saying when the first of them may take work.
+        const retryAfterMs = Math.max(0, Math.round(this.#firstCoolEnd(p) - now));
+        s.settlement.fail(
+          p,
+          'CAPACITY_EXCEEDED',
+          `Every model tried for a '${task.type}' request said it is overloaded; retry in ${retryAfterMs}ms.`,
+          { attempts: [...p.attempts], limits: { retryAfterMs } },
+          error,
+        );
+        return;
+      }
       s.settlement.failModel(p);
       return;
     }

@@ -310,6 +310,8 @@ export function exclusion<Req, Res>(
   if (tokens > m.maxTokens)
     return `needs ${tokens} tokens, more than its whole budget of ${m.maxTokens}`;
   if (tried?.has(m.id)) return 'already failed this request';
+  if (now < e.coolUntil)
+    return `cooling down after its server said it is overloaded, until ${Math.round(e.coolUntil)}ms`;
   if (e.health && !e.health.canRoute(now)) {
     const h = e.health.snapshot();
     return h.probing

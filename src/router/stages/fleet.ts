@@ -31,6 +31,10 @@ export interface ModelEntry<Req, Res> {
   wakeTimer: unknown;
   /** When `wakeTimer` fires, in ms on the router's clock. */
   wakeAt: number;
+  /** Until when the model cools down after its server said it is overloaded (ms; -Infinity when not). */
+  coolUntil: number;
+  /** Overloads in a row (for the backoff when the server gives no `Retry-After`). */
+  overloads: number;
 }
 
 /** What the fleet tells the rest of the router about its models. */
@@ -150,6 +154,8 @@ export class Fleet<Req, Res> {
       lastMeanMs: new Map(),
       wakeTimer: undefined,
       wakeAt: Number.POSITIVE_INFINITY,
+      coolUntil: Number.NEGATIVE_INFINITY,
+      overloads: 0,
       lane: new Lane(
         {
           concurrency: model.concurrency,

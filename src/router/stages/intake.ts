@@ -96,6 +96,7 @@ export class Intake<Req, Res> {
         settled: false,
         attempt: 0,
         attempts: [],
+        overloads: 0,
         tried: undefined,
         decision: undefined,
         wait: undefined,

@@ -122,6 +122,7 @@ export class Introspection<Req, Res> {
         throughput: stats.throughput,
         health: health?.state ?? 'healthy',
         quality: health?.quality ?? Number.NaN,
+        coolUntil: now < e.coolUntil ? e.coolUntil : Number.NaN,
       });
     }
     return {

@@ -3,13 +3,22 @@
 // and lifecycle calls under load. Runs 2,000 cases in CI (CI=true), fewer locally.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ModelCallError } from '../../src/errors/ModelCallError.js';
 import { isZetaError } from '../../src/errors/ZetaError.js';
 import type { CallContext, ModelConfig } from '../../src/router/options.js';
 import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
 import { seededRandom } from '../../src/utils/random.js';
 import { flush, ManualClock } from '../helpers/manualClock.js';
 
-type Behaviour = 'ok' | 'reject' | 'throw-sync' | 'ignore-abort' | 'never' | 'throw-hostile';
+type Behaviour =
+  | 'ok'
+  | 'reject'
+  | 'throw-sync'
+  | 'ignore-abort'
+  | 'never'
+  | 'throw-hostile'
+  | 'overloaded'
+  | 'refused';
 type Listener = 'none' | 'run' | 'abort-self' | 'remove-model' | 'add-model' | 'quality';
 
 interface Arrival {
@@ -36,6 +45,8 @@ const arrival: fc.Arbitrary<Arrival> = fc.record({
     'ignore-abort',
     'never',
     'throw-hostile',
+    'overloaded',
+    'refused',
   ),
   timeoutMs: fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined }),
   abortAfter: fc.option(fc.integer({ min: 0, max: 200 }), { nil: undefined }),
@@ -109,6 +120,12 @@ describe('the request path holds its promises under hostile input (property)', (
               if (a.behaviour === 'throw-sync') throw new Error('sync throw');
               if (a.behaviour === 'throw-hostile') throw hostileValue(req);
               if (a.behaviour === 'never') return new Promise<string>(() => undefined);
+              if (a.behaviour === 'overloaded')
+                return Promise.reject(
+                  new ModelCallError('overloaded', '429', { retryAfterMs: a.duration }),
+                );
+              if (a.behaviour === 'refused')
+                return Promise.reject(new ModelCallError('rejected-request', '413'));
               return new Promise<string>((resolve, reject) => {
                 const timer = clock.setTimeout(() => {
                   if (a.behaviour === 'reject') reject(hostileValue(req));

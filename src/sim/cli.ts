@@ -11,6 +11,7 @@ import type { StrategyName } from '../router/options.js';
 import type { Strategy } from '../strategy/Strategy.js';
 import { MAX_REQUESTS } from './internal/check.js';
 import type { SimModelSpec } from './models/spec.js';
+import { isPeerStrategyName, peerStrategies, peerStrategyNames } from './peers/peers.js';
 import { renderCdfSvg, renderHtmlReport } from './report/html.js';
 import { compareStrategies } from './runner.js';
 import { defaultFleet } from './scenarios/fleets.js';
@@ -47,8 +48,10 @@ Inputs:
                         both files are merged (code as 'code', conversation split into 'simple'
                         and 'reasoning' by prompt size); a directory holding both works too
 Options:
-  --strategies <list>   comma-separated, at most ${MAX_STRATEGIES}: static, least-loaded, adaptive, or paths
-                        to modules exporting a Strategy (default export or 'strategy')
+  --strategies <list>   comma-separated, at most ${MAX_STRATEGIES}: static, least-loaded, adaptive, the
+                        peer policies (other routers' strategies, bound at arrival):
+                        ${peerStrategyNames.join(', ')},
+                        or paths to modules exporting a Strategy (default export or 'strategy')
                         [static,least-loaded,adaptive]
   --seed <n>            seed of arrivals, service times and tie-breaks, 0 to 4294967295  [1]
   --requests <n>        number of requests, 1 to ${MAX_REQUESTS_TEXT} (scenario default, or the whole trace)
@@ -136,10 +139,11 @@ function parse<T>(file: string, read: () => T): T {
 
 async function loadStrategy(entry: string): Promise<StrategyName | Strategy> {
   if (entry === 'static' || entry === 'least-loaded' || entry === 'adaptive') return entry;
+  if (isPeerStrategyName(entry)) return peerStrategies[entry];
   const path = resolve(entry);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new UsageError(
-      `unknown strategy '${entry}': use static, least-loaded, adaptive or a path to a module`,
+      `unknown strategy '${entry}': use static, least-loaded, adaptive, a peer policy (${peerStrategyNames.join(', ')}) or a path to a module`,
     );
   }
   let mod: { default?: unknown; strategy?: unknown };

@@ -33,6 +33,25 @@ describe('zeta-sim', () => {
     expect(io.out()).toMatch(/^pooled .*1\.00x/m);
   });
 
+  it('compares the peer policies by name', async () => {
+    const io = capture();
+    const peers =
+      'litellm-shuffle,litellm-least-busy,litellm-latency,litellm-usage,envoy-p2c,finagle-peak-ewma,portkey-least-latency';
+    expect(
+      await main(['steady', '--requests', '200', '--strategies', `adaptive,${peers}`, '--json']),
+    ).toBe(0);
+    const parsed = JSON.parse(io.out());
+    expect(parsed.results.map((r: { name: string }) => r.name)).toEqual([
+      'adaptive',
+      ...peers.split(','),
+      'pooled',
+    ]);
+    vi.restoreAllMocks();
+    const bad = capture();
+    expect(await main(['steady', '--strategies', 'envoy'])).toBe(2);
+    expect(bad.err()).toMatch(/unknown strategy 'envoy': .*envoy-p2c, finagle-peak-ewma/);
+  });
+
   it('prints JSON with --json and writes --html and --svg files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zeta-sim-'));
     const io = capture();

@@ -63,6 +63,16 @@ describe('zeta-router/sim entry', () => {
         'compressionForUtilization',
         'estimateRequestLoad',
         'commonBucketMs',
+        'envoyLeastRequestStrategy',
+        'finaglePeakEwmaStrategy',
+        'litellmLatencyBasedStrategy',
+        'litellmLeastBusyStrategy',
+        'litellmSimpleShuffleStrategy',
+        'litellmUsageBasedStrategy',
+        'portkeyLeastLatencyStrategy',
+        'isPeerStrategyName',
+        'peerStrategies',
+        'peerStrategyNames',
       ].sort(),
     );
   });

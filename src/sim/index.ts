@@ -107,6 +107,13 @@ export type { MergeAzureTracesOptions } from './traces/mergeAzureTraces.js';
 export { readAzureTrace } from './traces/readAzureTrace.js';
 export type { ReadAzureTraceOptions } from './traces/readAzureTrace.js';
 export { readJsonlTrace } from './traces/readJsonlTrace.js';
+export {
+  MOONCAKE_REASONING_PROMPT_TOKENS,
+  MOONCAKE_SLOT_MS,
+  mooncakeComplexity,
+  readMooncakeTrace,
+} from './traces/readMooncakeTrace.js';
+export type { MooncakeTraceRow, ReadMooncakeTraceOptions } from './traces/readMooncakeTrace.js';
 export { TraceError } from './traces/TraceError.js';
 
 // Service-time distributions

@@ -52,6 +52,30 @@ describe('zeta-sim', () => {
     expect(bad.err()).toMatch(/unknown strategy 'envoy': .*envoy-p2c, finagle-peak-ewma/);
   });
 
+  it('replays a Mooncake trace (file or folder), its arrivals spread by the seed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zeta-mooncake-'));
+    const rows = Array.from(
+      { length: 60 },
+      (_, i) =>
+        `{"timestamp": ${Math.floor(i / 4) * 3000}, "input_length": ${1000 + 900 * i}, "output_length": ${50 + i}, "hash_ids": [${i}]}`,
+    );
+    writeFileSync(join(dir, 'conversation_trace.jsonl'), `${rows.join('\n')}\n`);
+    const runs: unknown[] = [];
+    for (const input of [dir, join(dir, 'conversation_trace.jsonl')]) {
+      const io = capture();
+      expect(await main([input, '--strategies', 'adaptive,envoy-p2c', '--json'])).toBe(0);
+      const parsed = JSON.parse(io.out());
+      expect(parsed.requests).toBe(60);
+      expect(parsed.scenario).toBe('conversation_trace.jsonl');
+      runs.push(parsed);
+      vi.restoreAllMocks();
+    }
+    expect(runs[0]).toEqual(runs[1]);
+    const io = capture();
+    expect(await main([dir, '--seed', '2', '--json', '--strategies', 'static'])).toBe(0);
+    expect(JSON.parse(io.out())).not.toEqual(runs[0]);
+  });
+
   it('prints JSON with --json and writes --html and --svg files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zeta-sim-'));
     const io = capture();
@@ -156,7 +180,9 @@ describe('zeta-sim trace inputs', () => {
     writeFileSync(join(dir, 'code.csv'), rows(5, 1000));
     let io = capture();
     expect(await main([dir])).toBe(2);
-    expect(io.err()).toMatch(/must hold both code\.csv and conv\.csv \(missing conv\.csv\)/);
+    expect(io.err()).toMatch(
+      /must hold conversation_trace\.jsonl, or both code\.csv and conv\.csv \(missing conv\.csv\)/,
+    );
     vi.restoreAllMocks();
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '');

@@ -73,6 +73,10 @@ describe('zeta-router/sim entry', () => {
         'isPeerStrategyName',
         'peerStrategies',
         'peerStrategyNames',
+        'MOONCAKE_REASONING_PROMPT_TOKENS',
+        'MOONCAKE_SLOT_MS',
+        'mooncakeComplexity',
+        'readMooncakeTrace',
       ].sort(),
     );
   });

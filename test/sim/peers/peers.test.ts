@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Decision } from '../../../src/router/events.js';
 import { envoyLeastRequestStrategy } from '../../../src/sim/peers/envoy.js';
-import { litellmUsageBasedStrategy } from '../../../src/sim/peers/litellm.js';
+import {
+  litellmLeastBusyStrategy,
+  litellmUsageBasedStrategy,
+} from '../../../src/sim/peers/litellm.js';
 import {
   isPeerStrategyName,
   peerStrategies,
@@ -10,6 +14,8 @@ import {
 import { compareStrategies } from '../../../src/sim/runner.js';
 import { getScenario } from '../../../src/sim/scenarios/scenarios.js';
 import { generateWorkload } from '../../../src/sim/workloads/requests.js';
+import { flush } from '../../helpers/manualClock.js';
+import { fleet } from '../../router/fixtures.js';
 import { arbCandidates, input } from '../../strategy/candidates.js';
 
 describe('peer strategies: the shared contract', () => {
@@ -42,6 +48,39 @@ describe('peer strategies: the shared contract', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('peer strategies in the router: bound at arrival', () => {
+  it('a request waits for the model its peer policy picked, even when another frees first', async () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const f = fleet(
+        { strategy: litellmLeastBusyStrategy, random: () => (seed * 0.37) % 1 },
+        { coder: { concurrency: 1 } },
+      );
+      const decisions: Decision[] = [];
+      f.router.on('decision', (e) => decisions.push(e.decision));
+      const task = { type: 'code', complexity: 0.3 } as const;
+      const runs = [1, 2, 3].map((i) => f.router.runWithInfo(`c${i}`, { task }));
+      await flush();
+      // Two start (one on each model: the second sees one busy model), the third waits.
+      expect(f.coder.calls.length + f.reasoner.calls.length).toBe(2);
+      const third = decisions[2]!;
+      expect(third.ranking).toHaveLength(1);
+      expect(third.binding).toBe('wait');
+      const [picked, other] =
+        third.ranking[0]!.id === 'coder-7b' ? [f.coder, f.reasoner] : [f.reasoner, f.coder];
+      other.finishNext();
+      await flush();
+      expect(other.calls).toHaveLength(1);
+      expect(picked.calls).toHaveLength(1);
+      picked.finishNext();
+      await flush();
+      expect(picked.calls).toHaveLength(2);
+      picked.finishNext();
+      const infos = await Promise.all(runs);
+      expect(infos[2]!.model).toBe(picked.id);
+    }
   });
 });
 

@@ -7,12 +7,12 @@ import { only, outstanding, twoChoices } from './internal/pick.js';
  * choices, P2C). Source: Envoy's `source/common/upstream/load_balancer_impl.cc`
  * (`LeastRequestLoadBalancer`) and its load-balancing docs (github.com/envoyproxy/envoy). With
  * equal host weights, Envoy draws two hosts at random and sends the request to the one with fewer
- * active requests (the second on a tie).
+ * active requests.
  *
  * Approximated: the simulated models carry no weights, so the weighted variant
  * (`weight / (active + 1)^active_request_bias`) does not apply; "active requests" are the requests
  * this router has sent to the model and not seen finish (`inFlight + queued + waiting`); the two
- * draws come from the seeded `random`. Envoy picks one host and sends at once: the request binds
+ * draws come from the seeded `random`, and a tie goes to the second draw. Envoy picks one host and sends at once: the request binds
  * to that model alone.
  */
 export const envoyLeastRequestStrategy: Strategy = {

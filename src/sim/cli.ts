@@ -11,6 +11,7 @@ import type { StrategyName } from '../router/options.js';
 import type { Strategy } from '../strategy/Strategy.js';
 import { MAX_REQUESTS } from './internal/check.js';
 import type { SimModelSpec } from './models/spec.js';
+import { isPeerStrategyName, peerStrategies, peerStrategyNames } from './peers/peers.js';
 import { renderCdfSvg, renderHtmlReport } from './report/html.js';
 import { compareStrategies } from './runner.js';
 import { defaultFleet } from './scenarios/fleets.js';
@@ -21,6 +22,7 @@ import { MAX_COMPRESS, MIN_COMPRESS } from './traces/azureRequests.js';
 import { AZURE_REASONING_PROMPT_TOKENS, mergeAzureTraces } from './traces/mergeAzureTraces.js';
 import { readAzureTrace } from './traces/readAzureTrace.js';
 import { readJsonlTrace } from './traces/readJsonlTrace.js';
+import { readMooncakeTrace } from './traces/readMooncakeTrace.js';
 import { TraceError } from './traces/TraceError.js';
 import type { SimRequest } from './types.js';
 import { generateWorkload } from './workloads/requests.js';
@@ -42,13 +44,18 @@ pooled reference (one shared queue, clairvoyant service times), and prints a tab
 
 Inputs:
   <scenario>            one of: ${scenarioNames.join(', ')}
-  <trace.jsonl>         one request per line: { "t": ms, "type", "complexity", "tokens", "priority" }
+  <trace.jsonl>         one request per line: { "t": ms, "type", "complexity", "tokens", "priority" },
+                        or the Mooncake (Kimi) trace: { "timestamp", "input_length", "output_length",
+                        "hash_ids" } (prompts over 32,768 tokens as 'reasoning', the rest 'simple';
+                        a directory holding conversation_trace.jsonl works too)
   <code.csv> [conv.csv] Azure LLM inference trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens);
                         both files are merged (code as 'code', conversation split into 'simple'
                         and 'reasoning' by prompt size); a directory holding both works too
 Options:
-  --strategies <list>   comma-separated, at most ${MAX_STRATEGIES}: static, least-loaded, adaptive, or paths
-                        to modules exporting a Strategy (default export or 'strategy')
+  --strategies <list>   comma-separated, at most ${MAX_STRATEGIES}: static, least-loaded, adaptive, the
+                        peer policies (other routers' strategies, bound at arrival):
+                        ${peerStrategyNames.join(', ')},
+                        or paths to modules exporting a Strategy (default export or 'strategy')
                         [static,least-loaded,adaptive]
   --seed <n>            seed of arrivals, service times and tie-breaks, 0 to 4294967295  [1]
   --requests <n>        number of requests, 1 to ${MAX_REQUESTS_TEXT} (scenario default, or the whole trace)
@@ -114,6 +121,20 @@ function countLines(text: string): number {
   return count;
 }
 
+/** The Mooncake trace's file name, found in a directory given as the input. */
+const MOONCAKE_FILE = 'conversation_trace.jsonl';
+
+/** Whether a JSONL text is in the Mooncake format: its first row has `input_length`. */
+function isMooncake(text: string): boolean {
+  const first = /^[ \t]*\S.*$/m.exec(text)?.[0];
+  try {
+    const row: unknown = first === undefined ? undefined : JSON.parse(first);
+    return typeof row === 'object' && row !== null && 'input_length' in row;
+  } catch {
+    return false;
+  }
+}
+
 /** Refuses a trace with more rows than the simulator holds, before parsing it. */
 function assertRowCount(files: readonly string[], texts: readonly string[], headers: number): void {
   const rows = texts.reduce((n, text) => n + countLines(text), 0) - headers;
@@ -136,10 +157,11 @@ function parse<T>(file: string, read: () => T): T {
 
 async function loadStrategy(entry: string): Promise<StrategyName | Strategy> {
   if (entry === 'static' || entry === 'least-loaded' || entry === 'adaptive') return entry;
+  if (isPeerStrategyName(entry)) return peerStrategies[entry];
   const path = resolve(entry);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new UsageError(
-      `unknown strategy '${entry}': use static, least-loaded, adaptive or a path to a module`,
+      `unknown strategy '${entry}': use static, least-loaded, adaptive, a peer policy (${peerStrategyNames.join(', ')}) or a path to a module`,
     );
   }
   let mod: { default?: unknown; strategy?: unknown };
@@ -168,16 +190,24 @@ interface Workload {
 
 function readTrace(
   inputs: readonly string[],
-  options: { type?: string; compress?: number; utilization: number; requests?: number },
+  options: {
+    type?: string;
+    compress?: number;
+    utilization: number;
+    requests?: number;
+    seed: number;
+  },
 ): Workload {
   let files = inputs;
   if (files.length === 1 && statSync(files[0]!).isDirectory()) {
     const dir = files[0]!;
-    files = ['code.csv', 'conv.csv'].map((f) => join(dir, f));
+    files = existsSync(join(dir, MOONCAKE_FILE))
+      ? [join(dir, MOONCAKE_FILE)]
+      : ['code.csv', 'conv.csv'].map((f) => join(dir, f));
     const missing = files.filter((f) => !existsSync(f));
     if (missing.length > 0) {
       throw new UsageError(
-        `${dir} must hold both code.csv and conv.csv (missing ${missing.map((f) => basename(f)).join(', ')}); to replay one file, give its path`,
+        `${dir} must hold ${MOONCAKE_FILE}, or both code.csv and conv.csv (missing ${missing.map((f) => basename(f)).join(', ')}); to replay one file, give its path`,
       );
     }
   }
@@ -186,7 +216,9 @@ function readTrace(
     const file = files[0]!;
     const text = readText(file);
     assertRowCount(files, [text], 0);
-    requests = parse(basename(file), () => readJsonlTrace(text));
+    requests = isMooncake(text)
+      ? parse(basename(file), () => readMooncakeTrace(text, { seed: options.seed }))
+      : parse(basename(file), () => readJsonlTrace(text));
   } else if (files.length === 2 && files.every((f) => f.endsWith('.csv'))) {
     if (options.type !== undefined)
       throw new UsageError('--type goes with a single CSV file, not two');
@@ -334,6 +366,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         ...(compress !== undefined ? { compress } : {}),
         ...(requests !== undefined ? { requests } : {}),
         utilization,
+        seed,
       });
     } else {
       throw new UsageError(

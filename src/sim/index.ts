@@ -22,6 +22,19 @@ export type {
   StrategyResult,
 } from './runner.js';
 
+// Peer policies: other routers' strategies, for comparison
+export { envoyLeastRequestStrategy } from './peers/envoy.js';
+export { finaglePeakEwmaStrategy } from './peers/finagle.js';
+export {
+  litellmLatencyBasedStrategy,
+  litellmLeastBusyStrategy,
+  litellmSimpleShuffleStrategy,
+  litellmUsageBasedStrategy,
+} from './peers/litellm.js';
+export { isPeerStrategyName, peerStrategies, peerStrategyNames } from './peers/peers.js';
+export type { PeerStrategyName } from './peers/peers.js';
+export { portkeyLeastLatencyStrategy } from './peers/portkey.js';
+
 // Reports: figures, tables, HTML and SVG
 export { commonBucketMs, computeStats, quantile, summarize } from './stats.js';
 export type {
@@ -94,6 +107,13 @@ export type { MergeAzureTracesOptions } from './traces/mergeAzureTraces.js';
 export { readAzureTrace } from './traces/readAzureTrace.js';
 export type { ReadAzureTraceOptions } from './traces/readAzureTrace.js';
 export { readJsonlTrace } from './traces/readJsonlTrace.js';
+export {
+  MOONCAKE_REASONING_PROMPT_TOKENS,
+  MOONCAKE_SLOT_MS,
+  mooncakeComplexity,
+  readMooncakeTrace,
+} from './traces/readMooncakeTrace.js';
+export type { MooncakeTraceRow, ReadMooncakeTraceOptions } from './traces/readMooncakeTrace.js';
 export { TraceError } from './traces/TraceError.js';
 
 // Service-time distributions

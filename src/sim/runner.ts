@@ -14,6 +14,7 @@ import {
 } from './internal/check.js';
 import { createSimModelCall, type SimModelCallStats } from './models/call.js';
 import { fleetProblems, type SimModelSpec } from './models/spec.js';
+import { isPeerStrategyName, type PeerStrategyName, peerStrategies } from './peers/peers.js';
 import { simulatePooled } from './pooled.js';
 import {
   commonBucketMs,
@@ -43,8 +44,8 @@ export interface SimulateRouterOptions {
   readonly models: readonly SimModelSpec[];
   /** The arrivals, sorted by `t`; ids index the outcomes. */
   readonly requests: readonly SimRequest[];
-  /** The strategy under test: a built-in name or your own. */
-  readonly strategy: StrategyName | Strategy;
+  /** The strategy under test: a built-in name, a peer policy's name or your own. */
+  readonly strategy: StrategyName | PeerStrategyName | Strategy;
   /** Seed of the service times, failures and the router's tie-breaks. */
   readonly seed: number;
   /** Extra router options (bounds, retries, health...). */
@@ -86,6 +87,7 @@ const SIMULATOR_OWNED = ['models', 'clock', 'random', 'strategy', 'classifier'];
 
 function strategyProblems(strategy: unknown, path: string): string[] {
   if (strategy === 'static' || strategy === 'least-loaded' || strategy === 'adaptive') return [];
+  if (typeof strategy === 'string' && isPeerStrategyName(strategy)) return [];
   if (
     isRecord(strategy) &&
     typeof strategy['name'] === 'string' &&
@@ -93,8 +95,21 @@ function strategyProblems(strategy: unknown, path: string): string[] {
   )
     return [];
   return [
-    mustBe(path, "'static', 'least-loaded', 'adaptive' or a Strategy ({ name, rank })", strategy),
+    mustBe(
+      path,
+      "'static', 'least-loaded', 'adaptive', a peer policy's name (see peerStrategyNames) or a Strategy ({ name, rank })",
+      strategy,
+    ),
   ];
+}
+
+/** A peer policy's name as its Strategy; the router resolves its own built-in names. */
+function resolveStrategy(
+  strategy: StrategyName | PeerStrategyName | Strategy,
+): StrategyName | Strategy {
+  return typeof strategy === 'string' && isPeerStrategyName(strategy)
+    ? peerStrategies[strategy]
+    : strategy;
 }
 
 /**
@@ -165,7 +180,7 @@ async function run(options: SimulateRouterOptions): Promise<SimulationRun> {
       ...(spec.cost !== undefined ? { cost: spec.cost } : {}),
       call: calls[i]!,
     })),
-    strategy: options.strategy,
+    strategy: resolveStrategy(options.strategy),
     clock,
     random: seededRandom(seed ^ 0x5eed),
   });
@@ -286,8 +301,8 @@ export interface CompareOptions {
   readonly scenario: string;
   readonly models: readonly SimModelSpec[];
   readonly requests: readonly SimRequest[];
-  /** The strategies to compare on the same arrivals. */
-  readonly strategies: ReadonlyArray<StrategyName | Strategy>;
+  /** The strategies to compare on the same arrivals (built-in or peer names, or your own). */
+  readonly strategies: ReadonlyArray<StrategyName | PeerStrategyName | Strategy>;
   readonly seed: number;
   readonly router?: SimRouterOptions;
   /** Report time buckets and CDF resolution. */

@@ -33,6 +33,49 @@ describe('zeta-sim', () => {
     expect(io.out()).toMatch(/^pooled .*1\.00x/m);
   });
 
+  it('compares the peer policies by name', async () => {
+    const io = capture();
+    const peers =
+      'litellm-shuffle,litellm-least-busy,litellm-latency,litellm-usage,envoy-p2c,finagle-peak-ewma,portkey-least-latency';
+    expect(
+      await main(['steady', '--requests', '200', '--strategies', `adaptive,${peers}`, '--json']),
+    ).toBe(0);
+    const parsed = JSON.parse(io.out());
+    expect(parsed.results.map((r: { name: string }) => r.name)).toEqual([
+      'adaptive',
+      ...peers.split(','),
+      'pooled',
+    ]);
+    vi.restoreAllMocks();
+    const bad = capture();
+    expect(await main(['steady', '--strategies', 'envoy'])).toBe(2);
+    expect(bad.err()).toMatch(/unknown strategy 'envoy': .*envoy-p2c, finagle-peak-ewma/);
+  });
+
+  it('replays a Mooncake trace (file or folder), its arrivals spread by the seed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zeta-mooncake-'));
+    const rows = Array.from(
+      { length: 60 },
+      (_, i) =>
+        `{"timestamp": ${Math.floor(i / 4) * 3000}, "input_length": ${1000 + 900 * i}, "output_length": ${50 + i}, "hash_ids": [${i}]}`,
+    );
+    writeFileSync(join(dir, 'conversation_trace.jsonl'), `${rows.join('\n')}\n`);
+    const runs: unknown[] = [];
+    for (const input of [dir, join(dir, 'conversation_trace.jsonl')]) {
+      const io = capture();
+      expect(await main([input, '--strategies', 'adaptive,envoy-p2c', '--json'])).toBe(0);
+      const parsed = JSON.parse(io.out());
+      expect(parsed.requests).toBe(60);
+      expect(parsed.scenario).toBe('conversation_trace.jsonl');
+      runs.push(parsed);
+      vi.restoreAllMocks();
+    }
+    expect(runs[0]).toEqual(runs[1]);
+    const io = capture();
+    expect(await main([dir, '--seed', '2', '--json', '--strategies', 'static'])).toBe(0);
+    expect(JSON.parse(io.out())).not.toEqual(runs[0]);
+  });
+
   it('prints JSON with --json and writes --html and --svg files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zeta-sim-'));
     const io = capture();
@@ -137,7 +180,9 @@ describe('zeta-sim trace inputs', () => {
     writeFileSync(join(dir, 'code.csv'), rows(5, 1000));
     let io = capture();
     expect(await main([dir])).toBe(2);
-    expect(io.err()).toMatch(/must hold both code\.csv and conv\.csv \(missing conv\.csv\)/);
+    expect(io.err()).toMatch(
+      /must hold conversation_trace\.jsonl, or both code\.csv and conv\.csv \(missing conv\.csv\)/,
+    );
     vi.restoreAllMocks();
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '');

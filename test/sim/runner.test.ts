@@ -216,7 +216,7 @@ describe('report accounting', () => {
       'requests[0].t must be a finite number >= 0 (milliseconds), got NaN',
       'seed must be a safe integer, got 1.5',
       'router.clock is set by the simulator; remove it from `router`',
-      "strategy must be 'static', 'least-loaded', 'adaptive' or a Strategy ({ name, rank }), got \"fastest\"",
+      "strategy must be 'static', 'least-loaded', 'adaptive', a peer policy's name (see peerStrategyNames) or a Strategy ({ name, rank }), got \"fastest\"",
     ];
     await expect(simulateRouter(options)).rejects.toMatchObject({
       code: 'CONFIG_INVALID',

@@ -103,7 +103,7 @@ const STYLE = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #f6f8fa; color: ${INK}; font-family: ${FONT_FAMILY}; font-size: 14px; line-height: 1.5; }
-main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 40px; }
+main { max-width: 1160px; margin: 0 auto; padding: 24px 20px 40px; }
 header { margin-bottom: 8px; }
 h1 { font-size: 24px; margin: 0 0 4px; overflow-wrap: anywhere; }
 h2 { font-size: 17px; margin: 28px 0 10px; }
@@ -112,12 +112,14 @@ h2 { font-size: 17px; margin: 28px 0 10px; }
 .sep { margin: 0 4px; }
 .table-wrap { overflow-x: auto; background: #fff; border: 1px solid #d0d7de; border-radius: 8px; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { padding: 7px 12px; text-align: left; vertical-align: top; border-bottom: 1px solid #eaeef2; }
-th { background: #f6f8fa; font-weight: 600; font-size: 12.5px; color: ${MUTED}; white-space: nowrap; }
+th, td { padding: 7px 10px; text-align: left; vertical-align: top; border-bottom: 1px solid #eaeef2; }
+th { background: #f6f8fa; font-weight: 600; font-size: 12.5px; color: ${MUTED}; }
 tbody tr:last-child td { border-bottom: 0; }
 tbody tr:nth-child(even) td { background: #fbfcfd; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
 td.id { overflow-wrap: anywhere; font-weight: 600; }
+td.name { white-space: nowrap; font-weight: 600; }
 tr.reference td { color: ${MUTED}; font-style: italic; }
 .best { font-weight: 700; }
 .swatch { display: inline-block; width: 18px; height: 0; border-top: 3px solid; vertical-align: middle; margin-right: 8px; border-radius: 2px; }
@@ -125,7 +127,8 @@ tr.reference td { color: ${MUTED}; font-style: italic; }
 .tag { display: inline-block; padding: 0 6px; margin: 1px 4px 1px 0; border-radius: 10px; background: #eef1f4; font-size: 12px; white-space: nowrap; }
 .tag.home { background: #ddf4e4; }
 .none { color: #8c959f; }
-.errors { color: #b42318; white-space: nowrap; }
+.errors { display: inline-block; color: #b42318; }
+.errors .n { white-space: nowrap; }
 .note { color: ${MUTED}; font-size: 12.5px; max-width: 860px; }
 figure { margin: 0 0 20px; background: #fff; border: 1px solid #d0d7de; border-radius: 8px; overflow: hidden; }
 figure svg { display: block; width: 100%; height: auto; }
@@ -201,6 +204,14 @@ function bestText(column: Column, contenders: readonly StrategyResult[]): string
   return texts.size > 1 ? column.format(best) : undefined;
 }
 
+/**
+ * An error code that may break after its underscores (`CAPACITY_<wbr>EXCEEDED`), so the errors
+ * column stays narrow and the columns after it stay in view.
+ */
+function breakable(code: string): string {
+  return escapeXml(code).replaceAll('_', '_<wbr>');
+}
+
 function resultsTable(comparison: Comparison): string {
   const results = comparison.results;
   if (results.length === 0) return '<p class="none">No results.</p>';
@@ -221,13 +232,13 @@ function resultsTable(comparison: Comparison): string {
         : errorEntries
             .map(
               ([code, n]) =>
-                `<span class="errors">${escapeXml(code)}: ${escapeXml(formatCount(n))}</span>`,
+                `<span class="errors">${breakable(code)}:<span class="n"> ${escapeXml(formatCount(n))}</span></span>`,
             )
             .join('<br>');
     const swatch = `<span class="swatch${style.dashed ? ' dashed' : ''}" style="border-top-color: ${style.color}"></span>`;
     return [
       `<tr${r.name === 'pooled' ? ' class="reference"' : ''}>`,
-      `<td class="id">${swatch}${escapeXml(r.name)}</td>`,
+      `<td class="name">${swatch}${escapeXml(r.name)}</td>`,
       ...FIGURES.map((c) => cell(c, r)),
       `<td>${errors}</td>`,
       ...SHARES.map((c) => cell(c, r)),

@@ -37,6 +37,12 @@ function withPhases(
 
 const heterogeneous1000 = heterogeneousFleet(1000, 1);
 
+/** The ramp's steps: 3 requests/s at t = 0, 0.75/s more every 30 s, 12/s from t = 360 s on. */
+const rampSegments = [
+  ...Array.from({ length: 12 }, (_, i) => ({ at: i * 30_000, rate: 3 + i * 0.75 })),
+  { at: 360_000, rate: 12 },
+];
+
 /**
  * The built-in scenarios, by name. Rates are in requests per second. Utilization figures (ρ) are
  * offered work over capacity, from the rates, the mixes and the mean service times (1.168 × the
@@ -171,6 +177,25 @@ export const scenarios = {
     ]),
     workload: { arrivals: { kind: 'poisson', rate: 3 }, mix: steadyMix, types: defaultTaskTypes },
     requests: 1080,
+  },
+  /**
+   * **ramp**: the steady mix with arrivals ramping up from 3/s to 12/s: 0.75/s more every 30 s for
+   * six minutes, then 12/s held; 3,300 requests (about 7 min). Static ρ climbs from coder-7b 0.25
+   * / reasoner-14b 0.34 to 0.99 / 1.42 (the reasoner saturates from about 8/s, four and a half
+   * minutes in); balanced from 0.21 to 0.86. The load grows slowly enough to be forecast: a
+   * strategy that reads the trend can spill before queues build rather than after.
+   */
+  ramp: {
+    name: 'ramp',
+    description:
+      'Steady mix ramping from 3 to 12 req/s (0.75 req/s more every 30 s, then held). Static: coder-7b 0.25 → 0.99, reasoner-14b 0.34 → 1.42 (saturated from about 8 req/s); balanced 0.21 → 0.86. Spill before queues build.',
+    models: defaultFleet,
+    workload: {
+      arrivals: { kind: 'piecewise', segments: rampSegments },
+      mix: steadyMix,
+      types: defaultTaskTypes,
+    },
+    requests: 3300,
   },
   /**
    * **heterogeneous-1000**: 1,000 models of mixed speed and capability

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { peerStrategyNames } from '../../../src/sim/peers/peers.js';
 import { renderHtmlReport } from '../../../src/sim/report/html.js';
 import { browserRequired, findChromium, REQUIRE_BROWSER_VARIABLE } from '../../helpers/chromium.js';
 import { STRATEGIES, smallComparison } from './fixture.js';
@@ -130,6 +131,65 @@ describe('HTML report in Chromium', () => {
       const png = await readFile(screenshot);
       expect((await stat(screenshot)).size).toBeGreaterThan(10_000);
       expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    } finally {
+      await browser?.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps strategy names on one line and every results column in view, errors included', {
+    timeout: 60_000,
+  }, async (ctx) => {
+    const lookup = chromiumLookup;
+    if (!lookup.found) {
+      if (browserRequired()) {
+        throw new Error(
+          `${lookup.reason}; ${REQUIRE_BROWSER_VARIABLE} is set, so a browser is required`,
+        );
+      }
+      return ctx.skip(lookup.reason);
+    }
+    // Ten strategies with long names, and a waiting room so small that several have errors.
+    const comparison = await smallComparison({
+      strategies: ['static', 'least-loaded', 'adaptive', ...peerStrategyNames],
+      router: { maxWaiting: 2 },
+    });
+    const withErrors = comparison.results.filter((r) => Object.keys(r.report.errors).length > 0);
+    expect(withErrors.length).toBeGreaterThan(0);
+    const dir = await mkdtemp(join(tmpdir(), 'zeta-report-'));
+    const htmlPath = join(dir, 'report.html');
+    await writeFile(htmlPath, renderHtmlReport(comparison));
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({ executablePath: lookup.path, args: ARGS });
+      for (const width of [1000, 1100, 1400]) {
+        const page = await browser.newPage({ viewport: { width, height: 900 } });
+        await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+        const layout = await page.evaluate(() => {
+          // Lines of the name's text (the swatch before it is a box of its own).
+          const lines = (e: Element): number => {
+            const range = document.createRange();
+            range.selectNodeContents(e.lastChild!);
+            return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
+          };
+          const wrap = document.querySelectorAll('.table-wrap')[1]!;
+          const box = wrap.getBoundingClientRect();
+          const last = wrap.querySelector('thead th:last-child')!.getBoundingClientRect();
+          return {
+            names: Array.from(wrap.querySelectorAll('td.name'), (td) => ({
+              name: td.textContent ?? '',
+              lines: lines(td),
+            })),
+            scroll: wrap.scrollWidth - wrap.clientWidth,
+            lastInView: last.right <= box.right + 0.5,
+          };
+        });
+        expect(layout.names.map((n) => n.name)).toEqual(comparison.results.map((r) => r.name));
+        for (const n of layout.names) expect(n.lines, `${width}px: ${n.name}`).toBe(1);
+        expect(layout.scroll, `${width}px`).toBe(0);
+        expect(layout.lastInView, `${width}px`).toBe(true);
+        await page.close();
+      }
     } finally {
       await browser?.close();
       await rm(dir, { recursive: true, force: true });

@@ -129,7 +129,9 @@ describe('renderHtmlReport', () => {
     ]) {
       expect(results).toContain(`>${header}</th>`);
     }
-    const rows = [...results.matchAll(/<tr(?: class="reference")?><td class="id">[\s\S]*?<\/tr>/g)];
+    const rows = [
+      ...results.matchAll(/<tr(?: class="reference")?><td class="name">[\s\S]*?<\/tr>/g),
+    ];
     expect(rows).toHaveLength(NAMES.length);
     rows.forEach((row, i) => {
       const r = comparison.results[i]!;
@@ -146,7 +148,7 @@ describe('renderHtmlReport', () => {
     const results = html.slice(html.indexOf('<h2>Results</h2>'), html.indexOf('<h2>Plots</h2>'));
     // Per row, the figure cells: p50, p95, p99, max, p95 queued, throughput, spill, ratio.
     const bold = [
-      ...results.matchAll(/<tr(?: class="reference")?><td class="id">[\s\S]*?<\/tr>/g),
+      ...results.matchAll(/<tr(?: class="reference")?><td class="name">[\s\S]*?<\/tr>/g),
     ].map((row) =>
       [...row[0].matchAll(/<td class="num( best)?">/g)].map((m) => m[1] !== undefined),
     );
@@ -171,7 +173,7 @@ describe('renderHtmlReport', () => {
     };
     const out = renderHtmlReport(failing);
     expect(out).toContain(
-      '<span class="errors">MODEL_ERROR: 3</span><br><span class="errors">TIMEOUT: 12</span>',
+      '<span class="errors">MODEL_<wbr>ERROR:<span class="n"> 3</span></span><br><span class="errors">TIMEOUT:<span class="n"> 12</span></span>',
     );
   });
 

@@ -17,6 +17,7 @@ describe('built-in scenarios', () => {
       'reasoning-spike',
       'slow-model',
       'failing-model',
+      'ramp',
       'heterogeneous-1000',
     ]);
     for (const name of scenarioNames) {
@@ -47,6 +48,24 @@ describe('built-in scenarios', () => {
       expect(estimateLoad(s.models, s.workload, { samples: 2000 }).incapable).toBe(0);
       expect(requests).toHaveLength(Math.min(s.requests, 2000));
     }
+  });
+});
+
+describe('ramp', () => {
+  it('ramps the static load from light to past the reasoner capacity; balanced stays below 0.9', () => {
+    const s = scenarios.ramp;
+    const at = (from: number, until: number) =>
+      estimateLoad(s.models, s.workload, { from, until, samples: 20_000 });
+    const start = at(0, 30_000);
+    const peak = at(360_000, 420_000);
+    expect(start.rate).toBeCloseTo(3, 0);
+    expect(peak.rate).toBeCloseTo(12, 0);
+    expect(start.static['reasoner-14b']!).toBeLessThan(0.4);
+    expect(peak.static['reasoner-14b']!).toBeGreaterThan(1.3);
+    expect(Math.max(...Object.values(peak.balanced))).toBeLessThan(0.9);
+    const requests = generateWorkload(s.workload, 1, s.requests);
+    expect(requests.at(-1)!.t).toBeGreaterThan(400_000);
+    expect(requests.at(-1)!.t).toBeLessThan(440_000);
   });
 });
 

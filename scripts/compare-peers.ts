@@ -1,0 +1,211 @@
+/**
+ * Adaptive against the best baseline, per scenario: every built-in scenario and both trace
+ * replays (Azure 2023 code + conversation, Mooncake conversation), each run with `static`,
+ * `least-loaded`, `adaptive` and every peer policy (`peerStrategyNames`) for seeds 1..N, on the
+ * same arrivals per seed. The best baseline of a scenario is the one (among static, least-loaded
+ * and the peers) with the lowest mean over the seeds for that percentile; the table prints
+ * adaptive's mean, the best baseline's mean, their ratio (the average target: <= 1.00x) and the
+ * largest single-seed ratio adaptive / that baseline (target: <= 1.05x), for p50 and p99, then
+ * adaptive's p99 against the pooled reference (mean and worst seed; heterogeneous-1000 target:
+ * within 1.3x).
+ *
+ *   npm run compare:peers                        # seeds 1..5, default request counts
+ *   npm run compare:peers -- --seeds 3 --requests 5000 --only steady,ramp
+ *
+ * Traces are read from ZETA_TRACE_DIR (default ../shared/traces/azure-llm-2023) and
+ * ZETA_MOONCAKE_DIR (default ../shared/traces/mooncake-conversation); a missing one is skipped
+ * with a note. Runs on the sources (tsx): no build needed after tuning a strategy.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  type Comparison,
+  compareStrategies,
+  compressionForUtilization,
+  defaultFleet,
+  generateWorkload,
+  getScenario,
+  mergeAzureTraces,
+  peerStrategyNames,
+  readMooncakeTrace,
+  type SimModelSpec,
+  type SimRequest,
+  scenarioNames,
+} from '../src/sim/index.js';
+
+const AZURE_DIR = process.env['ZETA_TRACE_DIR'] ?? '../shared/traces/azure-llm-2023';
+const MOONCAKE_DIR = process.env['ZETA_MOONCAKE_DIR'] ?? '../shared/traces/mooncake-conversation';
+const BASELINES = ['static', 'least-loaded', ...peerStrategyNames] as const;
+const STRATEGIES = ['static', 'least-loaded', 'adaptive', ...peerStrategyNames] as const;
+/** The replays' time compression target, as `zeta-sim` uses by default. */
+const UTILIZATION = 0.7;
+
+interface Input {
+  readonly name: string;
+  readonly models: readonly SimModelSpec[];
+  /** The requests of one seed. */
+  readonly requests: (seed: number) => SimRequest[];
+}
+
+function compressed(raw: SimRequest[]): SimRequest[] {
+  const c = compressionForUtilization(defaultFleet, raw, UTILIZATION);
+  const compress = Number.isFinite(c) && c > 0 ? c : 1;
+  return raw.map((r) => ({ ...r, t: r.t / compress }));
+}
+
+function inputs(limit: number | undefined, notes: string[]): Input[] {
+  const out: Input[] = scenarioNames.map((name) => {
+    const s = getScenario(name);
+    return {
+      name,
+      models: s.models,
+      requests: (seed) => generateWorkload(s.workload, seed, limit ?? s.requests),
+    };
+  });
+  const code = join(AZURE_DIR, 'code.csv');
+  const conv = join(AZURE_DIR, 'conv.csv');
+  if (existsSync(code) && existsSync(conv)) {
+    const raw = mergeAzureTraces({
+      code: readFileSync(code, 'utf8'),
+      conv: readFileSync(conv, 'utf8'),
+    }).slice(0, limit);
+    const requests = compressed(raw);
+    out.push({ name: 'azure-llm-2023', models: defaultFleet, requests: () => requests });
+  } else notes.push(`azure-llm-2023 skipped: no code.csv + conv.csv in ${AZURE_DIR}`);
+  const mooncake = join(MOONCAKE_DIR, 'conversation_trace.jsonl');
+  if (existsSync(mooncake)) {
+    const text = readFileSync(mooncake, 'utf8');
+    out.push({
+      name: 'mooncake',
+      models: defaultFleet,
+      requests: (seed) => compressed(readMooncakeTrace(text, { seed }).slice(0, limit)),
+    });
+  } else notes.push(`mooncake skipped: no ${mooncake}`);
+  return out;
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const ms = (v: number): string => Math.round(v).toLocaleString('en-US');
+const x = (v: number): string => `${v.toFixed(2)}x`;
+
+/** One percentile's summary over the seeds: adaptive against the best baseline. */
+function against(runs: readonly Comparison[], pick: (c: Comparison, name: string) => number) {
+  const of = (name: string) => runs.map((c) => pick(c, name));
+  let best: string = BASELINES[0];
+  for (const b of BASELINES) if (mean(of(b)) < mean(of(best))) best = b;
+  const adaptive = of('adaptive');
+  const base = of(best);
+  return {
+    adaptive: mean(adaptive),
+    best,
+    base: mean(base),
+    ratio: mean(adaptive) / mean(base),
+    worst: Math.max(...adaptive.map((a, i) => a / base[i]!)),
+  };
+}
+
+function latency(c: Comparison, name: string, key: 'p50' | 'p99'): number {
+  const r = c.results.find((x) => x.name === name);
+  if (!r) throw new Error(`no ${name} in ${c.scenario}`);
+  return r.report.latency[key];
+}
+
+function pad(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r, k) =>
+      k === 1
+        ? widths.map((w) => '─'.repeat(w)).join('  ')
+        : r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '),
+    )
+    .join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seeds: { type: 'string', default: '5' },
+      requests: { type: 'string' },
+      only: { type: 'string' },
+    },
+  });
+  const seeds = Number(values.seeds);
+  const limit = values.requests === undefined ? undefined : Number(values.requests);
+  if (!(Number.isInteger(seeds) && seeds >= 1)) throw new Error('--seeds must be an integer >= 1');
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
+    throw new Error('--requests must be an integer >= 1');
+  const only = values.only?.split(',').map((s) => s.trim());
+  const notes: string[] = [];
+  const all = inputs(limit, notes).filter((i) => only === undefined || only.includes(i.name));
+  const header = [
+    'scenario',
+    'p50 adaptive',
+    'best baseline',
+    'p50 best',
+    'mean',
+    'max seed',
+    'p99 adaptive',
+    'best baseline',
+    'p99 best',
+    'mean',
+    'max seed',
+    'p99/pooled',
+    'max seed',
+    'targets',
+  ];
+  const rows: string[][] = [header, header];
+  for (const input of all) {
+    const started = performance.now();
+    const runs: Comparison[] = [];
+    for (let seed = 1; seed <= seeds; seed++) {
+      runs.push(
+        await compareStrategies({
+          scenario: input.name,
+          models: input.models,
+          requests: input.requests(seed),
+          strategies: [...STRATEGIES],
+          seed,
+        }),
+      );
+    }
+    const p50 = against(runs, (c, n) => latency(c, n, 'p50'));
+    const p99 = against(runs, (c, n) => latency(c, n, 'p99'));
+    const pooled = runs.map((c) => c.results.find((r) => r.name === 'adaptive')!.p99VsPooled);
+    const verdict = (p: { ratio: number; worst: number }): string =>
+      p.ratio <= 1 && p.worst <= 1.05 ? 'ok' : 'MISS';
+    const targets = [`p50 ${verdict(p50)}`, `p99 ${verdict(p99)}`];
+    if (input.name === 'heterogeneous-1000')
+      targets.push(`pooled ${mean(pooled) <= 1.3 ? 'ok' : 'MISS'}`);
+    rows.push([
+      input.name,
+      ms(p50.adaptive),
+      p50.best,
+      ms(p50.base),
+      x(p50.ratio),
+      x(p50.worst),
+      ms(p99.adaptive),
+      p99.best,
+      ms(p99.base),
+      x(p99.ratio),
+      x(p99.worst),
+      x(mean(pooled)),
+      x(Math.max(...pooled)),
+      targets.join(', '),
+    ]);
+    process.stderr.write(
+      `${input.name}: ${runs[0]!.requests.toLocaleString('en-US')} requests x ${seeds} seeds x ${STRATEGIES.length} strategies in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+    );
+  }
+  console.log(
+    `adaptive vs the best baseline (${BASELINES.join(', ')}), seeds 1..${seeds}${limit === undefined ? '' : `, at most ${limit} requests`}`,
+  );
+  console.log('mean: ratio of the means over the seeds (target <= 1.00x); max seed: largest');
+  console.log(
+    'single-seed ratio (target <= 1.05x); p99/pooled: heterogeneous-1000 target <= 1.3x\n',
+  );
+  console.log(pad(rows));
+  for (const n of notes) console.log(`\n${n}`);
+}
+
+await main();

@@ -92,6 +92,9 @@ export type {
   TrackerSnapshot,
 } from './load/index.js';
 
+// Server load probes
+export type { ModelProbe, ProbeReading, ServerLoad, SpillAt } from './probe/ModelProbe.js';
+
 // Health
 export type { HealthChange, HealthOptions, HealthSnapshot } from './health/HealthMonitor.js';
 

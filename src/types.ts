@@ -1,3 +1,4 @@
+import type { ServerLoad } from './probe/ModelProbe.js';
 /**
  * Shared vocabulary of zeta-router: task profiles, clocks and the read-only model states that
  * strategies see. Kept free of behaviour so every part can import it without cycles.
@@ -108,6 +109,11 @@ export interface CandidateState {
    * probe runs (this request would be the probe); `degraded` ones are candidates.
    */
   readonly health: HealthState;
+  /**
+   * What the model's server last reported of its own load, when it has a probe and the last read
+   * gave one. When it reaches the probe's `spillAt`, `free` is false.
+   */
+  readonly server?: ServerLoad;
 }
 
 /** Everything a strategy may use to rank candidates. Same input, same output. */

@@ -32,6 +32,7 @@ import { Fleet } from './stages/fleet.js';
 import { Intake } from './stages/intake.js';
 import { Introspection } from './stages/introspect.js';
 import { Observer } from './stages/observe.js';
+import { Prober } from './stages/probe.js';
 import { Settlement } from './stages/settle.js';
 
 export type {
@@ -200,10 +201,12 @@ export class ZetaDynamicRouter<
       o.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS,
     );
     stages.settlement = new Settlement(stages);
+    stages.prober = new Prober(stages);
     this.#s = stages;
     this.#intake = new Intake(stages, classifier, o.timeoutMs);
     this.#introspection = new Introspection(stages, classifier);
-    stages.fleet.addAll(o.models as readonly ModelConfig<unknown, unknown>[]);
+    for (const e of stages.fleet.addAll(o.models as readonly ModelConfig<unknown, unknown>[]))
+      stages.prober.start(e);
   }
 
   /** The strategy in use. */
@@ -311,6 +314,7 @@ export class ZetaDynamicRouter<
     if (problems.length > 0)
       throw new ZetaError('CONFIG_INVALID', `Invalid model: ${problems.join('; ')}.`, { problems });
     const e = this.#s.fleet.add(cfg);
+    this.#s.prober.start(e);
     this.#s.admission.reconsiderFor(e);
   }
 
@@ -328,6 +332,7 @@ export class ZetaDynamicRouter<
       throw new ZetaError('CONFIG_INVALID', `Cannot remove: ${problem}.`, { problems: [problem] });
     }
     s.fleet.retire(e);
+    s.prober.stop(e);
     s.admission.onRemoved(e);
     await e.lane.onIdle();
     s.fleet.forget(e);
@@ -349,6 +354,7 @@ export class ZetaDynamicRouter<
     this.#intake.close();
     await this.drain();
     this.#s.admission.stopTimers();
+    this.#s.prober.stopAll();
     if (this.#closeEmitted) return;
     this.#closeEmitted = true;
     this.#s.observer.notify('close', { at: this.#s.now() });

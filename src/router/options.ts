@@ -1,6 +1,7 @@
 import type { Classifier } from '../classify/Classifier.js';
 import type { HealthOptions } from '../health/HealthMonitor.js';
 import type { LoadTracker } from '../load/LoadTracker.js';
+import type { ModelProbe } from '../probe/ModelProbe.js';
 import type { Strategy } from '../strategy/Strategy.js';
 import type { Clock, RandomSource, TaskProfile, TaskType } from '../types.js';
 
@@ -77,6 +78,12 @@ export interface ModelConfig<Req, Res> {
    * @example { code: 800, simple: 300 }
    */
   readonly latencyPriorMs?: number | Readonly<Partial<Record<TaskType, number>>>;
+  /**
+   * A load probe of the model's server, polled on an interval: what the server reports of its own
+   * load (queue, KV cache, memory) shows in `snapshot()` and `explain()`, and past its `spillAt`
+   * thresholds the model counts as busy even when the router sent it little. See {@link ModelProbe}.
+   */
+  readonly probe?: ModelProbe;
 }
 
 /**

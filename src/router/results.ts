@@ -1,3 +1,4 @@
+import type { ProbeReading } from '../probe/ModelProbe.js';
 import type { HealthState, LatencyStats, TaskProfile, TaskType } from '../types.js';
 import type { Decision } from './events.js';
 
@@ -51,6 +52,8 @@ export interface ModelStateSnapshot {
    * router's clock (NaN when it is not cooling down).
    */
   readonly coolUntil: number;
+  /** The last reading of the model's server load probe (undefined without a probe or before the first read). */
+  readonly server: ProbeReading | undefined;
 }
 
 /** A plain copy of the router's state, fresh on each call: for dashboards and tests. */

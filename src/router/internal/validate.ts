@@ -1,6 +1,7 @@
 import { healthOptionProblems } from '../../health/HealthMonitor.js';
+import type { ModelProbe, SpillAt } from '../../probe/ModelProbe.js';
 import type { TaskProfile, TaskType } from '../../types.js';
-import { describeValue } from '../../utils/options.js';
+import { describeValue, unknownKeyProblems } from '../../utils/options.js';
 import type { ModelConfig, RunOptions, ZetaRouterOptions } from '../options.js';
 
 /** A model config with every default applied. */
@@ -16,6 +17,15 @@ export interface NormalizedModel<Req, Res> {
   readonly cost: number;
   readonly rateLimit: { readonly requests: number; readonly intervalMs: number } | undefined;
   readonly latencyPriorMs: number | Readonly<Partial<Record<TaskType, number>>> | undefined;
+  readonly probe: NormalizedProbe | undefined;
+}
+
+/** A model's probe with its defaults applied (read once). */
+export interface NormalizedProbe {
+  readonly read: ModelProbe['read'];
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly spillAt: SpillAt | undefined;
 }
 
 export const modelKeys = new Set<string>([
@@ -30,6 +40,7 @@ export const modelKeys = new Set<string>([
   'cost',
   'rateLimit',
   'latencyPriorMs',
+  'probe',
 ] satisfies (keyof ModelConfig<unknown, unknown>)[]);
 
 export const routerKeys = new Set<string>([
@@ -148,7 +159,69 @@ export function modelProblems(cfg: unknown, where: string): string[] {
         `${where}.latencyPriorMs must be a finite number > 0 or an object of them per task type, got ${describeValue(prior)}`,
       );
   }
+  if (m.probe !== undefined) p.push(...probeProblems(m.probe, `${where}.probe`));
   return p;
+}
+
+const probeKeys = ['read', 'intervalMs', 'timeoutMs', 'spillAt'];
+const spillKeys = ['waiting', 'kvCacheUsage', 'memoryUsage'];
+
+/** Problems with a model's `probe`; empty when valid. */
+function probeProblems(value: unknown, where: string): string[] {
+  if (typeof value !== 'object' || value === null)
+    return [
+      `${where} must be { read(signal), intervalMs?, timeoutMs?, spillAt? }, got ${describeValue(value)}`,
+    ];
+  const o = value as Record<string, unknown>;
+  const p = unknownKeyProblems(o, probeKeys, `${where}.`);
+  if (typeof o['read'] !== 'function')
+    p.push(
+      `${where}.read must be a function (signal) => ServerLoad, got ${describeValue(o['read'])}`,
+    );
+  const interval = o['intervalMs'];
+  if (
+    interval !== undefined &&
+    !(typeof interval === 'number' && interval >= 10 && interval <= MAX_TIMEOUT_MS)
+  )
+    p.push(
+      `${where}.intervalMs must be a number from 10 to ${MAX_TIMEOUT_MS}, got ${describeValue(interval)}`,
+    );
+  const timeout = o['timeoutMs'];
+  if (timeout !== undefined && !isTimeout(timeout))
+    p.push(
+      `${where}.timeoutMs must be a number from 1 to ${MAX_TIMEOUT_MS}, got ${describeValue(timeout)}`,
+    );
+  const spill = o['spillAt'];
+  if (spill !== undefined) {
+    if (typeof spill !== 'object' || spill === null) {
+      p.push(
+        `${where}.spillAt must be { waiting?, kvCacheUsage?, memoryUsage? }, got ${describeValue(spill)}`,
+      );
+    } else {
+      const s = spill as Record<string, unknown>;
+      p.push(...unknownKeyProblems(s, spillKeys, `${where}.spillAt.`));
+      if (s['waiting'] !== undefined && !(typeof s['waiting'] === 'number' && s['waiting'] >= 0))
+        p.push(
+          `${where}.spillAt.waiting must be a number >= 0, got ${describeValue(s['waiting'])}`,
+        );
+      for (const key of ['kvCacheUsage', 'memoryUsage']) {
+        const v = s[key];
+        if (v !== undefined && !isUnit(v))
+          p.push(`${where}.spillAt.${key} must be a number from 0 to 1, got ${describeValue(v)}`);
+      }
+    }
+  }
+  return p;
+}
+
+function normalizeProbe(probe: ModelProbe): NormalizedProbe {
+  const spill = probe.spillAt;
+  return {
+    read: probe.read,
+    intervalMs: probe.intervalMs ?? 5000,
+    timeoutMs: probe.timeoutMs ?? 1000,
+    spillAt: spill === undefined ? undefined : Object.freeze({ ...spill }),
+  };
 }
 
 /** Applies a model's defaults; call after {@link modelProblems} found nothing. */
@@ -166,6 +239,7 @@ export function normalizeModel<Req, Res>(cfg: ModelConfig<Req, Res>): Normalized
     cost: cfg.cost ?? 1,
     rateLimit: cfg.rateLimit,
     latencyPriorMs: cfg.latencyPriorMs,
+    probe: cfg.probe === undefined ? undefined : normalizeProbe(cfg.probe),
   };
 }
 

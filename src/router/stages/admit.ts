@@ -4,7 +4,7 @@ import { listSome } from '../internal/listSome.js';
 import type { RouterRequest, WaitTicket } from '../internal/request.js';
 import type { Stages } from './context.js';
 import { type DecisionWithEntries, exclusion } from './decide.js';
-import type { ModelEntry } from './fleet.js';
+import { canStartOn, type ModelEntry } from './fleet.js';
 
 /**
  * The admit stage: routes a request (decide, then bind), and keeps the admission queue. A request
@@ -93,7 +93,7 @@ export class Admission<Req, Res> {
     this.#enqueue(p, live);
     this.#overflow(p, d, undefined);
     // A listener may have freed room before the request joined the wait lists: use it now.
-    for (const e of live) if (p.wait !== undefined && e.lane.canStart(p.tokens)) this.pump(e);
+    for (const e of live) if (p.wait !== undefined && canStartOn(e, p.tokens)) this.pump(e);
   }
 
   /** Whether `e` can still take a request bound `binding` (listeners may have changed things). */
@@ -103,8 +103,8 @@ export class Admission<Req, Res> {
     if (now < e.coolUntil) return false;
     if (e.health !== undefined && !e.health.canRoute(now)) return false;
     return binding === 'start'
-      ? e.lane.canStart(tokens)
-      : e.waitingFor === 0 && e.lane.canQueue(tokens);
+      ? canStartOn(e, tokens)
+      : e.waitingFor === 0 && e.probe?.busy !== true && e.lane.canQueue(tokens);
   }
 
   #enqueue(p: RouterRequest<Req, Res>, ranked: readonly ModelEntry<Req, Res>[]): void {
@@ -161,7 +161,7 @@ export class Admission<Req, Res> {
       const t = e.waiters.peek();
       if (t === undefined) break;
       const p = t.request;
-      if (!e.lane.canStart(p.tokens)) {
+      if (!canStartOn(e, p.tokens)) {
         const allowedAt = e.lane.rateAllowsAt(now);
         if (allowedAt > now) this.#wakeAt(e, allowedAt);
         break;
@@ -286,7 +286,7 @@ export class Admission<Req, Res> {
     if (!o.listening('overflow')) return;
     const type: TaskType = d.task.type;
     const homes = this.#s.fleet.homes(type);
-    const full = homes.filter((e) => !e.lane.canStart(p.tokens)).map((e) => e.model.id);
+    const full = homes.filter((e) => !canStartOn(e, p.tokens)).map((e) => e.model.id);
     if (model !== undefined && full.length < homes.length) return; // a home had room: a choice, not an overflow
     o.notify('overflow', { requestId: p.id, task: d.task, home: full, model, waiting: this.size });
   }

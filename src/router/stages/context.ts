@@ -4,6 +4,7 @@ import type { Attempts } from './attempt.js';
 import type { Decider } from './decide.js';
 import type { Fleet } from './fleet.js';
 import type { Observer } from './observe.js';
+import type { Prober } from './probe.js';
 import type { Settlement } from './settle.js';
 
 /**
@@ -21,4 +22,5 @@ export interface Stages<Req, Res> {
   readonly admission: Admission<Req, Res>;
   readonly attempts: Attempts<Req, Res>;
   readonly settlement: Settlement<Req, Res>;
+  readonly prober: Prober<Req, Res>;
 }

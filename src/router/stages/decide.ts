@@ -12,7 +12,7 @@ import type {
 import type { Decision, ExcludedModel } from '../events.js';
 import { listSome } from '../internal/listSome.js';
 import type { NormalizedModel } from '../internal/validate.js';
-import type { Fleet, ModelEntry } from './fleet.js';
+import { canStartOn, type Fleet, type ModelEntry } from './fleet.js';
 
 /**
  * Live decisions list every model that does not serve the task type among `excluded` up to this
@@ -130,10 +130,11 @@ export class Decider<Req, Res> {
     // admission queue and bind late to whichever ranked model frees first.
     let chosen: ModelEntry<Req, Res> | undefined;
     let binding: Decision['binding'] = 'wait';
-    if (ranked.some((e) => e.lane.canStart(tokens))) {
+    if (ranked.some((e) => canStartOn(e, tokens))) {
       for (const e of ranked) {
-        if (e.lane.canStart(tokens)) binding = 'start';
-        else if (e.waitingFor === 0 && e.lane.canQueue(tokens)) binding = 'queue';
+        if (canStartOn(e, tokens)) binding = 'start';
+        else if (e.waitingFor === 0 && e.probe?.busy !== true && e.lane.canQueue(tokens))
+          binding = 'queue';
         else continue;
         chosen = e;
         break;
@@ -261,7 +262,7 @@ export class Decider<Req, Res> {
       waiting: e.waitingFor,
       tokensInFlight: lane.tokensInFlight,
       maxTokens: m.maxTokens,
-      free: lane.canStart(tokens),
+      free: canStartOn(e, tokens),
       cost: m.cost,
       latency,
       priorLatencyMs: priorFor(m.latencyPriorMs, type) ?? e.lastMeanMs.get(type),
@@ -271,6 +272,7 @@ export class Decider<Req, Res> {
       errorRate: stats.errorRate,
       throughput: stats.throughput,
       health: e.health?.stateAt(now) ?? 'healthy',
+      ...(e.probe?.load !== undefined ? { server: e.probe.load } : {}),
     };
   }
 }

@@ -4,6 +4,7 @@ import {
   type HealthOptions,
 } from '../../health/HealthMonitor.js';
 import { Lane } from '../../lane/Lane.js';
+import type { ProbeReading } from '../../probe/ModelProbe.js';
 import type { TaskType } from '../../types.js';
 import type { ExcludedModel } from '../events.js';
 import { type NormalizedModel, normalizeModel } from '../internal/validate.js';
@@ -35,6 +36,16 @@ export interface ModelEntry<Req, Res> {
   coolUntil: number;
   /** Overloads in a row (for the backoff when the server gives no `Retry-After`). */
   overloads: number;
+  /** The last reading of its server's load probe (undefined without a probe or before the first). */
+  probe: ProbeReading | undefined;
+}
+
+/**
+ * Whether a request of `tokens` could start on `e` now: a free slot and token room in its lane,
+ * and its server's probe not reporting it busy.
+ */
+export function canStartOn<Req, Res>(e: ModelEntry<Req, Res>, tokens: number): boolean {
+  return e.lane.canStart(tokens) && e.probe?.busy !== true;
 }
 
 /** What the fleet tells the rest of the router about its models. */
@@ -156,6 +167,7 @@ export class Fleet<Req, Res> {
       wakeAt: Number.POSITIVE_INFINITY,
       coolUntil: Number.NEGATIVE_INFINITY,
       overloads: 0,
+      probe: undefined,
       lane: new Lane(
         {
           concurrency: model.concurrency,

@@ -123,6 +123,7 @@ export class Introspection<Req, Res> {
         health: health?.state ?? 'healthy',
         quality: health?.quality ?? Number.NaN,
         coolUntil: now < e.coolUntil ? e.coolUntil : Number.NaN,
+        server: e.probe,
       });
     }
     return {

@@ -93,7 +93,10 @@ export type {
 } from './load/index.js';
 
 // Server load probes
+export { jsonProbe, llamaCppProbe, prometheusProbe, vllmProbe } from './probe/builtins.js';
+export type { HttpProbeOptions, PrometheusMetricNames } from './probe/builtins.js';
 export type { ModelProbe, ProbeReading, ServerLoad, SpillAt } from './probe/ModelProbe.js';
+export { parsePrometheusText } from './probe/prometheusText.js';
 
 // Health
 export type { HealthChange, HealthOptions, HealthSnapshot } from './health/HealthMonitor.js';

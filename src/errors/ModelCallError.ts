@@ -4,7 +4,7 @@
  * - `overloaded`: the model's server is full or rate-limited (HTTP 429 or 503, a full queue). The
  *   router cools that model down (for `retryAfterMs` when the server said, else its own backoff)
  *   and sends the request to the next candidate; the model's health is not hurt.
- * - `rejected-request`: the request itself was refused (HTTP 400, 404, 413, 422: too long, bad
+ * - `rejected-request`: the request itself was refused (HTTP 400, 413, 422: too long, bad
  *   parameters). It is not retried elsewhere and does not hurt the model's health: the request
  *   fails with `REQUEST_REJECTED`.
  * - `unavailable`: the model could not be reached or broke (connection refused or reset, a

@@ -106,3 +106,24 @@ describe('built package: the zeta-router/otel subpath', () => {
     expect(core.trim()).toBe('false');
   });
 });
+
+describe('built package: the zeta-router/openai subpath', () => {
+  it('loads with import and require, and the core does not pull openai in', () => {
+    const esm = runNode([
+      '--input-type=module',
+      '-e',
+      "import { openaiModel, parseRetryAfter } from 'zeta-router/openai'; const m = openaiModel({ id: 'x', baseURL: 'http://127.0.0.1:1/v1', model: 'q', tasks: ['simple'] }); console.log(typeof m.call, parseRetryAfter(new Headers({ 'retry-after': '2' })));",
+    ]);
+    expect(esm.trim()).toBe('function 2000');
+    const cjs = runNode([
+      '-e',
+      "const { toModelCallError } = require('zeta-router/openai'); console.log(toModelCallError({ status: 429 }, undefined, 'x').kind);",
+    ]);
+    expect(cjs.trim()).toBe('overloaded');
+    const core = runNode([
+      '-e',
+      "require('zeta-router'); console.log(Object.keys(require.cache).some((f) => f.includes('node_modules/openai')));",
+    ]);
+    expect(core.trim()).toBe('false');
+  });
+});

@@ -18,6 +18,7 @@ import type {
   AnyModelConfig,
   ModelConfig,
   ModelRequest,
+  ModelStreamChunk,
   ResultFor,
   RunOptions,
   StrategyName,
@@ -243,6 +244,49 @@ export class ZetaDynamicRouter<
     options?: RunOptions,
   ): Promise<RunInfo<ResultFor<M, Q>>> {
     return this.#intake.start(req, options, true) as Promise<RunInfo<ResultFor<M, Q>>>;
+  }
+
+  /**
+   * Routes `req` to a model that can stream (one whose config has `stream`) and gives its chunks as
+   * they come. Routing starts at once, like `run()`; errors (`NO_CAPABLE_MODEL`,
+   * `CAPACITY_EXCEEDED`, `TIMEOUT`, …) reject the first `next()`. Until the first chunk the request
+   * may fail over to another model; after it, the stream stays with its model, and a failure ends
+   * the iteration with `MODEL_FAILED`. `timeoutMs` covers the wait for the first chunk; `signal`
+   * covers the whole stream. The model's slot is held until the stream ends: iterate it to the end
+   * or stop it (`break`, `return()`, the signal), which aborts the model's call and frees the slot
+   * at once. A `firstToken` event gives the time to the first chunk.
+   *
+   * @example
+   * for await (const chunk of router.stream(req, { signal })) process.stdout.write(text(chunk));
+   */
+  stream<Q extends ModelRequest<M>>(
+    req: Q,
+    options?: RunOptions,
+  ): AsyncIterable<ModelStreamChunk<M>> {
+    type C = ModelStreamChunk<M>;
+    const started = this.#intake.start(req, options, false, true) as Promise<AsyncIterator<C>>;
+    // Errors surface on the first next(); a stream nobody iterates must not be an unhandled rejection.
+    started.catch(() => undefined);
+    let closed = false;
+    const iterator: AsyncIterableIterator<C> = {
+      next: async () => {
+        if (closed) return { value: undefined, done: true };
+        return (await started).next();
+      },
+      return: async () => {
+        closed = true;
+        // Stop it once it has started (or at once if it already has).
+        started.then(
+          (handle) => handle.return?.(),
+          () => undefined,
+        );
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
   }
 
   /**

@@ -131,6 +131,15 @@ export interface HungEvent {
   readonly graceMs: number;
 }
 
+/** Payload of `firstToken`: a stream started (its first chunk came). */
+export interface FirstTokenEvent {
+  readonly requestId: number;
+  readonly model: string;
+  readonly task: TaskProfile;
+  /** From the call's start to its first chunk, in milliseconds. */
+  readonly ttftMs: number;
+}
+
 /** Payload of `health`: a model's health changed. */
 export type HealthEvent = HealthChange;
 
@@ -154,5 +163,6 @@ export interface RouterEvents {
   reject: (event: RejectEvent) => void;
   health: (event: HealthEvent) => void;
   hung: (event: HungEvent) => void;
+  firstToken: (event: FirstTokenEvent) => void;
   close: (event: CloseEvent) => void;
 }

@@ -84,6 +84,15 @@ export interface ModelConfig<Req, Res> {
    * thresholds the model counts as busy even when the router sent it little. See {@link ModelProbe}.
    */
   readonly probe?: ModelProbe;
+  /**
+   * Your client's streaming call, for `router.stream()`: it returns (or resolves to) an async
+   * iterable of chunks. Pass `ctx.signal` on: it aborts when the stream's consumer stops, its signal
+   * aborts or the request times out before its first chunk. Models without it do not serve streams.
+   */
+  readonly stream?: (
+    req: Req,
+    ctx: CallContext,
+  ) => AsyncIterable<unknown> | PromiseLike<AsyncIterable<unknown>>;
 }
 
 /**
@@ -100,6 +109,15 @@ export type ModelResult<M> = M extends ModelConfig<never, infer Res> ? Res : nev
 
 type Matching<M, Q> =
   M extends ModelConfig<infer Req, infer Res> ? ([Q] extends [Req] ? Res : never) : never;
+
+/** The chunk type of a model config's `stream` (a union over a union of configs). */
+export type ModelStreamChunk<M> = M extends {
+  readonly stream?: (req: never, ctx: CallContext) => infer S;
+}
+  ? Awaited<S> extends AsyncIterable<infer C>
+    ? C
+    : never
+  : never;
 
 /**
  * What `run(req)` resolves with in a fleet of models `M`: the results of the models whose client

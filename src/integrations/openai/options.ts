@@ -33,7 +33,7 @@ export type OpenAIEmbeddingRequest = OpenAIEmbeddingParams & {
 };
 
 /** The model fields of {@link ModelConfig} an `openaiModel` passes on to the router unchanged. */
-export type OpenAIRoutingOptions = Omit<ModelConfig<never, unknown>, 'call'>;
+export type OpenAIRoutingOptions = Omit<ModelConfig<never, unknown>, 'call' | 'stream'>;
 
 /** Options of `openaiModel` shared by chat and embedding models. */
 export interface OpenAIModelBaseOptions extends OpenAIRoutingOptions {
@@ -95,7 +95,7 @@ const adapterKeys = [
 ] as const satisfies readonly (keyof OpenAIChatModelOptions & keyof OpenAIEmbeddingModelOptions)[];
 
 /** The routing keys (every {@link ModelConfig} key but `call`). */
-const routingKeys = [...modelKeys].filter((key) => key !== 'call');
+const routingKeys = [...modelKeys].filter((key) => key !== 'call' && key !== 'stream');
 
 /** Options as {@link readOpenAIModelOptions} returns them. */
 export interface ResolvedOpenAIModelOptions {

@@ -45,6 +45,10 @@ export interface RouterRequest<Req, Res> {
   readonly arrival: number;
   /** Whether the caller wants the RunInfo (`runWithInfo`) or just the result (`run`). */
   readonly wantInfo: boolean;
+  /** Whether the caller asked for a stream (`router.stream()`): it settles when the stream starts. */
+  readonly streaming: boolean;
+  /** The caller's signal, if any (a started stream keeps listening to it). */
+  readonly signal: AbortSignal | undefined;
   readonly resolve: (value: Res | RunInfo<Res>) => void;
   readonly reject: (error: ZetaError) => void;
   /** Admission priority (higher first). */

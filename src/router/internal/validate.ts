@@ -18,6 +18,7 @@ export interface NormalizedModel<Req, Res> {
   readonly rateLimit: { readonly requests: number; readonly intervalMs: number } | undefined;
   readonly latencyPriorMs: number | Readonly<Partial<Record<TaskType, number>>> | undefined;
   readonly probe: NormalizedProbe | undefined;
+  readonly stream: ModelConfig<Req, Res>['stream'];
 }
 
 /** A model's probe with its defaults applied (read once). */
@@ -41,6 +42,7 @@ export const modelKeys = new Set<string>([
   'rateLimit',
   'latencyPriorMs',
   'probe',
+  'stream',
 ] satisfies (keyof ModelConfig<unknown, unknown>)[]);
 
 export const routerKeys = new Set<string>([
@@ -160,6 +162,10 @@ export function modelProblems(cfg: unknown, where: string): string[] {
       );
   }
   if (m.probe !== undefined) p.push(...probeProblems(m.probe, `${where}.probe`));
+  if (m.stream !== undefined && typeof m.stream !== 'function')
+    p.push(
+      `${where}.stream must be a function (req, ctx) => AsyncIterable<chunk>, got ${describeValue(m.stream)}`,
+    );
   return p;
 }
 
@@ -240,6 +246,7 @@ export function normalizeModel<Req, Res>(cfg: ModelConfig<Req, Res>): Normalized
     rateLimit: cfg.rateLimit,
     latencyPriorMs: cfg.latencyPriorMs,
     probe: cfg.probe === undefined ? undefined : normalizeProbe(cfg.probe),
+    stream: cfg.stream,
   };
 }
 

@@ -38,7 +38,7 @@ export class Admission<Req, Res> {
     const s = this.#s;
     let dw: DecisionWithEntries<Req, Res>;
     try {
-      dw = s.decider.decide(p.id, p.profile!, p.tokens, p.tried, s.random, true, now);
+      dw = s.decider.decide(p.id, p.profile!, p.tokens, p.tried, s.random, true, now, p.streaming);
     } catch (error) {
       s.settlement.strategyFailed(p, error);
       return;
@@ -183,7 +183,7 @@ export class Admission<Req, Res> {
     for (const t of tickets) {
       const p = t.request;
       if (!t.live || p.profile === undefined) continue;
-      if (exclusion(e, p.profile, p.tokens, p.tried, now) === undefined) {
+      if (exclusion(e, p.profile, p.tokens, p.tried, now, p.streaming) === undefined) {
         this.unwait(p);
         this.route(p);
       }

@@ -7,6 +7,21 @@ import { type CallState, HUNG, REROUTE, type RouterRequest, SKIPPED } from '../i
 import type { CallContext } from '../options.js';
 import type { Stages } from './context.js';
 import { exclusion } from './decide.js';
+import { StreamHandle } from './stream.js';
+
+/** What a finished stream's slot holder resolves with (the chunks went to the consumer). */
+const STREAM_DONE = Symbol('stream done');
+
+/** An iterable with nothing in it: a stream whose model sent no chunk. */
+function emptyStream(): AsyncIterableIterator<never> {
+  return {
+    next: async () => ({ value: undefined as never, done: true }),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 import type { ModelEntry } from './fleet.js';
 
 /** First cool-down of a model whose server said it is overloaded without saying for how long, in ms. */
@@ -127,7 +142,60 @@ export class Attempts<Req, Res> {
       attempt: call.number,
       requestId: p.id,
     };
+    if (p.streaming) return this.#openStream(call, ctx);
     return e.model.call(p.req, ctx);
+  }
+
+  /**
+   * A streaming call: the slot is held until the stream ends. Until its first chunk it is like any
+   * call (it may time out, fail over); at the first chunk the request settles with the consumer's
+   * side of the stream, and a `firstToken` event says how long it took.
+   */
+  #openStream(call: Call<Req, Res>, ctx: CallContext): Promise<unknown> {
+    const p = call.request;
+    const e = call.entry;
+    const s = this.#s;
+    return new Promise<unknown>((hold, fail) => {
+      const open = async (): Promise<void> => {
+        const iterable = await e.model.stream!(p.req, ctx);
+        const upstream = iterable[Symbol.asyncIterator]();
+        const first = await upstream.next();
+        if (p.settled || first.done) {
+          // Timed out or aborted meanwhile, or an empty stream: nothing to hand over.
+          if (!first.done) void Promise.resolve(upstream.return?.()).catch(() => undefined);
+          if (!p.settled) s.settlement.streamStarted(p, emptyStream());
+          hold(STREAM_DONE);
+          return;
+        }
+        const ttftMs = s.now() - call.startedAt;
+        if (s.observer.listening('firstToken')) {
+          s.observer.notify('firstToken', {
+            requestId: p.id,
+            model: e.model.id,
+            task: p.profile!,
+            ttftMs,
+          });
+        }
+        const handle = new StreamHandle(
+          first.value,
+          upstream,
+          e.model.id,
+          p.id,
+          p.signal,
+          (end) => {
+            if (!end.ok) {
+              fail(end.error);
+              return;
+            }
+            if (end.cancelled)
+              call.abort(new ZetaError('ABORTED', 'The stream was closed by its consumer.'));
+            hold(STREAM_DONE);
+          },
+        );
+        s.settlement.streamStarted(p, handle);
+      };
+      open().catch(fail);
+    });
   }
 
   /** @internal The call settled (before its slot is released): feeds the tracker and health. */
@@ -220,7 +288,7 @@ export class Attempts<Req, Res> {
       p.attempts.length - p.overloads < this.#maxAttempts &&
       s.fleet
         .serving(task.type)
-        .some((other) => exclusion(other, task, p.tokens, p.tried, now) === undefined);
+        .some((other) => exclusion(other, task, p.tokens, p.tried, now, p.streaming) === undefined);
     if (s.observer.listening('fail')) {
       s.observer.notify('fail', {
         requestId: p.id,

@@ -76,6 +76,7 @@ export class Decider<Req, Res> {
     random: RandomSource,
     live: boolean,
     now: number,
+    streaming = false,
   ): DecisionWithEntries<Req, Res> {
     const fleet = this.#fleet;
     const type = task.type;
@@ -92,7 +93,7 @@ export class Decider<Req, Res> {
       for (const x of fleet.notServing(type)) excluded.push(x);
     }
     for (const e of pool) {
-      const why = exclusion(e, task, tokens, tried, now);
+      const why = exclusion(e, task, tokens, tried, now, streaming);
       if (why !== undefined) {
         excluded.push({ id: e.model.id, reason: why });
       } else {
@@ -303,10 +304,12 @@ export function exclusion<Req, Res>(
   tokens: number,
   tried: ReadonlySet<string> | undefined,
   now: number,
+  streaming = false,
 ): string | undefined {
   const m = e.model;
   if (e.removed) return 'removed';
   if (!m.tasks.has(task.type)) return `does not serve '${task.type}'`;
+  if (streaming && m.stream === undefined) return 'cannot stream (its config has no `stream`)';
   if (task.complexity > m.maxComplexity)
     return `complexity ${task.complexity} is above its maxComplexity ${m.maxComplexity}`;
   if (tokens > m.maxTokens)

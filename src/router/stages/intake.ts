@@ -40,7 +40,12 @@ export class Intake<Req, Res> {
   }
 
   /** Accepts a request; resolves with the result, or with the full RunInfo when `wantInfo`. */
-  start(req: Req, rawOptions: unknown, wantInfo: boolean): Promise<Res | RunInfo<Res>> {
+  start(
+    req: Req,
+    rawOptions: unknown,
+    wantInfo: boolean,
+    streaming = false,
+  ): Promise<Res | RunInfo<Res>> {
     const id = this.#nextId++;
     return new Promise<Res | RunInfo<Res>>((resolve, reject) => {
       if (this.#closed) {
@@ -88,6 +93,8 @@ export class Intake<Req, Res> {
         req,
         arrival: now,
         wantInfo,
+        streaming,
+        signal,
         resolve,
         reject,
         priority: 0,

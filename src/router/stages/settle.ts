@@ -60,6 +60,14 @@ export class Settlement<Req, Res> {
     this.checkIdle();
   }
 
+  /** A stream's first chunk came: the request settles with the consumer's side of the stream. */
+  streamStarted(p: RouterRequest<Req, Res>, handle: unknown): void {
+    if (p.settled) return;
+    this.#settle(p);
+    p.resolve(handle as Res);
+    this.checkIdle();
+  }
+
   fail(
     p: RouterRequest<Req, Res>,
     code: ZetaErrorCode,

@@ -265,8 +265,14 @@ export class ZetaDynamicRouter<
   ): AsyncIterable<ModelStreamChunk<M>> {
     type C = ModelStreamChunk<M>;
     const started = this.#intake.start(req, options, false, true) as Promise<AsyncIterator<C>>;
+    let handle: AsyncIterator<C> | undefined;
     // Errors surface on the first next(); a stream nobody iterates must not be an unhandled rejection.
-    started.catch(() => undefined);
+    started.then(
+      (h) => {
+        handle = h;
+      },
+      () => undefined,
+    );
     let closed = false;
     const iterator: AsyncIterableIterator<C> = {
       next: async () => {
@@ -275,11 +281,13 @@ export class ZetaDynamicRouter<
       },
       return: async () => {
         closed = true;
-        // Stop it once it has started (or at once if it already has).
-        started.then(
-          (handle) => handle.return?.(),
-          () => undefined,
-        );
+        // Started: stop it now (its slot is free when this resolves). Not yet: stop it when it starts.
+        if (handle !== undefined) await handle.return?.();
+        else
+          started.then(
+            (h) => h.return?.(),
+            () => undefined,
+          );
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() {

@@ -13,7 +13,13 @@ import {
 } from './options.js';
 
 /** A chat model: takes {@link OpenAIChatRequest}, resolves with the server's `ChatCompletion`. */
-export type OpenAIChatModel = ModelConfig<OpenAIChatRequest, OpenAI.ChatCompletion>;
+export type OpenAIChatModel = ModelConfig<OpenAIChatRequest, OpenAI.ChatCompletion> & {
+  /** Streams the completion's chunks (`stream_options.include_usage`: the last carries usage). */
+  readonly stream: (
+    req: OpenAIChatRequest,
+    ctx: CallContext,
+  ) => Promise<AsyncIterable<OpenAI.ChatCompletionChunk>>;
+};
 
 /**
  * An embedding model: takes {@link OpenAIEmbeddingRequest}, resolves with the server's
@@ -132,5 +138,31 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIChatModel | Open
         throw toModelCallError(error, ctx.signal, id);
       }
     },
+    stream: async (req: OpenAIChatRequest, ctx: CallContext) => {
+      const body = chatBody(id, o.model, o.params, req);
+      let stream: AsyncIterable<OpenAI.ChatCompletionChunk>;
+      try {
+        stream = await client.chat.completions.create(
+          { ...body, stream: true, stream_options: { include_usage: true } },
+          requestOptions(ctx),
+        );
+      } catch (error) {
+        throw toModelCallError(error, ctx.signal, id);
+      }
+      return chunksOf(stream, ctx, id);
+    },
   };
+}
+
+/** The server's chunks (the last one carries `usage`), with failures read as for a call. */
+async function* chunksOf(
+  stream: AsyncIterable<OpenAI.ChatCompletionChunk>,
+  ctx: CallContext,
+  id: string,
+): AsyncGenerator<OpenAI.ChatCompletionChunk> {
+  try {
+    for await (const chunk of stream) yield chunk;
+  } catch (error) {
+    throw toModelCallError(error, ctx.signal, id);
+  }
 }

@@ -16,7 +16,8 @@ describe('openaiModel options', () => {
     const chat = openaiModel({ ...base, home: ['simple'], concurrency: 4, maxQueue: 2, cost: 3 });
     expect(chat).toMatchObject({ id: 'm', tasks: ['simple'], home: ['simple'], concurrency: 4 });
     expect(typeof chat.call).toBe('function');
-    expectTypeOf(chat).toEqualTypeOf<ModelConfig<OpenAIChatRequest, OpenAI.ChatCompletion>>();
+    expectTypeOf(chat).toMatchTypeOf<ModelConfig<OpenAIChatRequest, OpenAI.ChatCompletion>>();
+    expect(typeof chat.stream).toBe('function');
     const embed = openaiModel({ ...base, kind: 'embedding', tasks: ['embedding'] });
     expectTypeOf(embed).toEqualTypeOf<
       ModelConfig<OpenAIEmbeddingRequest, OpenAI.CreateEmbeddingResponse>

@@ -1,5 +1,5 @@
 import type { LatencyStats, TaskType } from '../types.js';
-import { EMPTY_LATENCY } from './internal/LatencyWindow.js';
+import { EMPTY_LATENCY, LatencyWindow } from './internal/LatencyWindow.js';
 import { type ResolvedLoadTrackerOptions, resolveOptions } from './internal/resolveOptions.js';
 import { ArrivalState, ModelState, PairState } from './internal/state.js';
 import type {
@@ -289,6 +289,21 @@ export class InMemoryLoadTracker implements LoadTracker {
     state.version++;
   }
 
+  /** {@inheritDoc LoadTracker.recordFirstToken} */
+  recordFirstToken(model: string, task: TaskType, ttftMs: number, now: number): void {
+    if (!Number.isFinite(ttftMs)) return;
+    const pair = this.#pair(this.#model(model), task);
+    pair.firstToken ??= new LatencyWindow(this.#options);
+    pair.firstToken.add(Math.max(ttftMs, 0), now);
+  }
+
+  /** {@inheritDoc LoadTracker.firstToken} */
+  firstToken(model: string, task: TaskType, now: number): LatencyStats {
+    const state = this.#models.get(model);
+    const pair = state?.tasks.get(this.#key(state.tasks, task));
+    return pair?.firstToken === undefined ? EMPTY_LATENCY : pair.firstToken.read(now);
+  }
+
   /** {@inheritDoc LoadTracker.latency} */
   latency(model: string, task: TaskType, now: number): LatencyStats {
     const state = this.#models.get(model);
@@ -352,6 +367,7 @@ export class InMemoryLoadTracker implements LoadTracker {
           completed: pair.completed,
           failed: pair.failed,
           latency: { ...pair.window.read(now) },
+          ...(pair.firstToken ? { firstToken: { ...pair.firstToken.read(now) } } : {}),
         });
       }
       models.push({ model, ...this.modelStats(model, now), tasks });

@@ -49,6 +49,8 @@ export interface TaskLoadSnapshot {
   readonly failed: number;
   /** Latency over the sliding window, in milliseconds (the figures `latency()` serves). */
   readonly latency: LatencyStats;
+  /** Time to first token of streams over the sliding window, in milliseconds, when any started. */
+  readonly firstToken?: LatencyStats;
 }
 
 /** One model in a {@link TrackerSnapshot}: its {@link ModelLoadStats} plus a row per task type. */
@@ -137,6 +139,23 @@ export interface LoadTracker {
    * @param now - Time in milliseconds.
    */
   recordAbandon?(model: string, task: TaskType, now: number): void;
+
+  /**
+   * A stream's first chunk came after `ttftMs` (time to first token). Optional: a tracker without
+   * it does not track streams' first chunks.
+   *
+   * @param model - The model id.
+   * @param task - The task type of the request.
+   * @param ttftMs - From the call's start to its first chunk, in milliseconds.
+   * @param now - Time in milliseconds.
+   */
+  recordFirstToken?(model: string, task: TaskType, ttftMs: number, now: number): void;
+
+  /**
+   * Time to first token of (model, task) over the sliding window, in milliseconds (empty stats
+   * when no stream of it started in the window). Optional, with {@link LoadTracker.recordFirstToken}.
+   */
+  firstToken?(model: string, task: TaskType, now: number): LatencyStats;
 
   /**
    * Latency of (model, task) over the sliding window, in milliseconds.

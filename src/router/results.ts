@@ -24,8 +24,11 @@ export interface RunInfo<Res> {
   readonly decision: Decision;
 }
 
-/** Per task type figures of one model in a {@link RouterSnapshot}. */
-export type TaskLatencySnapshot = LatencyStats;
+/**
+ * Per task type figures of one model in a {@link RouterSnapshot}: latency over the tracker's
+ * window, and for streams the time to first token.
+ */
+export type TaskLatencySnapshot = LatencyStats & { readonly firstToken?: LatencyStats };
 
 /** One model in a {@link RouterSnapshot}. */
 export interface ModelStateSnapshot {

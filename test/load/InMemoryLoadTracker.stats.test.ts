@@ -220,3 +220,17 @@ describe('InMemoryLoadTracker: time heals and memory stays bounded', () => {
     expect(tracker.modelStats('m', 1000).inFlight).toBe(0);
   });
 });
+
+describe('InMemoryLoadTracker: time to first token', () => {
+  it('tracks streams first chunks per (model, task) beside the latency, only once a stream started', () => {
+    const tracker = new InMemoryLoadTracker();
+    expect(tracker.firstToken('m', 'chat', 0).count).toBe(0);
+    tracker.recordStart('m', 'chat', 0);
+    tracker.recordFinish('m', 'chat', 500, true, 500);
+    expect(tracker.snapshot(500).models[0]!.tasks[0]!.firstToken).toBeUndefined();
+    for (const ttft of [40, 60, 80]) tracker.recordFirstToken('m', 'chat', ttft, 600);
+    tracker.recordFirstToken('m', 'chat', Number.NaN, 600);
+    expect(tracker.firstToken('m', 'chat', 600)).toMatchObject({ count: 3, mean: 60 });
+    expect(tracker.snapshot(600).models[0]!.tasks[0]!.firstToken).toMatchObject({ count: 3 });
+  });
+});

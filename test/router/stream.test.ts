@@ -53,6 +53,11 @@ describe('router.stream', () => {
     expect(await it.next()).toEqual({ value: undefined, done: true });
     await flush();
     expect(router.snapshot().models[0]!.inFlight).toBe(0);
+    // The time to first token is tracked per (model, task), beside the latency.
+    expect(router.snapshot().models[0]!.tasks['simple']?.firstToken).toMatchObject({
+      count: 1,
+      p50: 0,
+    });
     await router.close();
   });
 

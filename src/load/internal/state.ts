@@ -11,6 +11,8 @@ export class PairState {
   completed = 0;
   failed = 0;
   readonly window: LatencyWindow;
+  /** Time to first token of streams, made on the first one (most pairs never stream). */
+  firstToken: LatencyWindow | undefined;
 
   constructor(options: ResolvedLoadTrackerOptions) {
     this.window = new LatencyWindow(options);

@@ -75,6 +75,23 @@ export class SafeTracker implements LoadTracker {
     }
   }
 
+  recordFirstToken(model: string, task: TaskType, ttftMs: number, now: number): void {
+    try {
+      this.#inner.recordFirstToken?.(model, task, ttftMs, now);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  firstToken(model: string, task: TaskType, now: number): LatencyStats {
+    try {
+      return this.#inner.firstToken?.(model, task, now) ?? EMPTY_LATENCY;
+    } catch (error) {
+      report(error);
+      return EMPTY_LATENCY;
+    }
+  }
+
   latency(model: string, task: TaskType, now: number): LatencyStats {
     try {
       return this.#inner.latency(model, task, now);

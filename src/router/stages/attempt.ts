@@ -167,7 +167,9 @@ export class Attempts<Req, Res> {
           hold(STREAM_DONE);
           return;
         }
-        const ttftMs = s.now() - call.startedAt;
+        const at = s.now();
+        const ttftMs = at - call.startedAt;
+        s.observer.tracker.recordFirstToken?.(e.model.id, p.profile!.type, ttftMs, at);
         if (s.observer.listening('firstToken')) {
           s.observer.notify('firstToken', {
             requestId: p.id,

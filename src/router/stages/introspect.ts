@@ -106,7 +106,11 @@ export class Introspection<Req, Res> {
       const stats = tracker.modelStats(e.model.id, now);
       // A null-prototype record: a task type named `__proto__` or `constructor` is just a key.
       const tasks: Record<string, TaskLatencySnapshot> = Object.create(null);
-      for (const t of perModel.get(e.model.id)?.tasks ?? []) tasks[t.task] = { ...t.latency };
+      for (const t of perModel.get(e.model.id)?.tasks ?? []) {
+        tasks[t.task] = t.firstToken
+          ? { ...t.latency, firstToken: { ...t.firstToken } }
+          : { ...t.latency };
+      }
       const health = e.health?.snapshot(now);
       models.push({
         id: e.model.id,

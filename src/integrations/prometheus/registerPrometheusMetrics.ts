@@ -10,6 +10,7 @@ import type {
   RouterSnapshot,
   TaskType,
 } from '../../index.js';
+import type { ServerLoad } from '../../probe/ModelProbe.js';
 import { configInvalid, describeValue } from '../../utils/options.js';
 import { type ObservedRouter, subscribe } from '../internal/ObservedRouter.js';
 import { healthCode, TaskLabels } from '../internal/TaskLabels.js';
@@ -43,6 +44,15 @@ export interface PrometheusMetrics {
   /** Removes every metric from the registry and stops listening. Idempotent. */
   unregister(): void;
 }
+
+/** Router probe readings and the names they take in `probe_reading{reading}`. */
+const SERVER_READINGS: ReadonlyArray<readonly [keyof ServerLoad, string]> = [
+  ['running', 'requests_running'],
+  ['waiting', 'requests_waiting'],
+  ['kvCacheUsage', 'kv_cache_usage_ratio'],
+  ['memoryUsage', 'memory_usage_ratio'],
+  ['cpuCores', 'cpu_cores'],
+];
 
 /** Registrations per registry and prefix: registering one router twice returns the first handle. */
 const registrations = new WeakMap<
@@ -336,13 +346,23 @@ class Registration implements PrometheusMetrics {
         registers: [],
         collect: () => {
           probe.reset();
-          const live = new Set(this.#snap().models.map((m) => m.id));
+          const models = this.#snap().models;
+          const live = new Set(models.map((m) => m.id));
           for (const [model, readings] of this.#probes) {
             if (!live.has(model)) {
               this.#probes.delete(model);
               continue;
             }
             for (const [reading, value] of readings) probe.set({ model, reading }, value);
+          }
+          // What the models' own load probes last read (`probe` in their config), in base units.
+          for (const m of models) {
+            const load = m.server?.load;
+            if (load === undefined) continue;
+            for (const [key, reading] of SERVER_READINGS) {
+              const value = load[key];
+              if (typeof value === 'number') probe.set({ model: m.id, reading }, value);
+            }
           }
         },
       }),

@@ -385,3 +385,27 @@ describe('registerPrometheusMetrics options', () => {
     expect(text).not.toMatch(/zeta_router_/);
   });
 });
+
+describe('registerPrometheusMetrics: model server probes', () => {
+  it("exports what a model's own load probe last read as probe_reading", async () => {
+    const router = new ZetaDynamicRouter<string, string>({
+      models: [
+        {
+          id: 'vllm-1',
+          tasks: ['simple'],
+          call: async (r) => r,
+          probe: { read: () => ({ running: 3, waiting: 2, kvCacheUsage: 0.75 }) },
+        },
+      ],
+    });
+    await flush();
+    const registry = new Registry();
+    registerPrometheusMetrics(router, { registry });
+    const reading = (r: string) =>
+      value(registry, 'zeta_router_probe_reading', { model: 'vllm-1', reading: r });
+    expect(await reading('requests_running')).toBe(3);
+    expect(await reading('requests_waiting')).toBe(2);
+    expect(await reading('kv_cache_usage_ratio')).toBe(0.75);
+    await router.close();
+  });
+});

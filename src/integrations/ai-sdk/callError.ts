@@ -50,17 +50,23 @@ class ShedAPICallError extends Error {
  * `ZetaError` `CAPACITY_EXCEEDED` (the router shed the call: every capable model busy, every
  * queue full) becomes an `APICallError` with `isRetryable: true`, status 503 and the wait in
  * `responseHeaders` (`retry-after-ms`, and `retry-after` in whole seconds), so `generateText`'s
- * own retries wait that long; the `ZetaError` is its `cause`. Anything else is returned as is.
+ * own retries wait that long; the `ZetaError` is its `cause`. The wait is the error's
+ * `limits.retryAfterMs` when the router set one (every model said it is overloaded), else
+ * `retryAfterMs`. Anything else is returned as is.
  *
  * `APICallError.isInstance(error)` holds for the result (it carries the AI SDK's error markers).
  *
- * @param retryAfterMs how long callers should wait, in milliseconds
+ * @param retryAfterMs how long callers should wait, in milliseconds, when the error does not say
  */
 export function toAiSdkError(error: unknown, retryAfterMs: number): unknown {
   if (!isZetaError(error) || error.code !== 'CAPACITY_EXCEEDED') return error;
+  // When every model said it is overloaded, the router knows when the first cools down.
+  const known = error.limits['retryAfterMs'];
+  const wait =
+    typeof known === 'number' && Number.isFinite(known) && known >= 0 ? known : retryAfterMs;
   const headers = {
-    'retry-after-ms': String(retryAfterMs),
-    'retry-after': String(Math.ceil(retryAfterMs / 1000)),
+    'retry-after-ms': String(wait),
+    'retry-after': String(Math.ceil(wait / 1000)),
   };
   return new ShedAPICallError(`zeta-router shed the call: ${error.message}`, {
     cause: error,

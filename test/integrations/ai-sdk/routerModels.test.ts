@@ -143,6 +143,7 @@ describe('languageModel(router) with generateText', () => {
     controller.abort(new Error('user went away'));
     await expect(pending).rejects.toThrow();
     expect(signal?.aborted).toBe(true);
+    expect(signal).not.toBe(controller.signal); // the router's call signal, aborted through the router
     expect(router.snapshot().pending).toBe(0);
   });
 
@@ -294,5 +295,33 @@ describe('embeddingModel(router) with embedMany', () => {
     });
     expect(result.embedding).toEqual([2, 0]);
     expect(b.doEmbedCalls[0]?.providerOptions).toBeUndefined();
+  });
+  it("passes the caller's abort on to the served model's doEmbed", async () => {
+    const seen = deferred<AbortSignal | undefined>();
+    const slow = new MockEmbeddingModelV4({
+      doEmbed: (options) => {
+        seen.resolve(options.abortSignal);
+        return new Promise((_, reject) => {
+          options.abortSignal?.addEventListener('abort', () => reject(options.abortSignal?.reason));
+        });
+      },
+    });
+    const router = new ZetaDynamicRouter({
+      models: [aiSdkEmbeddingModel({ id: 'slow', model: slow, tasks: ['embedding'] })],
+    });
+    routers.push(router);
+    const controller = new AbortController();
+    const pending = embedMany({
+      model: embeddingModel(router, { task: 'embedding' }),
+      values: ['a', 'b'],
+      abortSignal: controller.signal,
+      maxRetries: 0,
+    });
+    const signal = await seen.promise;
+    controller.abort(new Error('user went away'));
+    await expect(pending).rejects.toThrow();
+    expect(signal?.aborted).toBe(true);
+    expect(signal).not.toBe(controller.signal); // the router's call signal, aborted through the router
+    expect(router.snapshot().pending).toBe(0);
   });
 });

@@ -12,14 +12,15 @@ export default defineConfig([
   {
     ...common,
     // The core, the simulator and the integrations: ESM and CommonJS, each with its own types.
-    // The integrations' peers (prom-client, @opentelemetry/api, openai) stay external: they are peer
-    // dependencies, so tsup leaves them out of the bundles.
+    // The integrations' peers (prom-client, @opentelemetry/api, openai, @ai-sdk/provider) stay
+    // external: they are peer dependencies, so tsup leaves them out of the bundles.
     entry: {
       index: 'src/index.ts',
       'sim/index': 'src/sim/index.ts',
       'prometheus/index': 'src/integrations/prometheus/index.ts',
       'otel/index': 'src/integrations/otel/index.ts',
       'openai/index': 'src/integrations/openai/index.ts',
+      'ai-sdk/index': 'src/integrations/ai-sdk/index.ts',
     },
     format: ['esm', 'cjs'],
     clean: true,

@@ -127,3 +127,27 @@ describe('built package: the zeta-router/openai subpath', () => {
     expect(core.trim()).toBe('false');
   });
 });
+
+describe('built package: the zeta-router/ai-sdk subpath', () => {
+  it('loads with import and require without loading @ai-sdk/provider, and the core does not pull it in', () => {
+    const esm = runNode([
+      '--input-type=module',
+      '-e',
+      "import { languageModel, embeddingModel, toAiSdkError } from 'zeta-router/ai-sdk'; import { ZetaError } from 'zeta-router';" +
+        "const m = languageModel({ runWithInfo: async () => { throw new ZetaError('CAPACITY_EXCEEDED', 'full'); } });" +
+        'const e = await m.doGenerate({ prompt: [] }).catch((x) => x);' +
+        "console.log(m.specificationVersion, typeof embeddingModel, e.isRetryable, e.responseHeaders['retry-after'], typeof toAiSdkError);",
+    ]);
+    expect(esm.trim()).toBe('v4 function true 1 function');
+    const cjs = runNode([
+      '-e',
+      "const { aiSdkModel } = require('zeta-router/ai-sdk'); const m = aiSdkModel({ id: 'x', tasks: ['simple'], model: { specificationVersion: 'v4', modelId: 'q', doGenerate: async () => ({}) } }); console.log(typeof m.call, Object.keys(require.cache).some((f) => f.includes('@ai-sdk')));",
+    ]);
+    expect(cjs.trim()).toBe('function false');
+    const core = runNode([
+      '-e',
+      "require('zeta-router'); console.log(Object.keys(require.cache).some((f) => f.includes('@ai-sdk')));",
+    ]);
+    expect(core.trim()).toBe('false');
+  });
+});

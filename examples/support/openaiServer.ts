@@ -1,6 +1,7 @@
-// An OpenAI-compatible model server for tests, in the manner of vLLM or llama.cpp's server: real
-// HTTP on 127.0.0.1, bounded concurrency with its own queue, a configurable speed, 503 when the
-// queue is full, SSE streaming, vLLM's /metrics names, and knobs to misbehave. No dependencies.
+// An OpenAI-compatible model server, in the manner of vLLM or llama.cpp's server, for the tests and
+// `npm run demo -- --http`: real HTTP on 127.0.0.1, bounded concurrency with its own queue, a
+// configurable speed, 503 when the queue is full, SSE streaming, vLLM's /metrics names, and knobs
+// to misbehave. No dependencies.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,11 +1,13 @@
 /**
  * The added cost of zeta-router/openai over loopback: one OpenAI-compatible server answering at once
- * (examples/support/openaiServer.ts), and the same chat requests sent through the `openai` client
- * directly, through `openaiModel(...).call` directly (the adapter alone: request shaping, the
- * signal, error translation), and through a router with that one `openaiModel`. All three share
- * one client, so the differences are the adapter's and the router's. Interleaved rounds, median
- * round, as in overhead.ts. Printed, never asserted: loopback HTTP costs far more than the adapter,
- * so the added cost is a small difference of large, noisy figures.
+ * (examples/support/openaiServer.ts, on a worker thread), and the same chat requests sent through
+ * the `openai` client directly (without and with an AbortSignal, which the adapter always passes),
+ * through `openaiModel(...).call` directly (the adapter alone: request shaping, the signal, error
+ * translation), and through a router with that one `openaiModel`. All share one client, so the
+ * differences are the adapter's and the router's. Interleaved rounds, median round, as in
+ * overhead.ts; each added cost is the median of the rounds' paired differences. Printed, never
+ * asserted: loopback HTTP costs far more than the adapter, so the added cost is a small difference
+ * of large, noisy figures.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -14,7 +16,7 @@ import { ZetaDynamicRouter } from '../dist/index.js';
 import { openaiModel } from '../dist/openai/index.js';
 import { round, type Submit } from './overhead.js';
 
-const N = Number(process.env['BENCH_OPENAI_REQUESTS'] ?? 20_000);
+const N = Number(process.env['BENCH_OPENAI_REQUESTS'] ?? 16_000);
 const ROUNDS = 20;
 const SLOTS = 64;
 
@@ -61,6 +63,14 @@ export async function openaiAdapterBench(): Promise<void> {
             { maxRetries: 0 },
           ),
       ],
+      [
+        'openai client, with a signal',
+        () =>
+          client.chat.completions.create(
+            { model: 'bench', messages: [{ role: 'user', content }] },
+            { maxRetries: 0, signal: new AbortController().signal },
+          ),
+      ],
       ['openaiModel(...).call directly', async () => model.call(content, ctx())],
       ['router with one openaiModel', () => router.run(content, { task: 'simple' })],
     ];
@@ -96,6 +106,10 @@ export async function openaiAdapterBench(): Promise<void> {
       `adapter adds                      ${signed(adapter)}/request (${share(adapter)} of a direct call; median of paired rounds)`,
     );
     console.log(`adapter + router add              ${signed(routed)}/request (${share(routed)})`);
+    const signal = added('openai client, with a signal');
+    console.log(
+      `of which passing a signal         ${signed(signal)}/request (${share(signal)}; the client alone, with an AbortSignal)`,
+    );
     await router.close();
   } finally {
     worker.postMessage('close');

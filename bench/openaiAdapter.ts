@@ -108,7 +108,7 @@ export async function openaiAdapterBench(): Promise<void> {
     console.log(`adapter + router add              ${signed(routed)}/request (${share(routed)})`);
     const signal = added('openai client, with a signal');
     console.log(
-      `of which passing a signal         ${signed(signal)}/request (${share(signal)}; the client alone, with an AbortSignal)`,
+      `a signal alone adds              ${signed(signal)}/request (${share(signal)}; the client with an AbortSignal, no adapter)`,
     );
     await router.close();
   } finally {

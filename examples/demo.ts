@@ -7,8 +7,10 @@
  * Runs on the real clock for about ten seconds. Try `npm run demo -- --fast` for a shorter burst,
  * and `npm run demo -- --live` for the live view: per model a load bar against capacity, p95,
  * health, and the spills (redrawn every 250 ms on a terminal; a plain frame a second otherwise).
+ * `npm run demo -- --http` runs the burst over real HTTP instead (see demo-http.ts).
  */
 import { type CallContext, ZetaDynamicRouter, type ZetaError } from '../src/index.js';
+import { httpDemo } from './demo-http.js';
 import { renderLiveView } from './live-view.js';
 
 type Req = string | { input: string };
@@ -216,4 +218,5 @@ async function main(): Promise<void> {
   await Promise.all([routers.static.close(), routers.adaptive.close()]);
 }
 
-await main();
+if (process.argv.includes('--http')) await httpDemo(fast);
+else await main();

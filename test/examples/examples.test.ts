@@ -96,6 +96,22 @@ describe.concurrent('examples', () => {
     expect(out).toMatch(/adaptive p95 is [\d.]+x lower than static/);
   });
 
+  it('demo.ts --http --fast: three loopback servers, static vs adaptive over real HTTP', async () => {
+    const out = await runExample('demo.ts', '--http', '--fast');
+    expect(out).toMatch(
+      /^zeta-router demo over HTTP: coder-7b at http:\/\/127\.0\.0\.1:\d+, embedder-4b at http:\/\/127\.0\.0\.1:\d+, reasoner-14b at http:\/\/127\.0\.0\.1:\d+$/m,
+    );
+    for (const strategy of ['static', 'adaptive'])
+      for (const model of ['coder-7b', 'embedder-4b', 'reasoner-14b'])
+        expect(out).toMatch(
+          new RegExp(`^${strategy} +${model} +\\d+ +(\\d+|-) +(\\d+|-) +\\d+ +\\d+$`, 'm'),
+        );
+    const totals = out.match(/^ +all +60 +\d+ +\d+ +spills \d+, errors 0, [\d.]+ s$/gm);
+    expect(totals).toHaveLength(2);
+    expect(out).toMatch(/^adaptive p95 is [\d.]+x (lower|higher) than static over HTTP/m);
+    expect(out.trim().endsWith('servers stopped.')).toBe(true);
+  });
+
   it('demo.ts --fast --live: plain frames (no terminal) of load bars, p95, health and spills', async () => {
     const out = await runExample('demo.ts', '--fast', '--live');
     expect(out.includes('\u001b[')).toBe(false); // not a TTY: no escape codes

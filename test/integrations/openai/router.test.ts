@@ -2,17 +2,17 @@
 // `openai` client and openaiModel: spill, overloads, refusals, broken servers, aborts, timeouts.
 // Every request settles with a result or a ZetaError, and no capacity is lost.
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type OpenAIServer,
+  type OpenAIServerOptions,
+  startOpenAIServer,
+} from '../../../examples/support/openaiServer.js';
 import { isModelCallError, type ModelCallError } from '../../../src/errors/ModelCallError.js';
 import { isZetaError, type ZetaError } from '../../../src/errors/ZetaError.js';
 import { openaiModel } from '../../../src/integrations/openai/index.js';
 import type { ZetaRouterOptions } from '../../../src/router/options.js';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
 import type { Strategy } from '../../../src/strategy/Strategy.js';
-import {
-  type OpenAIServer,
-  type OpenAIServerOptions,
-  startOpenAIServer,
-} from '../../helpers/openaiServer.js';
 
 const servers: OpenAIServer[] = [];
 const routers: ZetaDynamicRouter<never, unknown, never>[] = [];

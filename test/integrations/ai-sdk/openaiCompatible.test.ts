@@ -3,6 +3,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { embedMany, generateText } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type OpenAIServer, startOpenAIServer } from '../../../examples/support/openaiServer.js';
 import {
   aiSdkEmbeddingModel,
   aiSdkModel,
@@ -10,7 +11,6 @@ import {
   languageModel,
 } from '../../../src/integrations/ai-sdk/index.js';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
-import { type OpenAIServer, startOpenAIServer } from '../../helpers/openaiServer.js';
 
 const servers: OpenAIServer[] = [];
 const routers: { close(): Promise<void> }[] = [];

@@ -1,8 +1,8 @@
 // router.stream() through openaiModel and the real openai client over SSE on loopback (#11).
 import { afterEach, describe, expect, it } from 'vitest';
+import { type OpenAIServer, startOpenAIServer } from '../../../examples/support/openaiServer.js';
 import { openaiModel } from '../../../src/integrations/openai/index.js';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
-import { type OpenAIServer, startOpenAIServer } from '../../helpers/openaiServer.js';
 
 const servers: OpenAIServer[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 // The OpenAI-compatible test server, driven with plain fetch: what the adapter tests rely on.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OpenAIServer, startOpenAIServer } from '../../examples/support/openaiServer.js';
+import { type OpenAIServer, startOpenAIServer } from '../../../examples/support/openaiServer.js';
 
 const servers: OpenAIServer[] = [];
 afterEach(async () => {

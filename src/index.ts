@@ -108,6 +108,7 @@ export type {
   BuiltInTaskType,
   CandidateState,
   Clock,
+  FinishDetails,
   HealthState,
   LatencyStats,
   RandomSource,
@@ -115,6 +116,7 @@ export type {
   ScoredCandidate,
   TaskProfile,
   TaskType,
+  TokenUsage,
 } from './types.js';
 
 // Utilities

@@ -22,6 +22,24 @@ export interface TaskProfile {
   readonly priority?: number;
 }
 
+/** Real token counts of one call, as its server reported them (e.g. OpenAI's `usage`). */
+export interface TokenUsage {
+  /** Tokens of the prompt. */
+  readonly promptTokens: number;
+  /** Tokens the model generated. */
+  readonly completionTokens: number;
+}
+
+/** What else is known about a finished call, for {@link LoadTracker.recordFinish}. */
+export interface FinishDetails {
+  /** The request's complexity, 0..1 (from its task profile). */
+  readonly complexity?: number | undefined;
+  /** The tokens the request was estimated at before the call (its task profile's `tokens`). */
+  readonly estimatedTokens?: number | undefined;
+  /** The real token counts, when the client reported them. */
+  readonly usage?: TokenUsage | undefined;
+}
+
 /**
  * The time source of a router. Inject a virtual clock to test without sleeping and to simulate.
  * All times are in milliseconds.

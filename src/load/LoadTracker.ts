@@ -1,4 +1,4 @@
-import type { LatencyStats, TaskType } from '../types.js';
+import type { FinishDetails, LatencyStats, TaskType } from '../types.js';
 
 /**
  * Recent load figures of one model, as returned by {@link LoadTracker.modelStats}.
@@ -126,8 +126,17 @@ export interface LoadTracker {
    * @param latencyMs - Time from start to settle, in milliseconds.
    * @param ok - Whether the call succeeded.
    * @param now - Finish time in milliseconds.
+   * @param details - What else is known of the call: the request's complexity, its estimated
+   *   tokens, the real token usage. The router passes it; a tracker may ignore it.
    */
-  recordFinish(model: string, task: TaskType, latencyMs: number, ok: boolean, now: number): void;
+  recordFinish(
+    model: string,
+    task: TaskType,
+    latencyMs: number,
+    ok: boolean,
+    now: number,
+    details?: FinishDetails,
+  ): void;
 
   /**
    * A call ended without telling anything about the model: its caller gave up (aborted) and the

@@ -4,7 +4,7 @@ import type {
   ModelLoadStats,
   TrackerSnapshot,
 } from '../../load/LoadTracker.js';
-import type { LatencyStats, TaskType } from '../../types.js';
+import type { FinishDetails, LatencyStats, TaskType } from '../../types.js';
 
 const EMPTY_LATENCY: LatencyStats = Object.freeze({
   count: 0,
@@ -58,9 +58,16 @@ export class SafeTracker implements LoadTracker {
     }
   }
 
-  recordFinish(model: string, task: TaskType, latencyMs: number, ok: boolean, now: number): void {
+  recordFinish(
+    model: string,
+    task: TaskType,
+    latencyMs: number,
+    ok: boolean,
+    now: number,
+    details?: FinishDetails,
+  ): void {
     try {
-      this.#inner.recordFinish(model, task, latencyMs, ok, now);
+      this.#inner.recordFinish(model, task, latencyMs, ok, now, details);
     } catch (error) {
       report(error);
     }

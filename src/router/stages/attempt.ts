@@ -208,7 +208,8 @@ export class Attempts<Req, Res> {
     call.latencyMs = end - call.startedAt;
     this.#clearTimers(call);
     const e = call.entry;
-    const type = call.request.profile!.type;
+    const profile = call.request.profile!;
+    const type = profile.type;
     const o = this.#s.observer;
     const reason = call.reason;
     const timedOut = reason instanceof ZetaError && reason.code === 'TIMEOUT';
@@ -220,7 +221,11 @@ export class Attempts<Req, Res> {
     // refused for what it was: the model is not sick.
     if ((call.aborted && !timedOut) || (failure !== undefined && failure.kind !== 'unavailable'))
       o.abandoned(e, type, end);
-    else o.finished(e, type, ok, call.latencyMs, end);
+    else
+      o.finished(e, type, ok, call.latencyMs, end, {
+        complexity: profile.complexity,
+        estimatedTokens: profile.tokens,
+      });
   }
 
   /** When the first of the models `p` found overloaded may take work again. */

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { LoadTracker } from '../../load/LoadTracker.js';
-import type { TaskType } from '../../types.js';
+import type { FinishDetails, TaskType } from '../../types.js';
 import type { RouterEvents } from '../events.js';
 import type { ModelEntry } from './fleet.js';
 
@@ -40,15 +40,19 @@ export class Observer<Req, Res> {
     this.tracker.recordStart(e.model.id, type, now);
   }
 
-  /** A call of `type` on `e` finished after `latencyMs`: it counts for the model's latency and health. */
+  /**
+   * A call of `type` on `e` finished after `latencyMs`: it counts for the model's latency and
+   * health; `details` (complexity, estimated and real tokens) go to the tracker.
+   */
   finished(
     e: ModelEntry<Req, Res>,
     type: TaskType,
     ok: boolean,
     latencyMs: number,
     now: number,
+    details?: FinishDetails,
   ): void {
-    this.tracker.recordFinish(e.model.id, type, latencyMs, ok, now);
+    this.tracker.recordFinish(e.model.id, type, latencyMs, ok, now, details);
     e.health?.onFinish(ok, latencyMs, now, type);
   }
 

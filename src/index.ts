@@ -3,6 +3,8 @@
 // Router
 export { ZetaDynamicRouter } from './router/ZetaDynamicRouter.js';
 export type {
+  ExperimentArmSnapshot,
+  ExplainOptions,
   ModelStateSnapshot,
   RouterSnapshot,
   RunInfo,
@@ -12,6 +14,7 @@ export type {
 export type {
   AnyModelConfig,
   CallContext,
+  Experiment,
   ModelConfig,
   ModelRequest,
   ModelResult,

@@ -11,6 +11,7 @@ import { staticStrategy } from '../strategy/static.js';
 import type { Clock, RandomSource, TaskProfile } from '../types.js';
 import { configInvalid, describeValue, throwIfProblems } from '../utils/options.js';
 import type { Decision, RouterEvents } from './events.js';
+import { readExperiments } from './internal/experimentOptions.js';
 import { readModelConfig, readRouterOptions } from './internal/readOptions.js';
 import { SafeTracker } from './internal/SafeTracker.js';
 import { modelProblems, routerProblems } from './internal/validate.js';
@@ -29,20 +30,23 @@ import { Admission } from './stages/admit.js';
 import { Attempts } from './stages/attempt.js';
 import type { Stages } from './stages/context.js';
 import { Decider } from './stages/decide.js';
+import { Experiments } from './stages/experiments.js';
 import { Fleet } from './stages/fleet.js';
 import { Intake } from './stages/intake.js';
-import { Introspection } from './stages/introspect.js';
+import { type ExplainOptions, Introspection } from './stages/introspect.js';
 import { Observer } from './stages/observe.js';
 import { Prober } from './stages/probe.js';
 import { Settlement } from './stages/settle.js';
 
 export type {
+  ExperimentArmSnapshot,
   ModelStateSnapshot,
   RouterSnapshot,
   RunInfo,
   TaskArrivalSnapshot,
   TaskLatencySnapshot,
 } from './results.js';
+export type { ExplainOptions } from './stages/introspect.js';
 
 /** Default of `abortGraceMs`: how long a call that ignores its abort keeps its slot. */
 export const DEFAULT_ABORT_GRACE_MS = 30_000;
@@ -166,11 +170,19 @@ export class ZetaDynamicRouter<
     } catch (error) {
       problems.push(`the options could not be checked: ${describeError(error)}`);
     }
+    const experiments = readExperiments(
+      typeof read.value === 'object' && read.value !== null
+        ? (read.value as { experiments?: unknown }).experiments
+        : undefined,
+    );
+    problems.push(...experiments.problems);
     throwIfProblems('router options', problems);
     const o = read.value as ZetaRouterOptions<unknown, unknown>;
     const classifier: Classifier<unknown> = o.classifier ?? defaultClassifier;
     const s = o.strategy ?? 'adaptive';
-    const strategy = typeof s === 'string' ? builtInStrategies[s] : s;
+    const resolve = (x: StrategyName | Strategy): Strategy =>
+      typeof x === 'string' ? builtInStrategies[x] : x;
+    const strategy = resolve(s);
     const { clock, now } = safeClock(o.clock ?? systemClock);
     const random: RandomSource = o.random ?? Math.random;
     this.#maxWaitingOption = o.maxWaiting;
@@ -203,6 +215,10 @@ export class ZetaDynamicRouter<
     );
     stages.settlement = new Settlement(stages);
     stages.prober = new Prober(stages);
+    stages.experiments =
+      experiments.value.length === 0
+        ? undefined
+        : new Experiments(experiments.value, strategy, resolve);
     this.#s = stages;
     this.#intake = new Intake(stages, classifier, o.timeoutMs);
     this.#introspection = new Introspection(stages, classifier);
@@ -304,12 +320,14 @@ export class ZetaDynamicRouter<
    *
    * @param reqOrTask - A request (classified with the router's classifier, which must then be
    * synchronous) or a task profile.
+   * @param options - With `experiments`: the arm whose strategy to explain, forced
+   * (`{ experiment: 'trial' }`) or by key (`{ experimentKey: userId }`); `control` by default.
    * @throws {ZetaError} `CLASSIFIER_FAILED` when the classifier is asynchronous, throws or returns
    * something that is not a task profile; `STRATEGY_FAILED` when the strategy throws or ranks
-   * nothing; `CONFIG_INVALID` for a bad task profile.
+   * nothing; `CONFIG_INVALID` for a bad task profile or options.
    */
-  explain(reqOrTask: ModelRequest<M> | TaskProfile): Decision {
-    return this.#introspection.explain(reqOrTask);
+  explain(reqOrTask: ModelRequest<M> | TaskProfile, options?: ExplainOptions): Decision {
+    return this.#introspection.explain(reqOrTask, options);
   }
 
   /** A fresh plain copy of every model's load, latency and health, for dashboards and tests. */
@@ -321,15 +339,20 @@ export class ZetaDynamicRouter<
    * Reports the quality (0 = useless, 1 = perfect) of an answer `model` gave, from your own
    * judgement: user feedback, an evaluator, a failed parse. Reports are averaged per model
    * (exponentially weighted); a model whose quality falls below `health.minQuality` becomes
-   * `degraded`, which the adaptive strategy penalises, and healthy again once it recovers. No
-   * effect with `health: false`.
+   * `degraded`, which the adaptive strategy penalises, and healthy again once it recovers (not
+   * with `health: false`).
+   *
+   * With `experiments`, the report also counts for an arm's quality in `snapshot().experiments`:
+   * the arm of request `requestId` (the `id` of `runWithInfo()`) when given and among the last
+   * 10,000 completed, else the arm of the last request `model` completed.
    *
    * @example
    * const info = await router.runWithInfo(req);
-   * if (!isValidJson(info.result)) router.reportQuality(info.model, 0);
-   * @throws {ZetaError} `CONFIG_INVALID` for an unknown model or a quality outside [0, 1].
+   * if (!isValidJson(info.result)) router.reportQuality(info.model, 0, info.id);
+   * @throws {ZetaError} `CONFIG_INVALID` for an unknown model, a quality outside [0, 1] or a
+   * `requestId` that is not an integer >= 1.
    */
-  reportQuality(model: string, quality: number): void {
+  reportQuality(model: string, quality: number, requestId?: number): void {
     const e = typeof model === 'string' ? this.#s.fleet.get(model) : undefined;
     const problems: string[] = [];
     if (!e || e.removed)
@@ -337,12 +360,17 @@ export class ZetaDynamicRouter<
     if (!(typeof quality === 'number' && quality >= 0 && quality <= 1)) {
       problems.push(`quality must be a number from 0 to 1, got ${describeValue(quality)}`);
     }
+    if (requestId !== undefined && !(Number.isSafeInteger(requestId) && requestId >= 1))
+      problems.push(
+        `requestId must be a request's id (an integer >= 1, the \`id\` of runWithInfo()), got ${describeValue(requestId)}`,
+      );
     if (problems.length > 0) {
       throw new ZetaError('CONFIG_INVALID', `Cannot report quality: ${problems.join('; ')}.`, {
         problems,
       });
     }
     e!.health?.onQuality(quality, this.#s.now());
+    this.#s.experiments?.quality(model, quality, requestId);
   }
 
   /**
@@ -389,6 +417,7 @@ export class ZetaDynamicRouter<
     await e.lane.onIdle();
     s.fleet.forget(e);
     s.observer.tracker.removeModel(id);
+    s.experiments?.forgetModel(id);
     s.settlement.checkIdle();
   }
 

@@ -41,6 +41,11 @@ export interface Decision {
   readonly binding: 'start' | 'queue' | 'wait' | 'none';
   /** Whether the bound model is not a home model of the task type (a spill). */
   readonly spilled: boolean;
+  /**
+   * The experiment arm whose strategy ranked (`'control'` or an experiment's name); absent without
+   * `experiments`.
+   */
+  readonly experiment?: string;
 }
 
 /** Payload of `decision`: a request was ranked (also for each retry). */
@@ -76,6 +81,8 @@ export interface CompleteEvent {
   readonly latencyMs: number;
   /** From `run()` to settling, in milliseconds. */
   readonly totalMs: number;
+  /** The request's experiment arm; absent without `experiments`. */
+  readonly experiment?: string;
 }
 
 /** Payload of `fail`: one model call threw. */
@@ -114,6 +121,8 @@ export interface RejectEvent {
   readonly requestId: number;
   readonly task: TaskProfile | undefined;
   readonly error: ZetaError;
+  /** The request's experiment arm; absent without `experiments` or when refused before it had one. */
+  readonly experiment?: string;
 }
 
 /**

@@ -130,6 +130,27 @@ export type ResultFor<M, Q> = [Matching<M, Q>] extends [never] ? ModelResult<M> 
 export type StrategyName = 'static' | 'least-loaded' | 'adaptive';
 
 /**
+ * One arm of a live A/B experiment: a deterministic share of the traffic ranked by another
+ * strategy. Everything else (capacity, failover, late binding, health) is the same for every arm.
+ *
+ * @example { name: 'least-loaded-trial', strategy: 'least-loaded', share: 0.1 }
+ */
+export interface Experiment {
+  /**
+   * The arm's name, as `explain()`, events, `snapshot().experiments` and metrics show it. Non-empty,
+   * unique, and not `'control'` (the name of the router's own strategy's arm).
+   */
+  readonly name: string;
+  /** The strategy ranking this arm's requests: a built-in name or your own {@link Strategy}. */
+  readonly strategy: StrategyName | Strategy;
+  /**
+   * The fraction of requests this arm gets, in (0, 1]. The shares of all arms sum to at most 1; the
+   * rest of the traffic is the control arm (the router's own `strategy`).
+   */
+  readonly share: number;
+}
+
+/**
  * Options of {@link ZetaDynamicRouter}. `M` is the type of the model configs: inferred from
  * `models`, so a fleet of clients with different request and result types (a chat client and an
  * embedding client) type-checks without generics; with explicit `<Req, Res>`, every model takes
@@ -204,6 +225,15 @@ export interface ZetaRouterOptions<
    * @default Math.random
    */
   readonly random?: RandomSource;
+  /**
+   * Live A/B experiments: each arm routes a deterministic share of the requests through another
+   * strategy; the rest is the `control` arm. A request's arm comes from its run option
+   * `experimentKey` (the same key, the same arm) or, without one, from its request id. Per arm
+   * figures are in `snapshot().experiments`. At most 100 arms.
+   * @default []
+   * @example [{ name: 'least-loaded', strategy: 'least-loaded', share: 0.1 }]
+   */
+  readonly experiments?: readonly Experiment[];
 }
 
 /** Per-call options of `run()` and `runWithInfo()`. */
@@ -216,4 +246,15 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Admission priority (higher first); overrides the task profile's. */
   readonly priority?: number;
+  /**
+   * With `experiments`: the key (a user or session id) that picks this request's arm, so the same
+   * key always lands in the same arm while the experiments stay the same. Without it, requests are
+   * split by their request id. Ignored without experiments.
+   */
+  readonly experimentKey?: string;
+  /**
+   * Puts this request in the named arm (`'control'` or an experiment's name) whatever its key, e.g.
+   * in tests. An unknown arm is `CONFIG_INVALID`.
+   */
+  readonly experiment?: string;
 }

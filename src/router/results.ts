@@ -22,6 +22,8 @@ export interface RunInfo<Res> {
   readonly totalMs: number;
   /** The decision that bound the successful call, as made at the time. */
   readonly decision: Decision;
+  /** The request's experiment arm (`'control'` or an experiment's name); absent without `experiments`. */
+  readonly experiment?: string;
 }
 
 /**
@@ -76,6 +78,40 @@ export interface RouterSnapshot {
    * requests per second (load prediction for dashboards and custom policies).
    */
   readonly arrivals: readonly TaskArrivalSnapshot[];
+  /**
+   * Live A/B figures per arm (see the router option `experiments`): the experiments in the order
+   * given, then `control`. Empty without experiments.
+   */
+  readonly experiments: readonly ExperimentArmSnapshot[];
+}
+
+/** One arm of a live A/B experiment in a {@link RouterSnapshot}. */
+export interface ExperimentArmSnapshot {
+  /** `'control'` (the router's own strategy) or the experiment's name. */
+  readonly name: string;
+  /** The name of the strategy ranking its requests. */
+  readonly strategy: string;
+  /** The configured share of requests, 0..1 (control: what the experiments leave). */
+  readonly share: number;
+  /** The share of all requests given an arm so far that went to this one (NaN before any). */
+  readonly observedShare: number;
+  /** Requests accepted into this arm since the router started (forced ones included). */
+  readonly requests: number;
+  /** Requests that completed (a stream: that started). */
+  readonly completed: number;
+  /** Requests that failed. */
+  readonly failed: number;
+  /** Failed requests by `ZetaError` code, e.g. `{ TIMEOUT: 2 }`. */
+  readonly errors: Readonly<Record<string, number>>;
+  /**
+   * End-to-end latency of completed requests (from `run()` to settling, waiting included; a
+   * stream: to its first chunk) over the last 10 minutes, in milliseconds.
+   */
+  readonly latency: LatencyStats;
+  /** Mean of the `reportQuality()` values attributed to this arm, 0..1 (NaN before any). */
+  readonly quality: number;
+  /** How many `reportQuality()` values were attributed to this arm. */
+  readonly qualityReports: number;
 }
 
 /** One task type's arrivals in a {@link RouterSnapshot}. */

@@ -1,5 +1,6 @@
 import { isZetaError } from '../errors/ZetaError.js';
 import type { StrategyName, ZetaRouterOptions } from '../router/options.js';
+import type { RouterSnapshot } from '../router/results.js';
 import { ZetaDynamicRouter } from '../router/ZetaDynamicRouter.js';
 import type { Strategy } from '../strategy/Strategy.js';
 import { throwIfProblems } from '../utils/options.js';
@@ -60,6 +61,11 @@ export interface SimulationRun {
   readonly outcomes: SimOutcome[];
   /** What each simulated model saw (calls, failures, busy time including retried attempts). */
   readonly models: Readonly<Record<string, SimModelCallStats>>;
+  /**
+   * The router's `snapshot()` once every request has settled: e.g. `experiments` holds each live
+   * A/B arm's figures when `router.experiments` was set.
+   */
+  readonly snapshot: RouterSnapshot;
 }
 
 const SIMULATE_KEYS = [
@@ -249,6 +255,7 @@ async function run(options: SimulateRouterOptions): Promise<SimulationRun> {
   };
   if (total > 0) clock.setTimeout(arrive, requests[0]!.t);
   await clock.run();
+  const snapshot = router.snapshot();
   await router.close();
   if (settled !== total)
     throw new Error(`simulation ended with ${total - settled} requests unsettled`);
@@ -262,7 +269,7 @@ async function run(options: SimulateRouterOptions): Promise<SimulationRun> {
     }
     stats[call.spec.id] = s;
   }
-  return { outcomes, models: stats };
+  return { outcomes, models: stats, snapshot };
 }
 
 /**

@@ -247,6 +247,8 @@ class Tracing implements OtelTracing {
       [ZETA.binding]: e.decision.binding,
       [ZETA.ranking]: e.decision.ranking.map((c) => c.id),
     });
+    const arm = e.decision.experiment;
+    if (arm !== undefined) run.span.setAttribute(ZETA.experiment, arm);
   }
 
   #onDispatch(e: DispatchEvent): void {

@@ -47,6 +47,8 @@ export const ZETA = {
   /** Model ids as ranked by the strategy, best first. */
   ranking: 'zeta.decision.ranking',
   spilled: 'zeta.spilled',
+  /** The live A/B arm of the request (with the router option `experiments`). */
+  experiment: 'zeta.experiment',
   attempt: 'zeta.attempt',
   attempts: 'zeta.attempts',
   willRetry: 'zeta.will_retry',

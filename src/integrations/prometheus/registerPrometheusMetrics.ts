@@ -14,6 +14,7 @@ import type { ServerLoad } from '../../probe/ModelProbe.js';
 import { configInvalid, describeValue } from '../../utils/options.js';
 import { type ObservedRouter, subscribe } from '../internal/ObservedRouter.js';
 import { healthCode, TaskLabels } from '../internal/TaskLabels.js';
+import { experimentMetrics } from './experimentMetrics.js';
 import {
   type PrometheusMetricsOptions,
   type ResolvedPrometheusOptions,
@@ -204,6 +205,7 @@ class Registration implements PrometheusMetrics {
       o.buckets.timeToFirstToken,
     );
     this.#gauges(p);
+    for (const metric of experimentMetrics(p, () => this.#snap())) this.#add(metric);
     this.names = this.#metrics.map((m) => (m as unknown as { name: string }).name);
     this.#register();
     this.#listen();

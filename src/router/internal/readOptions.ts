@@ -121,6 +121,10 @@ export function readRunOptions(options: unknown): ReadResult {
     if (signal !== undefined) copy['signal'] = signal;
     if (timeoutMs !== undefined) copy['timeoutMs'] = timeoutMs;
     if (priority !== undefined) copy['priority'] = priority;
+    const experimentKey = o['experimentKey'];
+    const experiment = o['experiment'];
+    if (experimentKey !== undefined) copy['experimentKey'] = experimentKey;
+    if (experiment !== undefined) copy['experiment'] = experiment;
   } catch (error) {
     problems.push(`run options cannot be read (${describeError(error)}): pass a plain object`);
     return { value: {}, problems };

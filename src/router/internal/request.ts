@@ -3,6 +3,7 @@ import type { LaneJobTicket } from '../../lane/Lane.js';
 import type { TaskProfile } from '../../types.js';
 import type { Decision } from '../events.js';
 import type { RunInfo } from '../results.js';
+import type { Arm } from '../stages/experiments.js';
 import type { ModelEntry } from '../stages/fleet.js';
 import type { LazyAbort } from './LazyAbort.js';
 
@@ -74,4 +75,6 @@ export interface RouterRequest<Req, Res> {
   waitStart: number;
   timer: unknown;
   cleanupSignal: (() => void) | undefined;
+  /** Its experiment arm; undefined without `experiments`. */
+  readonly arm: Arm | undefined;
 }

@@ -58,6 +58,7 @@ export const routerKeys = new Set<string>([
   'health',
   'clock',
   'random',
+  'experiments',
 ] satisfies (keyof ZetaRouterOptions<unknown, unknown>)[]);
 
 /** Timers longer than this (2^31 - 1 ms, about 24.8 days) fire at once in Node: refuse them. */
@@ -69,6 +70,8 @@ export const runKeys = new Set<string>([
   'signal',
   'timeoutMs',
   'priority',
+  'experimentKey',
+  'experiment',
 ] satisfies (keyof RunOptions)[]);
 
 const isPosInt = (v: unknown): v is number =>
@@ -279,18 +282,7 @@ export function routerProblems(options: unknown): string[] {
       `\`classifier\` must be a function (req) => TaskProfile, got ${describeValue(o.classifier)}`,
     );
   }
-  const s = o.strategy;
-  if (
-    s !== undefined &&
-    s !== 'static' &&
-    s !== 'least-loaded' &&
-    s !== 'adaptive' &&
-    !(typeof s === 'object' && s !== null && typeof (s as { rank?: unknown }).rank === 'function')
-  ) {
-    p.push(
-      `\`strategy\` must be 'static', 'least-loaded', 'adaptive' or an object with a rank(input) method, got ${describeValue(s)}`,
-    );
-  }
+  if (o.strategy !== undefined) p.push(...strategyProblems(o.strategy, '`strategy`'));
   const t = o.tracker as Record<string, unknown> | undefined;
   if (t !== undefined) {
     const methods = [
@@ -350,6 +342,16 @@ export function routerProblems(options: unknown): string[] {
   return p;
 }
 
+/** Problems with a `strategy` option (the router's or an experiment's); empty when valid. */
+export function strategyProblems(s: unknown, where: string): string[] {
+  if (s === 'static' || s === 'least-loaded' || s === 'adaptive') return [];
+  if (typeof s === 'object' && s !== null && typeof (s as { rank?: unknown }).rank === 'function')
+    return [];
+  return [
+    `${where} must be 'static', 'least-loaded', 'adaptive' or an object with a rank(input) method, got ${describeValue(s)}`,
+  ];
+}
+
 /** Problems with a task profile from a classifier or a per-call `task`; empty when valid. */
 export function taskProblems(value: unknown, where: string): string[] {
   if (typeof value !== 'object' || value === null)
@@ -405,6 +407,17 @@ export function runOptionProblems(opts: RunOptions | undefined): string[] {
   }
   if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal))
     p.push(`options.signal must be an AbortSignal, got ${describeValue(opts.signal)}`);
+  if (opts.experimentKey !== undefined && typeof opts.experimentKey !== 'string')
+    p.push(
+      `options.experimentKey must be a string (e.g. a user or session id), got ${describeValue(opts.experimentKey)}`,
+    );
+  if (
+    opts.experiment !== undefined &&
+    !(typeof opts.experiment === 'string' && opts.experiment.length > 0)
+  )
+    p.push(
+      `options.experiment must be the name of an arm ('control' or an experiment's name), got ${describeValue(opts.experiment)}`,
+    );
   return p;
 }
 

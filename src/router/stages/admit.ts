@@ -38,7 +38,17 @@ export class Admission<Req, Res> {
     const s = this.#s;
     let dw: DecisionWithEntries<Req, Res>;
     try {
-      dw = s.decider.decide(p.id, p.profile!, p.tokens, p.tried, s.random, true, now, p.streaming);
+      dw = s.decider.decide(
+        p.id,
+        p.profile!,
+        p.tokens,
+        p.tried,
+        s.random,
+        true,
+        now,
+        p.streaming,
+        p.arm,
+      );
     } catch (error) {
       s.settlement.strategyFailed(p, error);
       return;

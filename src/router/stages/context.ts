@@ -2,6 +2,7 @@ import type { Clock, RandomSource } from '../../types.js';
 import type { Admission } from './admit.js';
 import type { Attempts } from './attempt.js';
 import type { Decider } from './decide.js';
+import type { Experiments } from './experiments.js';
 import type { Fleet } from './fleet.js';
 import type { Observer } from './observe.js';
 import type { Prober } from './probe.js';
@@ -23,4 +24,6 @@ export interface Stages<Req, Res> {
   readonly attempts: Attempts<Req, Res>;
   readonly settlement: Settlement<Req, Res>;
   readonly prober: Prober<Req, Res>;
+  /** Live A/B arms; undefined without `experiments`. */
+  readonly experiments: Experiments | undefined;
 }

@@ -12,6 +12,7 @@ import type {
 import type { Decision, ExcludedModel } from '../events.js';
 import { listSome } from '../internal/listSome.js';
 import type { NormalizedModel } from '../internal/validate.js';
+import type { Arm } from './experiments.js';
 import { canStartOn, type Fleet, type ModelEntry } from './fleet.js';
 
 /**
@@ -65,6 +66,7 @@ export class Decider<Req, Res> {
   /**
    * Builds the candidates, asks the strategy, and decides the binding (without binding). `live`
    * decisions sample large fleets and remember latency means; `explain()` looks at every model.
+   * With an experiment `arm`, its strategy ranks and the decision names the arm.
    *
    * @throws {ZetaError} `STRATEGY_FAILED` when the strategy throws or ranks none of the candidates.
    */
@@ -77,6 +79,7 @@ export class Decider<Req, Res> {
     live: boolean,
     now: number,
     streaming = false,
+    arm?: Pick<Arm, 'name' | 'strategy'>,
   ): DecisionWithEntries<Req, Res> {
     const fleet = this.#fleet;
     const type = task.type;
@@ -101,7 +104,8 @@ export class Decider<Req, Res> {
         entries.push(e);
       }
     }
-    const strategy = this.#strategy.name;
+    const by = arm === undefined ? this.#strategy : arm.strategy;
+    const strategy = by.name;
     if (candidates.length === 0) {
       const decision: Decision = {
         requestId,
@@ -116,10 +120,10 @@ export class Decider<Req, Res> {
         binding: 'none',
         spilled: false,
       };
-      return { decision, ranked: [] };
+      return { decision: withArm(decision, arm), ranked: [] };
     }
     const index = candidateIndex(candidates);
-    const ranking = this.#rank(task, candidates, index, now, random);
+    const ranking = this.#rank(by, arm, task, candidates, index, now, random);
     const ranked = ranking.map((r) => entries[index.get(r.id)!]!);
     const unranked: string[] = [];
     if (ranking.length < candidates.length) {
@@ -154,7 +158,7 @@ export class Decider<Req, Res> {
       binding,
       spilled: chosen !== undefined && fleet.isSpill(chosen, type),
     };
-    return { decision, ranked };
+    return { decision: withArm(decision, arm), ranked };
   }
 
   /** The usual duration of a `type` call on `e`, in ms (NaN when nothing is known yet). */
@@ -165,20 +169,21 @@ export class Decider<Req, Res> {
   }
 
   #rank(
+    by: Strategy,
+    arm: Pick<Arm, 'name'> | undefined,
     task: TaskProfile,
     candidates: CandidateState[],
     index: CandidateIndex,
     now: number,
     random: RandomSource,
   ): readonly ScoredCandidate[] {
-    const name = this.#strategy.name;
     let ranking: readonly ScoredCandidate[];
     try {
-      ranking = this.#strategy.rank({ task, candidates, now, random });
+      ranking = by.rank({ task, candidates, now, random });
     } catch (error) {
       throw new ZetaError(
         'STRATEGY_FAILED',
-        `Strategy '${name}' threw: ${describeError(error)}. Fix the strategy's rank().`,
+        `Strategy ${label(by, arm)} threw: ${describeError(error)}. Fix the strategy's rank().`,
         {},
         { cause: error },
       );
@@ -199,7 +204,7 @@ export class Decider<Req, Res> {
     } catch (error) {
       throw new ZetaError(
         'STRATEGY_FAILED',
-        `Strategy '${name}' returned an unreadable ranking: ${describeError(error)}.`,
+        `Strategy ${label(by, arm)} returned an unreadable ranking: ${describeError(error)}.`,
         {},
         { cause: error },
       );
@@ -207,7 +212,7 @@ export class Decider<Req, Res> {
     if (kept.length === 0) {
       throw new ZetaError(
         'STRATEGY_FAILED',
-        `Strategy '${name}' ranked none of the ${candidates.length} candidates (${listSome(candidates.map((c) => c.id))}): a strategy must return at least one of them.`,
+        `Strategy ${label(by, arm)} ranked none of the ${candidates.length} candidates (${listSome(candidates.map((c) => c.id))}): a strategy must return at least one of them.`,
       );
     }
     return kept.length === ranking.length ? ranking : kept;
@@ -276,6 +281,16 @@ export class Decider<Req, Res> {
       ...(e.probe?.load !== undefined ? { server: e.probe.load } : {}),
     };
   }
+}
+
+/** A strategy as messages name it: with its experiment arm, when there is one. */
+function label(by: Strategy, arm: Pick<Arm, 'name'> | undefined): string {
+  return `'${by.name}'${arm === undefined ? '' : ` (experiment arm '${arm.name}')`}`;
+}
+
+/** The decision naming its experiment arm, when there is one. */
+function withArm(decision: Decision, arm: Pick<Arm, 'name'> | undefined): Decision {
+  return arm === undefined ? decision : { ...decision, experiment: arm.name };
 }
 
 /** Position of a candidate by id: a Map for large sets, a scan for the usual handful. */

@@ -8,6 +8,7 @@ import { profileFromType, runOptionProblems, taskProblems } from '../internal/va
 import type { RunOptions } from '../options.js';
 import type { RunInfo } from '../results.js';
 import type { Stages } from './context.js';
+import { type Arm, unknownArmProblem } from './experiments.js';
 
 /**
  * The intake stage: accepts a `run()` (options read once and checked, the request's timeout and
@@ -61,6 +62,16 @@ export class Intake<Req, Res> {
       const read = readRunOptions(rawOptions);
       const problems = [...read.problems];
       if (problems.length === 0) problems.push(...runOptionProblems(read.value as RunOptions));
+      const experiments = this.#s.experiments;
+      let arm: Arm | undefined;
+      if (problems.length === 0) {
+        const o = read.value as RunOptions;
+        if (experiments !== undefined) arm = experiments.pick(id, o.experimentKey, o.experiment);
+        if (arm === undefined && o.experiment !== undefined) {
+          const problem = unknownArmProblem(o.experiment, experiments);
+          if (problem !== undefined) problems.push(problem);
+        }
+      }
       if (problems.length > 0) {
         reject(
           this.#refused(
@@ -112,8 +123,10 @@ export class Intake<Req, Res> {
         waitStart: now,
         timer: undefined,
         cleanupSignal: undefined,
+        arm,
       };
       s.settlement.accepted();
+      if (arm !== undefined) experiments!.arrived(arm);
       const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
       if (timeoutMs !== undefined) {
         p.timer = s.clock.setTimeout(() => {

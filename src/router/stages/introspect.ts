@@ -2,12 +2,23 @@ import type { Classifier } from '../../classify/Classifier.js';
 import { describeError } from '../../errors/describeError.js';
 import { ZetaError } from '../../errors/ZetaError.js';
 import type { TaskProfile } from '../../types.js';
+import { describeValue, unknownKeyProblems } from '../../utils/options.js';
 import { seededRandom } from '../../utils/random.js';
 import type { Decision } from '../events.js';
 import { readTaskProfile } from '../internal/readOptions.js';
-import { taskProblems } from '../internal/validate.js';
+import { runOptionProblems, taskProblems } from '../internal/validate.js';
+import type { RunOptions } from '../options.js';
 import type { ModelStateSnapshot, RouterSnapshot, TaskLatencySnapshot } from '../results.js';
 import type { Stages } from './context.js';
+import { type Arm, unknownArmProblem } from './experiments.js';
+
+/** Options of `explain()`: which experiment arm's strategy to explain. */
+export type ExplainOptions = Pick<RunOptions, 'experiment' | 'experimentKey'>;
+
+const explainKeys: readonly string[] = [
+  'experiment',
+  'experimentKey',
+] satisfies (keyof ExplainOptions)[];
 
 function isTaskProfile(value: unknown): value is TaskProfile {
   try {
@@ -35,7 +46,8 @@ export class Introspection<Req, Res> {
     this.#classifier = classifier;
   }
 
-  explain(reqOrTask: Req | TaskProfile): Decision {
+  explain(reqOrTask: Req | TaskProfile, options?: unknown): Decision {
+    const arm = this.#arm(options);
     let profile: TaskProfile;
     if (isTaskProfile(reqOrTask)) {
       const read = readTaskProfile(reqOrTask, 'task');
@@ -91,7 +103,45 @@ export class Introspection<Req, Res> {
       seededRandom(0),
       false,
       s.now(),
+      false,
+      arm,
     ).decision;
+  }
+
+  /** The arm `explain()` shows: the forced one, the key's, or control; undefined without experiments. */
+  #arm(options: unknown): Arm | undefined {
+    const experiments = this.#s.experiments;
+    if (options === undefined) return experiments?.control;
+    const problems: string[] = [];
+    let key: unknown;
+    let forced: unknown;
+    if (typeof options !== 'object' || options === null) {
+      problems.push(
+        `explain options must be { experiment?, experimentKey? }, got ${describeValue(options)}`,
+      );
+    } else {
+      try {
+        problems.push(...unknownKeyProblems(options, explainKeys, 'options.'));
+        ({ experimentKey: key, experiment: forced } = options as ExplainOptions);
+      } catch (error) {
+        problems.push(`explain options cannot be read (${describeError(error)})`);
+      }
+    }
+    if (problems.length === 0)
+      problems.push(
+        ...runOptionProblems({ experimentKey: key, experiment: forced } as ExplainOptions),
+      );
+    if (problems.length === 0 && typeof forced === 'string') {
+      const problem = unknownArmProblem(forced, experiments);
+      if (problem !== undefined) problems.push(problem);
+    }
+    if (problems.length > 0)
+      throw new ZetaError('CONFIG_INVALID', `Invalid explain options: ${problems.join('; ')}.`, {
+        problems,
+      });
+    if (experiments === undefined) return undefined;
+    if (typeof forced === 'string') return experiments.find(forced);
+    return typeof key === 'string' ? experiments.pick(-1, key, undefined) : experiments.control;
   }
 
   snapshot(closed: boolean, maxWaiting: number): RouterSnapshot {
@@ -138,6 +188,7 @@ export class Introspection<Req, Res> {
       pending: s.settlement.pending,
       closed,
       models,
+      experiments: s.experiments?.snapshot(now) ?? [],
       arrivals: tracked.arrivals.map((a) => ({
         task: a.task,
         total: a.total,

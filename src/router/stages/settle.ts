@@ -1,5 +1,6 @@
 import { describeError } from '../../errors/describeError.js';
 import { type FailedAttempt, ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
+import type { TaskProfile } from '../../types.js';
 import type { Decision } from '../events.js';
 import { listSome } from '../internal/listSome.js';
 import type { RouterRequest } from '../internal/request.js';
@@ -46,7 +47,15 @@ export class Settlement<Req, Res> {
   ): void {
     if (p.settled) return;
     this.#settle(p);
-    const figures = {
+    const figures: {
+      model: string;
+      task: TaskProfile;
+      attempts: number;
+      queuedMs: number;
+      latencyMs: number;
+      totalMs: number;
+      experiment?: string;
+    } = {
       model: e.model.id,
       task: p.profile!,
       attempts,
@@ -54,6 +63,11 @@ export class Settlement<Req, Res> {
       latencyMs,
       totalMs: end - p.arrival,
     };
+    const arm = p.arm;
+    if (arm !== undefined) {
+      this.#s.experiments!.completed(arm, p.id, figures.model, figures.totalMs, end);
+      figures.experiment = arm.name;
+    }
     const o = this.#s.observer;
     if (o.listening('complete')) o.notify('complete', { requestId: p.id, ...figures });
     p.resolve(p.wantInfo ? { id: p.id, result, ...figures, decision: p.decision! } : result);
@@ -64,6 +78,11 @@ export class Settlement<Req, Res> {
   streamStarted(p: RouterRequest<Req, Res>, handle: unknown): void {
     if (p.settled) return;
     this.#settle(p);
+    if (p.arm !== undefined) {
+      const now = this.#s.now();
+      const model = p.decision?.model ?? '';
+      this.#s.experiments!.completed(p.arm, p.id, model, now - p.arrival, now);
+    }
     p.resolve(handle as Res);
     this.checkIdle();
   }
@@ -132,8 +151,16 @@ export class Settlement<Req, Res> {
   reject(p: RouterRequest<Req, Res>, error: ZetaError): void {
     if (p.settled) return;
     this.#settle(p);
+    const arm = p.arm;
+    if (arm !== undefined) this.#s.experiments!.failed(arm, error.code);
     const o = this.#s.observer;
-    if (o.listening('reject')) o.notify('reject', { requestId: p.id, task: p.profile, error });
+    if (o.listening('reject'))
+      o.notify(
+        'reject',
+        arm === undefined
+          ? { requestId: p.id, task: p.profile, error }
+          : { requestId: p.id, task: p.profile, error, experiment: arm.name },
+      );
     p.reject(error);
     this.checkIdle();
   }

@@ -1,3 +1,5 @@
+import { finalise, hashString } from '../../utils/hash.js';
+
 /**
  * Small, fast, platform-independent 32-bit hashing used to derive independent random streams
  * (one per request and model) from a single seed. Internal to the simulator.
@@ -11,24 +13,6 @@ function mix(h: number, k: number): number {
   let y = h ^ x;
   y = (y << 13) | (y >>> 19);
   return (Math.imul(y, 5) + 0xe6546b64) | 0;
-}
-
-/** The murmur3 finaliser: spreads every input bit over the output. */
-function finalise(h: number): number {
-  let x = h ^ (h >>> 16);
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
-}
-
-/** FNV-1a hash of a string's UTF-16 code units, as an unsigned 32-bit integer. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /**

@@ -156,6 +156,32 @@ describe('OpenTelemetry tracing with the real SDK', () => {
     await otel.shutdown();
   });
 
+  it('names the live A/B arm on the run span (zeta.experiment), only with experiments', async () => {
+    const otel = sdk();
+    const { router, coder } = fleet({
+      experiments: [{ name: 'trial', strategy: 'least-loaded', share: 0.5 }],
+    });
+    instrumentRouter(router, otel.options);
+    const run = router.run('x', { task: 'code', experiment: 'trial' });
+    await flush();
+    coder.finishNext();
+    await run;
+    const [root] = byName(otel.finished(), 'chat zeta-router');
+    expect(root!.attributes).toMatchObject({
+      'zeta.experiment': 'trial',
+      'zeta.decision.strategy': 'least-loaded',
+    });
+    const plain = sdk();
+    const other = fleet();
+    instrumentRouter(other.router, plain.options);
+    const run2 = other.router.run('y', { task: 'code' });
+    await flush();
+    other.coder.finishNext();
+    await run2;
+    const [root2] = byName(plain.finished(), 'chat zeta-router');
+    expect(root2!.attributes['zeta.experiment']).toBeUndefined();
+  });
+
   it('ends a rejected run as an error with error.type the ZetaError code, its attempt too', async () => {
     const otel = sdk();
     const { router, coder, clock } = fleet({ timeoutMs: 500 });

@@ -409,3 +409,51 @@ describe('registerPrometheusMetrics: model server probes', () => {
     await router.close();
   });
 });
+
+describe('registerPrometheusMetrics: live A/B experiments', () => {
+  it('exports per arm requests, completions, errors, latency quantiles and quality', async () => {
+    const { router, clock, coder } = fleet({
+      experiments: [{ name: 'trial', strategy: 'least-loaded', share: 0.5 }],
+      maxAttempts: 1,
+    });
+    const registry = new Registry();
+    registerPrometheusMetrics(router, { registry });
+    const ok = router.runWithInfo('x', { task: 'code', experiment: 'trial' });
+    const bad = rejection(
+      router.run('y', { task: 'embedding', experiment: 'control', timeoutMs: 100 }),
+    );
+    await flush();
+    await clock.advance(200);
+    coder.finishNext();
+    const info = await ok;
+    expect((await bad).code).toBe('TIMEOUT');
+    router.reportQuality(info.model, 0.75, info.id);
+    const trial = { arm: 'trial' };
+    expect(await value(registry, 'zeta_router_experiment_requests_total', trial)).toBe(1);
+    expect(await value(registry, 'zeta_router_experiment_completed_total', trial)).toBe(1);
+    expect(
+      await value(registry, 'zeta_router_experiment_latency_seconds', {
+        ...trial,
+        quantile: '0.99',
+      }),
+    ).toBe(0.2);
+    expect(await value(registry, 'zeta_router_experiment_quality_ratio', trial)).toBe(0.75);
+    expect(
+      await value(registry, 'zeta_router_experiment_errors_total', {
+        arm: 'control',
+        code: 'TIMEOUT',
+      }),
+    ).toBe(1);
+    // No latency sample for an arm with no completion.
+    expect(
+      await value(registry, 'zeta_router_experiment_latency_seconds', { arm: 'control' }),
+    ).toBeUndefined();
+  });
+
+  it('exports no experiment samples without experiments', async () => {
+    const { router } = fleet();
+    const registry = new Registry();
+    registerPrometheusMetrics(router, { registry });
+    expect(await samples(registry, 'zeta_router_experiment_requests_total')).toEqual([]);
+  });
+});

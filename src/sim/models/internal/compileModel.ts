@@ -1,6 +1,6 @@
+import { hashString } from '../../../utils/hash.js';
 import { throwIfProblems } from '../../../utils/options.js';
 import { type Distribution, makeDistribution } from '../../distributions.js';
-import { hashString } from '../../internal/hash.js';
 import { type SimModelSpec, simModelProblems } from '../spec.js';
 
 /** Compiled samplers of a model spec, cached per spec object. */

@@ -37,6 +37,7 @@ export type {
   OverflowEvent,
   RejectEvent,
   RouterEvents,
+  UsageEvent,
 } from './router/events.js';
 
 // Errors

@@ -1,5 +1,5 @@
 import type { ProbeReading } from '../probe/ModelProbe.js';
-import type { HealthState, LatencyStats, TaskProfile, TaskType } from '../types.js';
+import type { HealthState, LatencyStats, TaskProfile, TaskType, TokenUsage } from '../types.js';
 import type { Decision } from './events.js';
 
 /** What `runWithInfo()` resolves with: the result and how it was obtained. */
@@ -22,6 +22,8 @@ export interface RunInfo<Res> {
   readonly totalMs: number;
   /** The decision that bound the successful call, as made at the time. */
   readonly decision: Decision;
+  /** The real token counts of the successful call, when its client reported them. */
+  readonly usage?: TokenUsage;
 }
 
 /**
@@ -57,6 +59,8 @@ export interface ModelStateSnapshot {
   readonly coolUntil: number;
   /** The last reading of the model's server load probe (undefined without a probe or before the first read). */
   readonly server: ProbeReading | undefined;
+  /** Tokens its calls reported (`usage`, `ctx.reportUsage`) since it joined the router, summed. */
+  readonly usage: TokenUsage;
 }
 
 /** A plain copy of the router's state, fresh on each call: for dashboards and tests. */

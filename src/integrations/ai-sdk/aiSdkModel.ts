@@ -8,6 +8,7 @@ import { ModelCallError } from '../../errors/ModelCallError.js';
 import type { CallContext, ModelConfig } from '../../router/options.js';
 import { describeValue } from '../../utils/options.js';
 import { fromAiSdkError } from './callError.js';
+import { embeddingUsage, languageUsage } from './internal/usage.js';
 import {
   type AiSdkEmbeddingModelOptions,
   type AiSdkEmbeddingRequest,
@@ -49,7 +50,8 @@ function optionsOf<T>(req: unknown, id: string, field: 'prompt' | 'values'): T {
  * aborts reach the provider, and resolves with the model's result (its `response.modelId` set to
  * the model's `modelId` when the provider left it out). An `APICallError` the model throws
  * becomes a `ModelCallError` the router understands: 429/503 cool the model down (for its
- * `retry-after`), 400/413/422 refuse the request, other statuses fail over.
+ * `retry-after`), 400/413/422 refuse the request, other statuses fail over. The result's `usage`
+ * (input and output token totals) is the call's real token usage for the router.
  *
  * Give the AI SDK model `maxRetries`-free settings where you can: retries are the router's.
  *
@@ -78,6 +80,7 @@ export function aiSdkModel(options: AiSdkModelOptions): AiSdkLanguageModelConfig
       if (result.response?.modelId !== undefined) return result;
       return { ...result, response: { ...result.response, modelId: model.modelId } };
     },
+    usage: (result: LanguageModelV4GenerateResult) => languageUsage(result.usage),
   };
 }
 
@@ -101,7 +104,7 @@ function joinResults(results: readonly EmbeddingModelV4Result[]): EmbeddingModel
  * `EmbeddingModelV4`). Its `call(req, ctx)` calls `model.doEmbed({ ...req.options, abortSignal:
  * ctx.signal })` for the whole batch (in chunks of the model's `maxEmbeddingsPerCall` when it has
  * a limit, one after another), so every vector of one call comes from this model.
- * Failures translate as for {@link aiSdkModel}.
+ * Failures translate as for {@link aiSdkModel}; `usage.tokens` counts as prompt tokens.
  *
  * @throws ZetaError `CONFIG_INVALID` listing every problem with `options`.
  * @example
@@ -138,5 +141,6 @@ export function aiSdkEmbeddingModel(
         throw fromAiSdkError(error, ctx.signal, routing.id);
       }
     },
+    usage: embeddingUsage,
   };
 }

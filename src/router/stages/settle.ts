@@ -1,5 +1,6 @@
 import { describeError } from '../../errors/describeError.js';
 import { type FailedAttempt, ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
+import type { TokenUsage } from '../../types.js';
 import type { Decision } from '../events.js';
 import { listSome } from '../internal/listSome.js';
 import type { RouterRequest } from '../internal/request.js';
@@ -43,6 +44,7 @@ export class Settlement<Req, Res> {
     latencyMs: number,
     end: number,
     attempts: number,
+    usage: TokenUsage | undefined,
   ): void {
     if (p.settled) return;
     this.#settle(p);
@@ -53,6 +55,7 @@ export class Settlement<Req, Res> {
       queuedMs: p.queuedMs,
       latencyMs,
       totalMs: end - p.arrival,
+      ...(usage === undefined ? {} : { usage }),
     };
     const o = this.#s.observer;
     if (o.listening('complete')) o.notify('complete', { requestId: p.id, ...figures });

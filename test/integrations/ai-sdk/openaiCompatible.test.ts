@@ -58,6 +58,12 @@ describe('languageModel(router) over @ai-sdk/openai-compatible on loopback', () 
     });
     expect(code.text.startsWith('beta')).toBe(true);
     expect(code.providerMetadata?.['zeta']).toMatchObject({ model: 'beta', task: 'code' });
+    // aiSdkModel reports the AI SDK's usage to the router.
+    expect(code.usage.outputTokens).toBe(4);
+    expect(router.snapshot().models.find((m) => m.id === 'beta')!.usage).toEqual({
+      promptTokens: code.usage.inputTokens,
+      completionTokens: 4,
+    });
     expect(code.response.modelId).toBe('beta-7b');
     expect(beta.requests.map((r) => (r.body as { model: string }).model)).toEqual(['beta-7b']);
     expect(alpha.requests).toHaveLength(0);
@@ -112,6 +118,11 @@ describe('languageModel(router) over @ai-sdk/openai-compatible on loopback', () 
     expect(result.embeddings).toHaveLength(3);
     expect(result.embeddings.every((v) => v.length === 4)).toBe(true);
     expect(result.providerMetadata?.['zeta']?.['model']).toBe('alpha-embed');
+    expect(result.usage.tokens).toBeGreaterThan(0);
+    expect(router.snapshot().models[0]!.usage).toEqual({
+      promptTokens: result.usage.tokens,
+      completionTokens: 0,
+    });
     expect(alpha.requests).toHaveLength(1);
     expect(alpha.requests[0]?.body).toMatchObject({ input: ['a', 'b', 'c'] });
   });

@@ -111,12 +111,23 @@ describe('openaiModel behind the router, over real HTTP', () => {
     const completion = await ask('hello');
     expect(servedBy(completion)).toBe('a');
     expect(completion.usage).toMatchObject({ completion_tokens: 4 });
+    // The server's usage is the call's real token usage for the router.
+    const info = await router.runWithInfo('hello', { task: 'simple' });
+    expect(info.usage).toEqual({
+      promptTokens: completion.usage!.prompt_tokens,
+      completionTokens: 4,
+    });
+    expect(router.snapshot().models.find((m) => m.id === 'a')!.usage).toEqual({
+      promptTokens: 2 * completion.usage!.prompt_tokens,
+      completionTokens: 8,
+    });
     await router.run({ prompt: 'p', max_tokens: 2 }, { task: 'simple' });
     await router.run(
       { messages: [{ role: 'system', content: 's' }], temperature: 0 },
       { task: 'simple' },
     );
     expect(a.requests.map((r) => r.body)).toEqual([
+      { model: 'model-a', messages: [{ role: 'user', content: 'hello' }] },
       { model: 'model-a', messages: [{ role: 'user', content: 'hello' }] },
       { model: 'model-a', messages: [{ role: 'user', content: 'p' }], max_tokens: 2 },
       { model: 'model-a', messages: [{ role: 'system', content: 's' }], temperature: 0 },
@@ -315,7 +326,9 @@ describe('openaiModel behind the router, over real HTTP', () => {
       ],
     });
     routers.push(router as never);
-    const response = await router.run({ input: ['one', 'two'] });
+    const info = await router.runWithInfo({ input: ['one', 'two'] });
+    const response = info.result;
+    expect(info.usage).toEqual({ promptTokens: response.usage.prompt_tokens, completionTokens: 0 });
     expect(response.data.map((d) => d.embedding)).toEqual([
       [1, 0.5, expect.closeTo(1 / 3, 5)],
       [2, 1, expect.closeTo(2 / 3, 5)],

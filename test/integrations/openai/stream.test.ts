@@ -36,13 +36,21 @@ describe('streaming through openaiModel', () => {
     const { router } = await twoServers();
     const firsts: string[] = [];
     router.on('firstToken', (e) => firsts.push(e.model));
+    const usages: unknown[] = [];
+    router.on('usage', (e) => usages.push(e.usage));
     const chunks = [];
     for await (const chunk of router.stream({ prompt: 'hello' }, { task: 'simple' }))
       chunks.push(chunk);
     const text = chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('');
     expect(text.startsWith('a')).toBe(true);
-    expect(chunks.at(-1)?.usage?.completion_tokens).toBeGreaterThan(0);
+    const last = chunks.at(-1)?.usage;
+    expect(last?.completion_tokens).toBe(6);
     expect(firsts).toEqual(['a']);
+    // The usage chunk reaches the router (stream_options.include_usage) when the stream ends.
+    await until(() => usages.length > 0);
+    const usage = { promptTokens: last!.prompt_tokens, completionTokens: 6 };
+    expect(usages).toEqual([usage]);
+    expect(router.snapshot().models.find((m) => m.id === 'a')!.usage).toEqual(usage);
     await router.close();
   });
 

@@ -5,7 +5,9 @@ export { ZetaDynamicRouter } from './router/ZetaDynamicRouter.js';
 export type {
   ModelStateSnapshot,
   RouterSnapshot,
+  RouterStream,
   RunInfo,
+  StreamInfo,
   TaskArrivalSnapshot,
   TaskLatencySnapshot,
 } from './router/ZetaDynamicRouter.js';

@@ -26,6 +26,28 @@ export interface RunInfo<Res> {
   readonly usage?: TokenUsage;
 }
 
+/** How a stream of `router.stream()` was served, known once its first chunk came. */
+export interface StreamInfo {
+  /** The model serving the stream. */
+  readonly model: string;
+  /** The task profile it was routed by. */
+  readonly task: TaskProfile;
+  /** Calls made (1 without failover before the first chunk). */
+  readonly attempts: number;
+  /** Time spent waiting for slots, in milliseconds (all attempts). */
+  readonly queuedMs: number;
+  /** From the serving call's start to its first chunk, in milliseconds. */
+  readonly ttftMs: number;
+}
+
+/** What `router.stream()` returns: the chunks, and how the stream was served once it started. */
+export interface RouterStream<C> extends AsyncIterableIterator<C> {
+  /** Set once the first chunk came (undefined before, and when the request failed). */
+  readonly info: StreamInfo | undefined;
+  /** Stops the stream (what `break` does): the model's call is aborted and its slot freed. */
+  return(value?: unknown): Promise<IteratorResult<C>>;
+}
+
 /**
  * Per task type figures of one model in a {@link RouterSnapshot}: latency over the tracker's
  * window, and for streams the time to first token.

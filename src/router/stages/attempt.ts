@@ -202,22 +202,22 @@ export class Attempts<Req, Res> {
             ttftMs,
           });
         }
-        const handle = new StreamHandle(
-          first.value,
-          upstream,
-          e.model.id,
-          p.id,
-          p.signal,
-          (end) => {
-            if (!end.ok) {
-              fail(end.error);
-              return;
-            }
-            if (end.cancelled)
-              call.abort(new ZetaError('ABORTED', 'The stream was closed by its consumer.'));
-            hold(STREAM_DONE);
-          },
-        );
+        const info = {
+          model: e.model.id,
+          task: p.profile!,
+          attempts: call.number,
+          queuedMs: p.queuedMs,
+          ttftMs,
+        };
+        const handle = new StreamHandle(first.value, upstream, info, p.id, p.signal, (end) => {
+          if (!end.ok) {
+            fail(end.error);
+            return;
+          }
+          if (end.cancelled)
+            call.abort(new ZetaError('ABORTED', 'The stream was closed by its consumer.'));
+          hold(STREAM_DONE);
+        });
         s.settlement.streamStarted(p, handle);
       };
       open().catch(fail);

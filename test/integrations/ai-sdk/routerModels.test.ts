@@ -251,8 +251,15 @@ describe('router.languageModel() / router.embeddingModel(), installed by importi
 });
 
 describe('languageModel(router) with streamText', () => {
-  it('streams the routed answer (replayed at once, not incremental)', async () => {
-    const { router } = chatFleet();
+  it('replays one routed doGenerate when no model that serves the task can stream', async () => {
+    const coder = new MockLanguageModelV4({ doGenerate: answer('from coder', 'coder-7b-2026-01') });
+    const { stream: _none, ...generateOnly } = aiSdkModel({
+      id: 'coder',
+      model: coder,
+      tasks: ['code'],
+    });
+    const router = new ZetaDynamicRouter({ models: [generateOnly] });
+    routers.push(router);
     const result = streamText({
       model: languageModel(router),
       prompt: 'hi',

@@ -13,6 +13,7 @@ import { openaiModel } from '../../../src/integrations/openai/index.js';
 import type { ZetaRouterOptions } from '../../../src/router/options.js';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
 import type { Strategy } from '../../../src/strategy/Strategy.js';
+import { until } from '../../helpers/until.js';
 
 const servers: OpenAIServer[] = [];
 const routers: ZetaDynamicRouter<never, unknown, never>[] = [];
@@ -29,15 +30,6 @@ afterEach(async () => {
   }
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-
-/** Polls `check` until it holds or `ms` pass (the servers run on real time). */
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
 
 /** Ranks the candidates a, then b, then c: which server a failover lands on is known. */
 const inOrder: Strategy = {

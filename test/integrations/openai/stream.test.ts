@@ -3,19 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type OpenAIServer, startOpenAIServer } from '../../../examples/support/openaiServer.js';
 import { openaiModel } from '../../../src/integrations/openai/index.js';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
+import { until } from '../../helpers/until.js';
 
 const servers: OpenAIServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
 
 async function twoServers() {
   const a = await startOpenAIServer({ name: 'a', outputTokens: 6, msPerToken: 1 });

@@ -4,7 +4,10 @@ const common = {
   dts: true,
   sourcemap: true,
   target: 'node22',
-  splitting: false,
+  // Code shared by entry points goes to chunks (ESM and CommonJS alike), so the core, the simulator
+  // and the integrations share one copy of each class: `instanceof ZetaError` holds across
+  // subpaths, and zeta-router/ai-sdk extends the very ZetaDynamicRouter apps import.
+  splitting: true,
   treeshake: true,
 } as const;
 

@@ -52,6 +52,7 @@ export async function openaiAdapterBench(): Promise<void> {
       task: { type: 'simple', complexity: 0, priority: 0 },
       attempt: 1,
       requestId: 0,
+      reportUsage: () => undefined,
     });
     const content = 'What is the capital of France?';
     const variants: Array<[string, Submit]> = [

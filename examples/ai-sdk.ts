@@ -4,14 +4,10 @@
 //
 //   VLLM_URL=http://127.0.0.1:8000/v1 npx tsx examples/ai-sdk.ts
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { embedMany, generateText } from 'ai';
+import { embedMany, generateText, streamText } from 'ai';
 import { ZetaDynamicRouter } from '../src/index.js';
-import {
-  aiSdkEmbeddingModel,
-  aiSdkModel,
-  embeddingModel,
-  languageModel,
-} from '../src/integrations/ai-sdk/index.js';
+// Also installs router.languageModel() and router.embeddingModel().
+import { aiSdkEmbeddingModel, aiSdkModel } from '../src/integrations/ai-sdk/index.js';
 
 const vllm = createOpenAICompatible({
   name: 'vllm',
@@ -36,11 +32,19 @@ const chat = new ZetaDynamicRouter({
   ],
 });
 const { text, providerMetadata } = await generateText({
-  model: languageModel(chat),
+  model: chat.languageModel(),
   prompt: 'fizzbuzz in Rust',
   providerOptions: { zeta: { task: 'code' } }, // optional: else the router's classifier decides
 });
 console.log(providerMetadata?.['zeta']?.['model'], text); // 'coder-7b': the router model that served
+
+// Incremental: each delta as the served model sends it; the usage reaches the router at the end.
+const stream = streamText({ model: chat.languageModel({ task: 'simple' }), prompt: 'hi' });
+for await (const delta of stream.textStream) process.stdout.write(delta);
+console.log(
+  '\n',
+  chat.snapshot().models.map((m) => [m.id, m.usage]),
+);
 
 const embeddings = new ZetaDynamicRouter({
   models: [
@@ -52,7 +56,7 @@ const embeddings = new ZetaDynamicRouter({
   ],
 });
 const { embeddings: vectors } = await embedMany({
-  model: embeddingModel(embeddings, { task: 'embedding' }),
+  model: embeddings.embeddingModel({ task: 'embedding' }),
   values: ['a', 'b'],
 });
 console.log(vectors.length);

@@ -7,7 +7,9 @@ export type {
   ExplainOptions,
   ModelStateSnapshot,
   RouterSnapshot,
+  RouterStream,
   RunInfo,
+  StreamInfo,
   TaskArrivalSnapshot,
   TaskLatencySnapshot,
 } from './router/ZetaDynamicRouter.js';
@@ -40,6 +42,7 @@ export type {
   OverflowEvent,
   RejectEvent,
   RouterEvents,
+  UsageEvent,
 } from './router/events.js';
 
 // Errors

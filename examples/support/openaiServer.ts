@@ -39,6 +39,8 @@ export type Misbehaviour =
   | { readonly kind: 'malformed-json' }
   /** For a streamed request: destroy the socket after this many chunks. */
   | { readonly kind: 'cut-stream'; readonly afterChunks: number }
+  /** For a streamed request: send this many chunks, then the rest only after {@link OpenAIServer.release}. */
+  | { readonly kind: 'pause-stream'; readonly afterChunks: number }
   /** Once it has a slot, never answer (the slot is held until the client goes away). */
   | { readonly kind: 'hang' };
 
@@ -71,7 +73,7 @@ export interface OpenAIServer {
   misbehave(...faults: Misbehaviour[]): void;
   /** Holds every request that has a slot until {@link release} (for deterministic load). */
   hold(): void;
-  /** Lets held requests go on. */
+  /** Lets held requests go on, and paused streams (`pause-stream`) send the rest. */
   release(): void;
   /** Closes the server and every connection, and drops every timer. */
   close(): Promise<void>;
@@ -86,6 +88,10 @@ interface Job {
   running: boolean;
   done: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** Chunks a `pause-stream` sends before it waits for `release()` (Infinity once released). */
+  pauseAt: number;
+  /** Goes on with a paused stream. */
+  resume: (() => void) | undefined;
 }
 
 const estimateTokens = (value: unknown): number =>
@@ -276,6 +282,11 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
         finish(job, 'misbehaved');
         return;
       }
+      if (sent >= job.pauseAt) {
+        job.pauseAt = Number.POSITIVE_INFINITY;
+        job.resume = next;
+        return;
+      }
       if (sent === events.length) {
         res.end('data: [DONE]\n\n');
         finish(job, 'ok');
@@ -368,6 +379,8 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
       running: false,
       done: false,
       timer: undefined,
+      pauseAt: fault?.kind === 'pause-stream' ? fault.afterChunks : Number.POSITIVE_INFINITY,
+      resume: undefined,
     };
     // The client went away before the answer was complete: free the slot at once.
     res.on('close', () => {
@@ -410,7 +423,15 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     },
     release() {
       held = false;
-      for (const job of active) if (!job.done && job.timer === undefined) run(job);
+      for (const job of active) {
+        // A stream not paused yet will not pause; a paused one goes on.
+        job.pauseAt = Number.POSITIVE_INFINITY;
+        const resume = job.resume;
+        job.resume = undefined;
+        if (job.done) continue;
+        if (resume !== undefined) resume();
+        else if (job.timer === undefined) run(job);
+      }
     },
     close() {
       for (const job of [...active, ...queue]) {

@@ -25,7 +25,7 @@ import type {
   StrategyName,
   ZetaRouterOptions,
 } from './options.js';
-import type { RouterSnapshot, RunInfo } from './results.js';
+import type { RouterSnapshot, RouterStream, RunInfo, StreamInfo } from './results.js';
 import { Admission } from './stages/admit.js';
 import { Attempts } from './stages/attempt.js';
 import type { Stages } from './stages/context.js';
@@ -42,7 +42,9 @@ export type {
   ExperimentArmSnapshot,
   ModelStateSnapshot,
   RouterSnapshot,
+  RouterStream,
   RunInfo,
+  StreamInfo,
   TaskArrivalSnapshot,
   TaskLatencySnapshot,
 } from './results.js';
@@ -270,7 +272,8 @@ export class ZetaDynamicRouter<
    * the iteration with `MODEL_FAILED`. `timeoutMs` covers the wait for the first chunk; `signal`
    * covers the whole stream. The model's slot is held until the stream ends: iterate it to the end
    * or stop it (`break`, `return()`, the signal), which aborts the model's call and frees the slot
-   * at once. A `firstToken` event gives the time to the first chunk.
+   * at once. A `firstToken` event gives the time to the first chunk. Once it came, the stream's
+   * `info` says which model serves it, after how many calls and how long a wait.
    *
    * @example
    * for await (const chunk of router.stream(req, { signal })) process.stdout.write(text(chunk));
@@ -278,10 +281,11 @@ export class ZetaDynamicRouter<
   stream<Q extends ModelRequest<M>>(
     req: Q,
     options?: RunOptions,
-  ): AsyncIterable<ModelStreamChunk<M>> {
+  ): RouterStream<ModelStreamChunk<M>> {
     type C = ModelStreamChunk<M>;
-    const started = this.#intake.start(req, options, false, true) as Promise<AsyncIterator<C>>;
-    let handle: AsyncIterator<C> | undefined;
+    type Handle = AsyncIterator<C> & { readonly info: StreamInfo };
+    const started = this.#intake.start(req, options, false, true) as Promise<Handle>;
+    let handle: Handle | undefined;
     // Errors surface on the first next(); a stream nobody iterates must not be an unhandled rejection.
     started.then(
       (h) => {
@@ -290,10 +294,14 @@ export class ZetaDynamicRouter<
       () => undefined,
     );
     let closed = false;
-    const iterator: AsyncIterableIterator<C> = {
+    const iterator: RouterStream<C> = {
+      get info() {
+        return handle?.info;
+      },
       next: async () => {
         if (closed) return { value: undefined, done: true };
-        return (await started).next();
+        handle = await started;
+        return handle.next();
       },
       return: async () => {
         closed = true;

@@ -1,6 +1,6 @@
 import type { ZetaError } from '../errors/ZetaError.js';
 import type { HealthChange } from '../health/HealthMonitor.js';
-import type { ScoredCandidate, TaskProfile } from '../types.js';
+import type { ScoredCandidate, TaskProfile, TokenUsage } from '../types.js';
 
 /** A model left out of a decision, and why. */
 export interface ExcludedModel {
@@ -83,6 +83,21 @@ export interface CompleteEvent {
   readonly totalMs: number;
   /** The request's experiment arm; absent without `experiments`. */
   readonly experiment?: string;
+  /** The real token counts of the successful call, when its client reported them. */
+  readonly usage?: TokenUsage;
+}
+
+/**
+ * Payload of `usage`: a call's client reported its real token counts (a model's `usage(result)`
+ * or `ctx.reportUsage`), for runs and streams alike; emitted when the call ends, before
+ * `complete`.
+ */
+export interface UsageEvent {
+  readonly requestId: number;
+  readonly model: string;
+  readonly task: TaskProfile;
+  readonly attempt: number;
+  readonly usage: TokenUsage;
 }
 
 /** Payload of `fail`: one model call threw. */
@@ -173,5 +188,6 @@ export interface RouterEvents {
   health: (event: HealthEvent) => void;
   hung: (event: HungEvent) => void;
   firstToken: (event: FirstTokenEvent) => void;
+  usage: (event: UsageEvent) => void;
   close: (event: CloseEvent) => void;
 }

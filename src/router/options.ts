@@ -3,7 +3,7 @@ import type { HealthOptions } from '../health/HealthMonitor.js';
 import type { LoadTracker } from '../load/LoadTracker.js';
 import type { ModelProbe } from '../probe/ModelProbe.js';
 import type { Strategy } from '../strategy/Strategy.js';
-import type { Clock, RandomSource, TaskProfile, TaskType } from '../types.js';
+import type { Clock, RandomSource, TaskProfile, TaskType, TokenUsage } from '../types.js';
 
 /** What a model call receives besides the request. */
 export interface CallContext {
@@ -17,6 +17,13 @@ export interface CallContext {
   readonly attempt: number;
   /** The router's id of the request. */
   readonly requestId: number;
+  /**
+   * Tells the router the call's real token counts, e.g. from a stream's last chunk (the last report
+   * wins over the model's `usage`). They reach the load tracker (`FinishDetails.usage`), the
+   * `usage` and `complete` events, `RunInfo.usage` and the snapshot's totals. A value that is not a
+   * usage (a count missing, NaN, negative) is ignored, as is a report after the call ended.
+   */
+  reportUsage(usage: TokenUsage): void;
 }
 
 /** One model the router may send requests to: your existing client function plus its limits. */
@@ -93,6 +100,15 @@ export interface ModelConfig<Req, Res> {
     req: Req,
     ctx: CallContext,
   ) => AsyncIterable<unknown> | PromiseLike<AsyncIterable<unknown>>;
+  /**
+   * Reads the real token counts from a successful `call`'s result, e.g. OpenAI's `usage`. The
+   * router feeds them to its load tracker (the token estimate before the call, the real figure
+   * after), the `usage` and `complete` events, `RunInfo.usage` and the snapshot's totals. Return
+   * `undefined` when the result has none; a throw or a value that is not a usage is ignored. For
+   * streams, call `ctx.reportUsage` instead.
+   * @example (res) => res.usage && { promptTokens: res.usage.prompt_tokens, completionTokens: res.usage.completion_tokens }
+   */
+  usage?(result: Res): TokenUsage | undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ProbeReading } from '../probe/ModelProbe.js';
-import type { HealthState, LatencyStats, TaskProfile, TaskType } from '../types.js';
+import type { HealthState, LatencyStats, TaskProfile, TaskType, TokenUsage } from '../types.js';
 import type { Decision } from './events.js';
 
 /** What `runWithInfo()` resolves with: the result and how it was obtained. */
@@ -24,6 +24,30 @@ export interface RunInfo<Res> {
   readonly decision: Decision;
   /** The request's experiment arm (`'control'` or an experiment's name); absent without `experiments`. */
   readonly experiment?: string;
+  /** The real token counts of the successful call, when its client reported them. */
+  readonly usage?: TokenUsage;
+}
+
+/** How a stream of `router.stream()` was served, known once its first chunk came. */
+export interface StreamInfo {
+  /** The model serving the stream. */
+  readonly model: string;
+  /** The task profile it was routed by. */
+  readonly task: TaskProfile;
+  /** Calls made (1 without failover before the first chunk). */
+  readonly attempts: number;
+  /** Time spent waiting for slots, in milliseconds (all attempts). */
+  readonly queuedMs: number;
+  /** From the serving call's start to its first chunk, in milliseconds. */
+  readonly ttftMs: number;
+}
+
+/** What `router.stream()` returns: the chunks, and how the stream was served once it started. */
+export interface RouterStream<C> extends AsyncIterableIterator<C> {
+  /** Set once the first chunk came (undefined before, and when the request failed). */
+  readonly info: StreamInfo | undefined;
+  /** Stops the stream (what `break` does): the model's call is aborted and its slot freed. */
+  return(value?: unknown): Promise<IteratorResult<C>>;
 }
 
 /**
@@ -59,6 +83,8 @@ export interface ModelStateSnapshot {
   readonly coolUntil: number;
   /** The last reading of the model's server load probe (undefined without a probe or before the first read). */
   readonly server: ProbeReading | undefined;
+  /** Tokens its calls reported (`usage`, `ctx.reportUsage`) since it joined the router, summed. */
+  readonly usage: TokenUsage;
 }
 
 /** A plain copy of the router's state, fresh on each call: for dashboards and tests. */

@@ -125,6 +125,91 @@ describe('npm pack on a fresh clone, installed into an empty app', { timeout: 18
     expect(out.trim()).toBe('hi? function true');
   });
 
+  // The entry points share the core's classes (the build splits shared code into chunks): an error
+  // thrown by a subpath is an instance of the class 'zeta-router' exports, and importing
+  // 'zeta-router/ai-sdk' gives every router languageModel() / embeddingModel().
+  const shared = (imports: string, tail: string) =>
+    `${imports}
+let bad; try { aiSdkModel({}); } catch (e) { bad = e; }
+const doGenerate = async () => ({ content: [{ type: 'text', text: 'hi' }], finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: { total: 2 }, outputTokens: { total: 1 } }, warnings: [] });
+const model = { specificationVersion: 'v4', provider: 'p', modelId: 'q', supportedUrls: {}, doGenerate, doStream: doGenerate };
+const r = new ZetaDynamicRouter({ models: [aiSdkModel({ id: 'a', tasks: ['simple'], model })] });
+const api = Object.assign(new Error('busy'), { statusCode: 429, [Symbol.for('vercel.ai.error.AI_APICallError')]: true });
+const line = (out) => [bad instanceof ZetaError, fromAiSdkError(api, undefined, 'x') instanceof ModelCallError, out.providerMetadata.zeta.model, typeof r.embeddingModel, r.snapshot().models[0].usage.completionTokens].join(' ');
+${tail}`;
+
+  it('shares the core classes across subpaths, and installs router.languageModel() (ESM)', () => {
+    const script = shared(
+      "import { ZetaDynamicRouter, ZetaError, ModelCallError } from 'zeta-router'; import { aiSdkModel, fromAiSdkError } from 'zeta-router/ai-sdk';",
+      "console.log(line(await r.languageModel({ task: 'simple' }).doGenerate({ prompt: [] }))); await r.close();",
+    );
+    const out = run(process.execPath, ['--input-type=module', '-e', script], app);
+    expect(out.trim()).toBe('true true a function 1');
+  });
+
+  it('shares the core classes across subpaths, and installs router.languageModel() (CommonJS)', () => {
+    const script = shared(
+      "const { ZetaDynamicRouter, ZetaError, ModelCallError } = require('zeta-router'); const { aiSdkModel, fromAiSdkError } = require('zeta-router/ai-sdk');",
+      "r.languageModel({ task: 'simple' }).doGenerate({ prompt: [] }).then((out) => { console.log(line(out)); return r.close(); });",
+    );
+    const out = run(process.execPath, ['-e', script], app);
+    expect(out.trim()).toBe('true true a function 1');
+  });
+
+  it('types router.languageModel() for an ESM and a CommonJS app (node16)', () => {
+    // The optional peer the ai-sdk types name, as an app using them has it.
+    mkdirSync(join(app, 'node_modules', '@ai-sdk'), { recursive: true });
+    symlinkSync(
+      join(root, 'node_modules', '@ai-sdk', 'provider'),
+      join(app, 'node_modules', '@ai-sdk', 'provider'),
+      'dir',
+    );
+    const source = `import { ZetaDynamicRouter } from 'zeta-router';
+import { aiSdkModel, type AiSdkLanguageRequest } from 'zeta-router/ai-sdk';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+declare const model: LanguageModelV4;
+const router = new ZetaDynamicRouter({ models: [aiSdkModel({ id: 'a', model, tasks: ['simple'] })] });
+export const m: LanguageModelV4 = router.languageModel({ task: 'simple' });
+export const run: (req: AiSdkLanguageRequest) => Promise<unknown> = (req) => router.run(req);
+const strings = new ZetaDynamicRouter<string, string>({ models: [{ id: 's', call: async (q) => q, tasks: ['simple'] }] });
+// @ts-expect-error a router of string clients cannot serve AI SDK calls
+strings.languageModel();
+`;
+    writeFileSync(join(app, 'esm.mts'), source);
+    // @ai-sdk/provider is ESM only: a CommonJS file imports its types with resolution-mode import.
+    writeFileSync(
+      join(app, 'cjs.cts'),
+      source.replace(
+        "from '@ai-sdk/provider';",
+        "from '@ai-sdk/provider' with { 'resolution-mode': 'import' };",
+      ),
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          // As apps do: the peer's own types are not this package's to check.
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ['esm.mts', 'cjs.cts'],
+      }),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    let out = '';
+    try {
+      run(process.execPath, [tsc, '-p', 'tsconfig.json'], app);
+    } catch (error) {
+      out = String((error as { stdout?: unknown }).stdout);
+    }
+    expect(out).toBe('');
+  });
+
   it('runs the zeta-sim bin from the app', () => {
     const bin = join(
       app,

@@ -79,7 +79,17 @@ describe('router.stream', () => {
       clock: new ManualClock(),
       strategy: 'static',
     });
-    expect(await collect(router.stream('x', { task: 'simple' }))).toEqual(['b:x']);
+    const stream = router.stream('x', { task: 'simple' });
+    expect(stream.info).toBeUndefined();
+    expect(await collect(stream)).toEqual(['b:x']);
+    // How it was served: the second call, on b.
+    expect(stream.info).toEqual({
+      model: 'b',
+      task: { type: 'simple', complexity: expect.any(Number) },
+      attempts: 2,
+      queuedMs: 0,
+      ttftMs: 0,
+    });
     await router.close();
   });
 

@@ -95,6 +95,62 @@ describe('public types', () => {
     await Promise.all([fleet.close(), counter.close()]);
   });
 
+  it("types a model's usage reader by its client's result (annotated in a fleet without generics)", async () => {
+    const chat = async (req: Chat): Promise<Reply & { tokens: number }> => ({
+      text: req.messages[0]?.content ?? '',
+      tokens: 3,
+    });
+    const embed = async (req: { input: readonly string[] }): Promise<number[][]> =>
+      req.input.map(() => [1]);
+    const fleet = new ZetaDynamicRouter({
+      models: [
+        {
+          id: 'chat',
+          call: chat,
+          tasks: ['simple'],
+          // Without generics, annotate it: an unannotated callback here defeats the inference.
+          usage: (res: Reply & { tokens: number }) => ({
+            promptTokens: res.tokens,
+            completionTokens: 0,
+          }),
+        },
+        { id: 'embedder', call: embed, tasks: ['embedding'] },
+      ],
+    });
+    expectTypeOf(() => fleet.run({ input: ['a'] })).returns.toEqualTypeOf<Promise<number[][]>>();
+    const info = await fleet.runWithInfo(
+      { messages: [{ role: 'user', content: 'hi' }] },
+      { task: 'simple' },
+    );
+    expect(info.usage).toEqual({ promptTokens: 3, completionTokens: 0 });
+    await fleet.close();
+    // With <Req, Res>, the reader's result is typed from context.
+    new ZetaDynamicRouter<string, Reply & { tokens: number }>({
+      models: [
+        {
+          id: 'a',
+          tasks: ['simple'],
+          call: async (q) => ({ text: q, tokens: q.length }),
+          usage: (res) => {
+            expectTypeOf(res).toEqualTypeOf<Reply & { tokens: number }>();
+            return { promptTokens: res.tokens, completionTokens: 1 };
+          },
+        },
+      ],
+    });
+    new ZetaDynamicRouter<string, Reply>({
+      models: [
+        {
+          id: 'a',
+          tasks: ['simple'],
+          call: async (q) => ({ text: q }),
+          // @ts-expect-error: reads a field the client's result does not have
+          usage: (res) => ({ promptTokens: res.tokens, completionTokens: 1 }),
+        },
+      ],
+    });
+  });
+
   it('still takes explicit <Req, Res> and holds every model to them', () => {
     new ZetaDynamicRouter<string, string>({
       // @ts-expect-error: a model whose client gives a number where string was declared

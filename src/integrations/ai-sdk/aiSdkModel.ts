@@ -3,11 +3,15 @@ import type {
   EmbeddingModelV4Result,
   LanguageModelV4,
   LanguageModelV4GenerateResult,
+  LanguageModelV4StreamPart,
+  LanguageModelV4StreamResult,
 } from '@ai-sdk/provider';
 import { ModelCallError } from '../../errors/ModelCallError.js';
 import type { CallContext, ModelConfig } from '../../router/options.js';
 import { describeValue } from '../../utils/options.js';
 import { fromAiSdkError } from './callError.js';
+import { modelStreamParts } from './internal/modelStream.js';
+import { embeddingUsage, languageUsage } from './internal/usage.js';
 import {
   type AiSdkEmbeddingModelOptions,
   type AiSdkEmbeddingRequest,
@@ -16,11 +20,19 @@ import {
   readAiSdkModelOptions,
 } from './options.js';
 
-/** A router model over an AI SDK language model: takes {@link AiSdkLanguageRequest}. */
+/**
+ * A router model over an AI SDK language model: takes {@link AiSdkLanguageRequest}; streams the
+ * model's stream parts for `router.stream()`.
+ */
 export type AiSdkLanguageModelConfig = ModelConfig<
   AiSdkLanguageRequest,
   LanguageModelV4GenerateResult
->;
+> & {
+  readonly stream: (
+    req: AiSdkLanguageRequest,
+    ctx: CallContext,
+  ) => Promise<AsyncIterable<LanguageModelV4StreamPart>>;
+};
 
 /** A router model over an AI SDK embedding model: takes {@link AiSdkEmbeddingRequest}. */
 export type AiSdkEmbeddingModelConfig = ModelConfig<AiSdkEmbeddingRequest, EmbeddingModelV4Result>;
@@ -49,7 +61,13 @@ function optionsOf<T>(req: unknown, id: string, field: 'prompt' | 'values'): T {
  * aborts reach the provider, and resolves with the model's result (its `response.modelId` set to
  * the model's `modelId` when the provider left it out). An `APICallError` the model throws
  * becomes a `ModelCallError` the router understands: 429/503 cool the model down (for its
- * `retry-after`), 400/413/422 refuse the request, other statuses fail over.
+ * `retry-after`), 400/413/422 refuse the request, other statuses fail over. The result's `usage`
+ * (input and output token totals) is the call's real token usage for the router.
+ *
+ * Its `stream(req, ctx)` (for `router.stream()` and the router model's `doStream`) calls
+ * `model.doStream` the same way and gives the model's stream parts as they come; the parts before
+ * the first token are held back until it comes, so the router fails over until then. An `error`
+ * part ends the stream as a failure of the model; the `finish` part's usage is reported.
  *
  * Give the AI SDK model `maxRetries`-free settings where you can: retries are the router's.
  *
@@ -78,6 +96,17 @@ export function aiSdkModel(options: AiSdkModelOptions): AiSdkLanguageModelConfig
       if (result.response?.modelId !== undefined) return result;
       return { ...result, response: { ...result.response, modelId: model.modelId } };
     },
+    usage: (result: LanguageModelV4GenerateResult) => languageUsage(result.usage),
+    stream: async (req: AiSdkLanguageRequest, ctx: CallContext) => {
+      const callOptions = optionsOf<AiSdkLanguageRequest['options']>(req, routing.id, 'prompt');
+      let result: LanguageModelV4StreamResult;
+      try {
+        result = await model.doStream({ ...callOptions, abortSignal: ctx.signal });
+      } catch (error) {
+        throw fromAiSdkError(error, ctx.signal, routing.id);
+      }
+      return modelStreamParts(result, ctx, routing.id, model.modelId);
+    },
   };
 }
 
@@ -101,7 +130,7 @@ function joinResults(results: readonly EmbeddingModelV4Result[]): EmbeddingModel
  * `EmbeddingModelV4`). Its `call(req, ctx)` calls `model.doEmbed({ ...req.options, abortSignal:
  * ctx.signal })` for the whole batch (in chunks of the model's `maxEmbeddingsPerCall` when it has
  * a limit, one after another), so every vector of one call comes from this model.
- * Failures translate as for {@link aiSdkModel}.
+ * Failures translate as for {@link aiSdkModel}; `usage.tokens` counts as prompt tokens.
  *
  * @throws ZetaError `CONFIG_INVALID` listing every problem with `options`.
  * @example
@@ -138,5 +167,6 @@ export function aiSdkEmbeddingModel(
         throw fromAiSdkError(error, ctx.signal, routing.id);
       }
     },
+    usage: embeddingUsage,
   };
 }

@@ -33,7 +33,7 @@ export interface AiSdkEmbeddingRequest {
 }
 
 /** The model fields of {@link ModelConfig} an AI SDK router model passes on to the router unchanged. */
-export type AiSdkRoutingOptions = Omit<ModelConfig<never, unknown>, 'call' | 'stream'>;
+export type AiSdkRoutingOptions = Omit<ModelConfig<never, unknown>, 'call' | 'stream' | 'usage'>;
 
 /** Options of `aiSdkModel`: the routing fields plus the app's AI SDK language model. */
 export interface AiSdkModelOptions extends AiSdkRoutingOptions {
@@ -126,8 +126,10 @@ export function readRouterModelOptions(
   };
 }
 
-/** The routing keys (every {@link ModelConfig} key but `call`). */
-const routingKeys = [...modelKeys].filter((key) => key !== 'call' && key !== 'stream');
+/** The routing keys (every {@link ModelConfig} key but `call`, `stream` and `usage`: the adapter's own). */
+const routingKeys = [...modelKeys].filter(
+  (key) => key !== 'call' && key !== 'stream' && key !== 'usage',
+);
 
 /**
  * Reads and checks the options of `aiSdkModel` / `aiSdkEmbeddingModel`: the routing fields as the

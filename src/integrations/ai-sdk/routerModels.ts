@@ -8,11 +8,13 @@ import type {
   LanguageModelV4GenerateResult,
   SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
+import { isZetaError } from '../../errors/ZetaError.js';
 import type { RunOptions } from '../../router/options.js';
-import type { RunInfo } from '../../router/results.js';
+import type { RouterStream, RunInfo, StreamInfo } from '../../router/results.js';
 import { toAiSdkError } from './callError.js';
 import { routedCall } from './internal/callOptions.js';
 import { resultStream } from './internal/resultStream.js';
+import { routedStream } from './internal/routedStream.js';
 import {
   type AiSdkEmbeddingRequest,
   type AiSdkLanguageRequest,
@@ -27,6 +29,8 @@ import {
  */
 export interface LanguageRouter {
   runWithInfo(req: AiSdkLanguageRequest, options?: RunOptions): Promise<RunInfo<unknown>>;
+  /** For an incremental `doStream` (without it, `doStream` replays one routed `doGenerate`). */
+  stream?(req: AiSdkLanguageRequest, options?: RunOptions): RouterStream<unknown>;
 }
 
 /**
@@ -50,8 +54,10 @@ export interface ZetaProviderMetadata extends JSONObject {
   attempts: number;
   /** Time spent waiting for a slot, in milliseconds. */
   queuedMs: number;
-  /** Duration of the successful call, in milliseconds. */
-  latencyMs: number;
+  /** Duration of the successful call, in milliseconds (`doGenerate`). */
+  latencyMs?: number;
+  /** From the serving call's start to its first chunk, in milliseconds (`doStream`). */
+  ttftMs?: number;
 }
 
 function zetaMetadata(info: RunInfo<unknown>): ZetaProviderMetadata {
@@ -61,6 +67,16 @@ function zetaMetadata(info: RunInfo<unknown>): ZetaProviderMetadata {
     attempts: info.attempts,
     queuedMs: info.queuedMs,
     latencyMs: info.latencyMs,
+  };
+}
+
+function zetaStreamMetadata(info: StreamInfo): ZetaProviderMetadata {
+  return {
+    model: info.model,
+    task: info.task.type,
+    attempts: info.attempts,
+    queuedMs: info.queuedMs,
+    ttftMs: info.ttftMs,
   };
 }
 
@@ -83,8 +99,8 @@ function expectResult(info: RunInfo<unknown>, field: 'content' | 'embeddings'): 
 
 /**
  * The router as an AI SDK `LanguageModelV4`: `generateText({ model: languageModel(router) })` and
- * `streamText` route each call through `router.runWithInfo`. (A `router.languageModel()` method
- * may come later; this function is the form that leaves the router core untouched.)
+ * `streamText` route each call through the router (`runWithInfo`, `stream`). The same as
+ * `router.languageModel(options)`, which importing `zeta-router/ai-sdk` installs.
  *
  * - The task comes from `providerOptions.zeta.task`, else `options.task`, else the router's
  *   classifier (which reads the prompt); `providerOptions.zeta` may also set `priority` and
@@ -97,8 +113,11 @@ function expectResult(info: RunInfo<unknown>, field: 'content' | 'embeddings'): 
  * - When the router sheds the call (`CAPACITY_EXCEEDED`), it throws an `APICallError` with
  *   `isRetryable: true` and `retry-after` headers (`options.retryAfterMs`); other router errors
  *   (`ZetaError`) are thrown as they are.
- * - `doStream` is not incremental yet: it routes a `doGenerate` call and replays the finished
- *   result as one stream (text as one delta).
+ * - `doStream` streams through `router.stream()`: each part as the served model sends it (models
+ *   with a `stream`, e.g. made by `aiSdkModel`), failing over until the first token; the served
+ *   model in the response metadata and `providerMetadata.zeta` on the `finish` part; the
+ *   call's `abortSignal` or a cancelled stream frees the model's slot at once. When no model that
+ *   can stream serves the task, it replays one routed `doGenerate` as a stream.
  *
  * @throws ZetaError `CONFIG_INVALID` listing every problem with `options`.
  * @example
@@ -115,9 +134,8 @@ export function languageModel(
   options?: RouterModelOptions,
 ): LanguageModelV4 {
   const o = readRouterModelOptions('languageModel options', options);
-  const generate = async (
-    callOptions: LanguageModelV4CallOptions,
-  ): Promise<LanguageModelV4GenerateResult> => {
+  /** The routed request of a call: its options without `providerOptions.zeta`, and the run options. */
+  const request = (callOptions: LanguageModelV4CallOptions) => {
     const { providerOptions, run } = routedCall(
       callOptions.providerOptions,
       callOptions.abortSignal,
@@ -126,9 +144,15 @@ export function languageModel(
     const { providerOptions: _dropped, ...restOptions } = callOptions;
     const passed: LanguageModelV4CallOptions =
       providerOptions === undefined ? restOptions : { ...restOptions, providerOptions };
+    return { req: { messages: callOptions.prompt, options: passed }, run };
+  };
+  const generate = async (
+    callOptions: LanguageModelV4CallOptions,
+  ): Promise<LanguageModelV4GenerateResult> => {
+    const { req, run } = request(callOptions);
     let info: RunInfo<unknown>;
     try {
-      info = await router.runWithInfo({ messages: callOptions.prompt, options: passed }, run);
+      info = await router.runWithInfo(req, run);
     } catch (error) {
       throw toAiSdkError(error, o.retryAfterMs);
     }
@@ -147,6 +171,19 @@ export function languageModel(
     supportedUrls: {},
     doGenerate: generate,
     doStream: async (callOptions) => {
+      if (router.stream !== undefined) {
+        const { req, run } = request(callOptions);
+        const stream = router.stream(req, run);
+        let first: IteratorResult<unknown> | undefined;
+        try {
+          first = await stream.next();
+        } catch (error) {
+          // No model that can stream serves the task: replay a generate call below.
+          if (!isZetaError(error) || error.code !== 'NO_CAPABLE_MODEL')
+            throw toAiSdkError(error, o.retryAfterMs);
+        }
+        if (first !== undefined) return routedStream(stream, first, zetaStreamMetadata);
+      }
       const result = await generate(callOptions);
       return {
         stream: resultStream(result),
@@ -165,8 +202,8 @@ export function languageModel(
  * `embedMany` call comes from one model: the router model takes any number of values per call
  * (`maxEmbeddingsPerCall: Infinity`), so the whole batch is one routed request, and
  * `aiSdkEmbeddingModel` splits it for its own model's limit. Task, abort, metadata
- * (`providerMetadata.zeta`) and shedding work as for {@link languageModel}. (A
- * `router.embeddingModel()` method may come later.)
+ * (`providerMetadata.zeta`) and shedding work as for {@link languageModel}. The same as
+ * `router.embeddingModel(options)`.
  *
  * @throws ZetaError `CONFIG_INVALID` listing every problem with `options`.
  * @example

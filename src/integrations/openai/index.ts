@@ -23,5 +23,4 @@ export type {
 export { parseRetryAfter, toModelCallError } from './callError.js';
 
 // Not exported: readOpenAIModelOptions (the validation behind openaiModel). ModelCallError and
-// isModelCallError come from 'zeta-router'; match this subpath's errors with isModelCallError, as
-// each entry point of the package bundles its own copy of the class.
+// isModelCallError come from 'zeta-router' (the entry points share one copy of the class).

@@ -1,6 +1,7 @@
 import { OpenAI } from 'openai';
 import { ModelCallError } from '../../errors/ModelCallError.js';
 import type { CallContext, ModelConfig } from '../../router/options.js';
+import type { TokenUsage } from '../../types.js';
 import { describeValue } from '../../utils/options.js';
 import { toModelCallError } from './callError.js';
 import {
@@ -32,6 +33,14 @@ export type OpenAIEmbeddingModel = ModelConfig<
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The router's token usage of an OpenAI `usage` object (completion tokens 0 when absent: embeddings). */
+function tokenUsage(
+  usage: { readonly prompt_tokens: number; readonly completion_tokens?: number } | null | undefined,
+): TokenUsage | undefined {
+  if (usage === undefined || usage === null) return undefined;
+  return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens ?? 0 };
+}
 
 /** A request the adapter cannot send: refused as the request's fault, never sent. */
 function unsendable(id: string, why: string): ModelCallError {
@@ -79,6 +88,8 @@ function embeddingBody(
  * and aborts close the HTTP request, never retries by itself (`maxRetries: 0`), and throws a
  * {@link ModelCallError} the router understands when it fails (see `toModelCallError`):
  * 429/503 cool the model down, 400/404/413/422 refuse the request, the rest is an ordinary failure.
+ * The server's `usage` (prompt and completion tokens; a stream's last chunk) is the call's real
+ * token usage for the router.
  *
  * @throws ZetaError `CONFIG_INVALID` listing every problem with `options`.
  * @example
@@ -126,6 +137,7 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIChatModel | Open
           throw toModelCallError(error, ctx.signal, id);
         }
       },
+      usage: (res: OpenAI.CreateEmbeddingResponse) => tokenUsage(res.usage),
     };
   }
   return {
@@ -138,6 +150,7 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIChatModel | Open
         throw toModelCallError(error, ctx.signal, id);
       }
     },
+    usage: (res: OpenAI.ChatCompletion) => tokenUsage(res.usage),
     stream: async (req: OpenAIChatRequest, ctx: CallContext) => {
       const body = chatBody(id, o.model, o.params, req);
       let stream: AsyncIterable<OpenAI.ChatCompletionChunk>;
@@ -154,14 +167,21 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIChatModel | Open
   };
 }
 
-/** The server's chunks (the last one carries `usage`), with failures read as for a call. */
+/**
+ * The server's chunks, with failures read as for a call; the last one's `usage` goes to the
+ * router (`ctx.reportUsage`).
+ */
 async function* chunksOf(
   stream: AsyncIterable<OpenAI.ChatCompletionChunk>,
   ctx: CallContext,
   id: string,
 ): AsyncGenerator<OpenAI.ChatCompletionChunk> {
   try {
-    for await (const chunk of stream) yield chunk;
+    for await (const chunk of stream) {
+      const usage = tokenUsage(chunk.usage);
+      if (usage !== undefined) ctx.reportUsage(usage);
+      yield chunk;
+    }
   } catch (error) {
     throw toModelCallError(error, ctx.signal, id);
   }

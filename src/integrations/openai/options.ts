@@ -33,7 +33,7 @@ export type OpenAIEmbeddingRequest = OpenAIEmbeddingParams & {
 };
 
 /** The model fields of {@link ModelConfig} an `openaiModel` passes on to the router unchanged. */
-export type OpenAIRoutingOptions = Omit<ModelConfig<never, unknown>, 'call' | 'stream'>;
+export type OpenAIRoutingOptions = Omit<ModelConfig<never, unknown>, 'call' | 'stream' | 'usage'>;
 
 /** Options of `openaiModel` shared by chat and embedding models. */
 export interface OpenAIModelBaseOptions extends OpenAIRoutingOptions {
@@ -94,8 +94,10 @@ const adapterKeys = [
   'params',
 ] as const satisfies readonly (keyof OpenAIChatModelOptions & keyof OpenAIEmbeddingModelOptions)[];
 
-/** The routing keys (every {@link ModelConfig} key but `call`). */
-const routingKeys = [...modelKeys].filter((key) => key !== 'call' && key !== 'stream');
+/** The routing keys (every {@link ModelConfig} key but `call`, `stream` and `usage`: the adapter's own). */
+const routingKeys = [...modelKeys].filter(
+  (key) => key !== 'call' && key !== 'stream' && key !== 'usage',
+);
 
 /** Options as {@link readOpenAIModelOptions} returns them. */
 export interface ResolvedOpenAIModelOptions {

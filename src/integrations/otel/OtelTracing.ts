@@ -18,6 +18,7 @@ import type {
   FailEvent,
   RejectEvent,
   TaskProfile,
+  UsageEvent,
 } from '../../index.js';
 import { configInvalid, describeValue } from '../../utils/options.js';
 import { type ObservedRouter, subscribe } from '../internal/ObservedRouter.js';
@@ -60,7 +61,8 @@ export interface OtelTracing {
   /**
    * Wraps a model client so that it runs inside its attempt's span (the spans your HTTP or SDK
    * instrumentation makes become its children) and, with the `usage` option, reports the tokens
-   * the model used. Use it on `ModelConfig.call`; calls of requests this tracing does not know
+   * the model used (the usage the router gets from the model itself, e.g. an `openaiModel`'s,
+   * is reported without it). Use it on `ModelConfig.call`; calls of requests this tracing does not know
    * run unchanged.
    * @example { id: 'coder-7b', call: tracing.wrapCall(callCoder), tasks: ['code'] }
    */
@@ -169,6 +171,7 @@ class Tracing implements OtelTracing {
     on('complete', (e: CompleteEvent) => this.#onComplete(e));
     on('fail', (e: FailEvent) => this.#onFail(e));
     on('reject', (e: RejectEvent) => this.#onReject(e));
+    on('usage', (e: UsageEvent) => this.#onUsage(e));
     on('close', () => this.detach());
     return this;
   }
@@ -310,6 +313,14 @@ class Tracing implements OtelTracing {
         [ATTR_GEN_AI_TOKEN_TYPE]: 'output',
       });
     }
+  }
+
+  /** The router's usage (a model's `usage` or `ctx.reportUsage`) wins over the `usage` option's reading. */
+  #onUsage(e: UsageEvent): void {
+    const attempt = this.#runs.get(e.requestId)?.attempt;
+    if (attempt === undefined || attempt.n !== e.attempt) return;
+    attempt.usage = { inputTokens: e.usage.promptTokens, outputTokens: e.usage.completionTokens };
+    attempt.span.setAttributes(usageAttributes(attempt.usage));
   }
 
   #onFail(e: FailEvent): void {

@@ -32,8 +32,9 @@ export interface OtelOptions {
   readonly operationName?: string | ((task: TaskProfile) => string);
   /**
    * Reads the token usage from a model call's result, for `gen_ai.usage.*` and the token usage
-   * histogram; used by {@link OtelTracing.wrapCall}. Without it usage stays unset: the router
-   * never guesses token counts.
+   * histogram; used by {@link OtelTracing.wrapCall}. Not needed for models that report their usage
+   * to the router (a model's `usage`, `ctx.reportUsage`: `openaiModel` and `aiSdkModel` do), whose
+   * figures are used and win. Without either, usage stays unset: the router never guesses.
    * @example (res) => ({ inputTokens: res.usage?.prompt_tokens, outputTokens: res.usage?.completion_tokens })
    */
   readonly usage?: (result: unknown) => TokenUsage | undefined;

@@ -9,6 +9,7 @@ import type {
   RejectEvent,
   RouterSnapshot,
   TaskType,
+  UsageEvent,
 } from '../../index.js';
 import type { ServerLoad } from '../../probe/ModelProbe.js';
 import { configInvalid, describeValue } from '../../utils/options.js';
@@ -126,6 +127,7 @@ class Registration implements PrometheusMetrics {
   readonly #rejections: Counter<'task' | 'code'>;
   readonly #cooldowns: Counter<'model'>;
   readonly #hung: Counter<'model'>;
+  readonly #tokens: Counter<'model' | 'task' | 'kind'>;
   readonly #duration: Histogram<Pair>;
   readonly #callDuration: Histogram<Pair>;
   readonly #queueWait: Histogram<Pair>;
@@ -183,6 +185,11 @@ class Registration implements PrometheusMetrics {
       'hung_calls_total',
       'Calls released after ignoring their abort past the grace period.',
       ['model'],
+    );
+    this.#tokens = counter(
+      'tokens_total',
+      'Tokens the model calls reported using (kind: prompt or completion), streams included.',
+      ['model', 'task', 'kind'],
     );
     this.#duration = histogram(
       'request_duration_seconds',
@@ -441,6 +448,8 @@ class Registration implements PrometheusMetrics {
         this.#spills.inc(labels, 0);
         this.#cooldowns.inc({ model: labels.model }, 0);
         this.#hung.inc({ model: labels.model }, 0);
+        this.#tokens.inc({ ...labels, kind: 'prompt' }, 0);
+        this.#tokens.inc({ ...labels, kind: 'completion' }, 0);
       }
       this.#dispatches.inc(labels);
       if (e.spilled) this.#spills.inc(labels);
@@ -470,6 +479,11 @@ class Registration implements PrometheusMetrics {
       if (e.to === 'open') this.#cooldowns.inc({ model: e.model });
     });
     this.#on('hung', (e: HungEvent) => this.#hung.inc({ model: e.model }));
+    this.#on('usage', ({ model, task: t, usage }: UsageEvent) => {
+      const labels = { model, task: task(t) };
+      this.#tokens.inc({ ...labels, kind: 'prompt' }, usage.promptTokens);
+      this.#tokens.inc({ ...labels, kind: 'completion' }, usage.completionTokens);
+    });
     this.#on('close', () => this.unregister());
     // Events a later router emits (time to first token, model-server probes), read by shape.
     this.#on('firstToken', (e: { model?: unknown; task?: unknown; ttftMs?: unknown }) => {

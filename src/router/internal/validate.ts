@@ -19,6 +19,7 @@ export interface NormalizedModel<Req, Res> {
   readonly latencyPriorMs: number | Readonly<Partial<Record<TaskType, number>>> | undefined;
   readonly probe: NormalizedProbe | undefined;
   readonly stream: ModelConfig<Req, Res>['stream'];
+  readonly usage: ((result: unknown) => unknown) | undefined;
 }
 
 /** A model's probe with its defaults applied (read once). */
@@ -43,6 +44,7 @@ export const modelKeys = new Set<string>([
   'latencyPriorMs',
   'probe',
   'stream',
+  'usage',
 ] satisfies (keyof ModelConfig<unknown, unknown>)[]);
 
 export const routerKeys = new Set<string>([
@@ -169,6 +171,10 @@ export function modelProblems(cfg: unknown, where: string): string[] {
     p.push(
       `${where}.stream must be a function (req, ctx) => AsyncIterable<chunk>, got ${describeValue(m.stream)}`,
     );
+  if (m.usage !== undefined && typeof m.usage !== 'function')
+    p.push(
+      `${where}.usage must be a function (result) => ({ promptTokens, completionTokens }) or undefined, got ${describeValue(m.usage)}`,
+    );
   return p;
 }
 
@@ -250,6 +256,7 @@ export function normalizeModel<Req, Res>(cfg: ModelConfig<Req, Res>): Normalized
     latencyPriorMs: cfg.latencyPriorMs,
     probe: cfg.probe === undefined ? undefined : normalizeProbe(cfg.probe),
     stream: cfg.stream,
+    usage: cfg.usage as ((result: unknown) => unknown) | undefined,
   };
 }
 

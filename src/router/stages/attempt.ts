@@ -2,8 +2,10 @@ import { describeError } from '../../errors/describeError.js';
 import { modelCallFailure } from '../../errors/ModelCallError.js';
 import { ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
 import type { LaneJobTicket, LaneWork } from '../../lane/Lane.js';
+import type { TaskProfile, TokenUsage } from '../../types.js';
 import { LazyAbort } from '../internal/LazyAbort.js';
 import { type CallState, HUNG, REROUTE, type RouterRequest, SKIPPED } from '../internal/request.js';
+import { readUsage, usageOf } from '../internal/usage.js';
 import type { CallContext } from '../options.js';
 import type { Stages } from './context.js';
 import { exclusion } from './decide.js';
@@ -43,6 +45,8 @@ class Call<Req, Res> extends LazyAbort implements CallState, LaneWork<unknown> {
   /** The call's end on the router's clock and its duration (set when it settles). */
   end = Number.NaN;
   latencyMs = Number.NaN;
+  /** The real token counts: reported by the client while the call runs, read from its result at the end. */
+  usage: TokenUsage | undefined = undefined;
 
   constructor(
     readonly attempts: Attempts<Req, Res>,
@@ -67,6 +71,34 @@ class Call<Req, Res> extends LazyAbort implements CallState, LaneWork<unknown> {
 
   done(ok: boolean, value: unknown, cancelled: boolean): void {
     this.attempts.after(this, ok, value, cancelled);
+  }
+}
+
+/** What a model call receives: one per call, its methods on the prototype. */
+class Context<Req, Res> implements CallContext {
+  readonly #call: Call<Req, Res>;
+  readonly model: string;
+  readonly task: TaskProfile;
+  readonly attempt: number;
+  readonly requestId: number;
+
+  constructor(call: Call<Req, Res>) {
+    this.#call = call;
+    this.model = call.entry.model.id;
+    this.task = call.request.profile!;
+    this.attempt = call.number;
+    this.requestId = call.request.id;
+  }
+
+  get signal(): AbortSignal {
+    return this.#call.signal;
+  }
+
+  reportUsage(usage: TokenUsage): void {
+    const call = this.#call;
+    if (!Number.isNaN(call.end)) return; // the call has ended: too late to count
+    const read = readUsage(usage);
+    if (read !== undefined) call.usage = read;
   }
 }
 
@@ -133,15 +165,7 @@ export class Attempts<Req, Res> {
         decision: p.decision!,
       });
     }
-    const ctx: CallContext = {
-      get signal() {
-        return call.signal;
-      },
-      model: e.model.id,
-      task: p.profile!,
-      attempt: call.number,
-      requestId: p.id,
-    };
+    const ctx = new Context(call);
     if (p.streaming) return this.#openStream(call, ctx);
     return e.model.call(p.req, ctx);
   }
@@ -178,22 +202,22 @@ export class Attempts<Req, Res> {
             ttftMs,
           });
         }
-        const handle = new StreamHandle(
-          first.value,
-          upstream,
-          e.model.id,
-          p.id,
-          p.signal,
-          (end) => {
-            if (!end.ok) {
-              fail(end.error);
-              return;
-            }
-            if (end.cancelled)
-              call.abort(new ZetaError('ABORTED', 'The stream was closed by its consumer.'));
-            hold(STREAM_DONE);
-          },
-        );
+        const info = {
+          model: e.model.id,
+          task: p.profile!,
+          attempts: call.number,
+          queuedMs: p.queuedMs,
+          ttftMs,
+        };
+        const handle = new StreamHandle(first.value, upstream, info, p.id, p.signal, (end) => {
+          if (!end.ok) {
+            fail(end.error);
+            return;
+          }
+          if (end.cancelled)
+            call.abort(new ZetaError('ABORTED', 'The stream was closed by its consumer.'));
+          hold(STREAM_DONE);
+        });
         s.settlement.streamStarted(p, handle);
       };
       open().catch(fail);
@@ -219,13 +243,37 @@ export class Attempts<Req, Res> {
     // The caller gave up: a cut-short or late outcome says nothing about the model. A timed-out
     // call does (it was too slow), so it counts. Neither does an overload or a request the model
     // refused for what it was: the model is not sick.
+    const read = e.model.usage;
+    const usage =
+      call.usage ??
+      (ok && read !== undefined && !call.request.streaming ? usageOf(read, value) : undefined);
+    if (usage !== undefined) this.#used(call, usage);
     if ((call.aborted && !timedOut) || (failure !== undefined && failure.kind !== 'unavailable'))
       o.abandoned(e, type, end);
     else
       o.finished(e, type, ok, call.latencyMs, end, {
         complexity: profile.complexity,
         estimatedTokens: profile.tokens,
+        usage,
       });
+  }
+
+  /** A call reported its token usage: the model's totals and the `usage` event. */
+  #used(call: Call<Req, Res>, usage: TokenUsage): void {
+    call.usage = usage;
+    const e = call.entry;
+    e.promptTokens += usage.promptTokens;
+    e.completionTokens += usage.completionTokens;
+    const o = this.#s.observer;
+    if (o.listening('usage')) {
+      o.notify('usage', {
+        requestId: call.request.id,
+        model: e.model.id,
+        task: call.request.profile!,
+        attempt: call.number,
+        usage,
+      });
+    }
   }
 
   /** When the first of the models `p` found overloaded may take work again. */
@@ -268,6 +316,7 @@ export class Attempts<Req, Res> {
         call.latencyMs,
         call.end,
         call.number,
+        call.usage,
       );
       return;
     }

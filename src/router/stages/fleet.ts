@@ -38,6 +38,9 @@ export interface ModelEntry<Req, Res> {
   overloads: number;
   /** The last reading of its server's load probe (undefined without a probe or before the first). */
   probe: ProbeReading | undefined;
+  /** Tokens its calls reported, summed (for the snapshot). */
+  promptTokens: number;
+  completionTokens: number;
 }
 
 /**
@@ -168,6 +171,8 @@ export class Fleet<Req, Res> {
       coolUntil: Number.NEGATIVE_INFINITY,
       overloads: 0,
       probe: undefined,
+      promptTokens: 0,
+      completionTokens: 0,
       lane: new Lane(
         {
           concurrency: model.concurrency,

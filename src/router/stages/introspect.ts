@@ -178,6 +178,7 @@ export class Introspection<Req, Res> {
         quality: health?.quality ?? Number.NaN,
         coolUntil: now < e.coolUntil ? e.coolUntil : Number.NaN,
         server: e.probe,
+        usage: { promptTokens: e.promptTokens, completionTokens: e.completionTokens },
       });
     }
     return {

@@ -1,6 +1,6 @@
 import { describeError } from '../../errors/describeError.js';
 import { type FailedAttempt, ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
-import type { TaskProfile } from '../../types.js';
+import type { TaskProfile, TokenUsage } from '../../types.js';
 import type { Decision } from '../events.js';
 import { listSome } from '../internal/listSome.js';
 import type { RouterRequest } from '../internal/request.js';
@@ -44,6 +44,7 @@ export class Settlement<Req, Res> {
     latencyMs: number,
     end: number,
     attempts: number,
+    usage: TokenUsage | undefined,
   ): void {
     if (p.settled) return;
     this.#settle(p);
@@ -62,6 +63,7 @@ export class Settlement<Req, Res> {
       queuedMs: p.queuedMs,
       latencyMs,
       totalMs: end - p.arrival,
+      ...(usage === undefined ? {} : { usage }),
     };
     const arm = p.arm;
     if (arm !== undefined) {

@@ -1,5 +1,6 @@
 import { describeError } from '../../errors/describeError.js';
 import { ZetaError } from '../../errors/ZetaError.js';
+import type { StreamInfo } from '../results.js';
 
 /** How a stream ended, for the attempt that holds its slot. */
 export type StreamEnd =
@@ -17,21 +18,22 @@ export class StreamHandle<C> implements AsyncIterator<C> {
   #ended = false;
   readonly #upstream: AsyncIterator<unknown>;
   readonly #onEnd: (end: StreamEnd) => void;
-  readonly #model: string;
   readonly #requestId: number;
   readonly #cleanup: () => void;
+  /** How the stream is served. */
+  readonly info: StreamInfo;
 
   constructor(
     first: C,
     upstream: AsyncIterator<unknown>,
-    model: string,
+    info: StreamInfo,
     requestId: number,
     signal: AbortSignal | undefined,
     onEnd: (end: StreamEnd) => void,
   ) {
     this.#first = { value: first };
     this.#upstream = upstream;
-    this.#model = model;
+    this.info = info;
     this.#requestId = requestId;
     this.#onEnd = onEnd;
     if (signal === undefined) this.#cleanup = () => undefined;
@@ -48,7 +50,7 @@ export class StreamHandle<C> implements AsyncIterator<C> {
 
   /** The model serving the stream. */
   get model(): string {
-    return this.#model;
+    return this.info.model;
   }
 
   async next(): Promise<IteratorResult<C>> {
@@ -66,7 +68,7 @@ export class StreamHandle<C> implements AsyncIterator<C> {
       this.#end({ ok: false, error });
       throw new ZetaError(
         'MODEL_FAILED',
-        `The stream from ${this.#model} broke after it started: ${describeError(error)}`,
+        `The stream from ${this.info.model} broke after it started: ${describeError(error)}`,
         { requestId: this.#requestId },
         { cause: error },
       );

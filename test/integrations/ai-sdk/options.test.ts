@@ -62,6 +62,7 @@ describe('aiSdkModel / aiSdkEmbeddingModel options', () => {
       task: { type: 'simple', complexity: 0 },
       attempt: 1,
       requestId: 1,
+      reportUsage: () => undefined,
     };
     await expect(m.call('hi' as never, ctx)).rejects.toMatchObject({ kind: 'rejected-request' });
     expect(model.doGenerateCalls).toHaveLength(0);

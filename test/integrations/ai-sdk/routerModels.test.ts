@@ -214,9 +214,52 @@ describe('languageModel(router) with generateText', () => {
   });
 });
 
-describe('languageModel(router) with streamText', () => {
-  it('streams the routed answer (replayed at once, not incremental)', async () => {
+describe('router.languageModel() / router.embeddingModel(), installed by importing zeta-router/ai-sdk', () => {
+  it('are the functions in method form, on every router', async () => {
     const { router } = chatFleet();
+    const code = await generateText({
+      model: router.languageModel({ task: 'code', modelId: 'fleet' }),
+      prompt: 'hello',
+    });
+    expect(code.text).toBe('from coder');
+    expect(code.providerMetadata?.['zeta']).toMatchObject({ model: 'coder', task: 'code' });
+    expect(router.languageModel().modelId).toBe('zeta-router');
+    const embedder = new MockEmbeddingModelV4({
+      doEmbed: async ({ values }) => ({
+        embeddings: values.map((v) => [v.length]),
+        warnings: [],
+      }),
+    });
+    const embeddings = new ZetaDynamicRouter({
+      models: [aiSdkEmbeddingModel({ id: 'e', model: embedder, tasks: ['embedding'] })],
+    });
+    routers.push(embeddings);
+    const result = await embedMany({
+      model: embeddings.embeddingModel({ task: 'embedding' }),
+      values: ['a', 'bb'],
+    });
+    expect(result.embeddings).toEqual([[1], [2]]);
+    // Methods of the prototype, not own properties: a router's keys and JSON stay as they were.
+    expect(Object.keys(router)).not.toContain('languageModel');
+    expect(
+      Object.getOwnPropertyDescriptor(ZetaDynamicRouter.prototype, 'languageModel'),
+    ).toMatchObject({
+      enumerable: false,
+      writable: true,
+    });
+  });
+});
+
+describe('languageModel(router) with streamText', () => {
+  it('replays one routed doGenerate when no model that serves the task can stream', async () => {
+    const coder = new MockLanguageModelV4({ doGenerate: answer('from coder', 'coder-7b-2026-01') });
+    const { stream: _none, ...generateOnly } = aiSdkModel({
+      id: 'coder',
+      model: coder,
+      tasks: ['code'],
+    });
+    const router = new ZetaDynamicRouter({ models: [generateOnly] });
+    routers.push(router);
     const result = streamText({
       model: languageModel(router),
       prompt: 'hi',

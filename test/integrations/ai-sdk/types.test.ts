@@ -3,6 +3,8 @@ import type { EmbeddingModelV4, LanguageModelV4 } from '@ai-sdk/provider';
 import { MockEmbeddingModelV4, MockLanguageModelV4 } from 'ai/test';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  type AiSdkEmbeddingRequest,
+  type AiSdkLanguageRequest,
   aiSdkEmbeddingModel,
   aiSdkModel,
   embeddingModel,
@@ -25,6 +27,31 @@ describe('types', () => {
     });
     // @ts-expect-error a router whose models take strings cannot serve AI SDK calls
     languageModel(strings);
+    await Promise.all([mixed.close(), strings.close()]);
+  });
+
+  it('router.languageModel() / router.embeddingModel(): the same routers, the router keeping its generics', async () => {
+    const mixed = new ZetaDynamicRouter({
+      models: [
+        aiSdkModel({ id: 'l', model: new MockLanguageModelV4(), tasks: ['simple'] }),
+        aiSdkEmbeddingModel({ id: 'e', model: new MockEmbeddingModelV4(), tasks: ['embedding'] }),
+      ],
+    });
+    expectTypeOf(mixed.languageModel()).toEqualTypeOf<LanguageModelV4>();
+    expectTypeOf(mixed.embeddingModel({ task: 'embedding' })).toEqualTypeOf<EmbeddingModelV4>();
+    // The router's own methods stay typed by its models.
+    expectTypeOf(mixed.run)
+      .parameter(0)
+      .toEqualTypeOf<AiSdkLanguageRequest | AiSdkEmbeddingRequest>();
+    const strings = new ZetaDynamicRouter<string, string>({
+      models: [{ id: 's', call: async (q) => q, tasks: ['simple'] }],
+    });
+    // @ts-expect-error a router whose models take strings cannot serve AI SDK calls
+    strings.languageModel();
+    // @ts-expect-error nor embeddings
+    strings.embeddingModel();
+    // @ts-expect-error not an option
+    expectTypeOf(() => mixed.languageModel({ taks: 'code' })).toBeFunction();
     await Promise.all([mixed.close(), strings.close()]);
   });
 });

@@ -13,6 +13,7 @@ import { openaiModel } from '../../../src/integrations/openai/index.js';
 import type { ZetaRouterOptions } from '../../../src/router/options.js';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
 import type { Strategy } from '../../../src/strategy/Strategy.js';
+import { until } from '../../helpers/until.js';
 
 const servers: OpenAIServer[] = [];
 const routers: ZetaDynamicRouter<never, unknown, never>[] = [];
@@ -29,15 +30,6 @@ afterEach(async () => {
   }
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-
-/** Polls `check` until it holds or `ms` pass (the servers run on real time). */
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
 
 /** Ranks the candidates a, then b, then c: which server a failover lands on is known. */
 const inOrder: Strategy = {
@@ -111,12 +103,23 @@ describe('openaiModel behind the router, over real HTTP', () => {
     const completion = await ask('hello');
     expect(servedBy(completion)).toBe('a');
     expect(completion.usage).toMatchObject({ completion_tokens: 4 });
+    // The server's usage is the call's real token usage for the router.
+    const info = await router.runWithInfo('hello', { task: 'simple' });
+    expect(info.usage).toEqual({
+      promptTokens: completion.usage!.prompt_tokens,
+      completionTokens: 4,
+    });
+    expect(router.snapshot().models.find((m) => m.id === 'a')!.usage).toEqual({
+      promptTokens: 2 * completion.usage!.prompt_tokens,
+      completionTokens: 8,
+    });
     await router.run({ prompt: 'p', max_tokens: 2 }, { task: 'simple' });
     await router.run(
       { messages: [{ role: 'system', content: 's' }], temperature: 0 },
       { task: 'simple' },
     );
     expect(a.requests.map((r) => r.body)).toEqual([
+      { model: 'model-a', messages: [{ role: 'user', content: 'hello' }] },
       { model: 'model-a', messages: [{ role: 'user', content: 'hello' }] },
       { model: 'model-a', messages: [{ role: 'user', content: 'p' }], max_tokens: 2 },
       { model: 'model-a', messages: [{ role: 'system', content: 's' }], temperature: 0 },
@@ -315,7 +318,9 @@ describe('openaiModel behind the router, over real HTTP', () => {
       ],
     });
     routers.push(router as never);
-    const response = await router.run({ input: ['one', 'two'] });
+    const info = await router.runWithInfo({ input: ['one', 'two'] });
+    const response = info.result;
+    expect(info.usage).toEqual({ promptTokens: response.usage.prompt_tokens, completionTokens: 0 });
     expect(response.data.map((d) => d.embedding)).toEqual([
       [1, 0.5, expect.closeTo(1 / 3, 5)],
       [2, 1, expect.closeTo(2 / 3, 5)],

@@ -3,19 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type OpenAIServer, startOpenAIServer } from '../../../examples/support/openaiServer.js';
 import { openaiModel } from '../../../src/integrations/openai/index.js';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
+import { until } from '../../helpers/until.js';
 
 const servers: OpenAIServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
 
 async function twoServers() {
   const a = await startOpenAIServer({ name: 'a', outputTokens: 6, msPerToken: 1 });
@@ -36,13 +29,21 @@ describe('streaming through openaiModel', () => {
     const { router } = await twoServers();
     const firsts: string[] = [];
     router.on('firstToken', (e) => firsts.push(e.model));
+    const usages: unknown[] = [];
+    router.on('usage', (e) => usages.push(e.usage));
     const chunks = [];
     for await (const chunk of router.stream({ prompt: 'hello' }, { task: 'simple' }))
       chunks.push(chunk);
     const text = chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('');
     expect(text.startsWith('a')).toBe(true);
-    expect(chunks.at(-1)?.usage?.completion_tokens).toBeGreaterThan(0);
+    const last = chunks.at(-1)?.usage;
+    expect(last?.completion_tokens).toBe(6);
     expect(firsts).toEqual(['a']);
+    // The usage chunk reaches the router (stream_options.include_usage) when the stream ends.
+    await until(() => usages.length > 0);
+    const usage = { promptTokens: last!.prompt_tokens, completionTokens: 6 };
+    expect(usages).toEqual([usage]);
+    expect(router.snapshot().models.find((m) => m.id === 'a')!.usage).toEqual(usage);
     await router.close();
   });
 

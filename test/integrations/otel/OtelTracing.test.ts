@@ -267,6 +267,38 @@ describe('OpenTelemetry tracing with the real SDK', () => {
     await otel.shutdown();
   });
 
+  it('the usage a model reports to the router sets gen_ai.usage.* and the token histogram, without the usage option', async () => {
+    const otel = sdk();
+    const router = new ZetaDynamicRouter<string, { text: string; tokens: number[] }>({
+      models: [
+        {
+          id: 'coder-7b',
+          tasks: ['code'],
+          call: async (req) => ({ text: req, tokens: [40, 9] }),
+          usage: (res) => ({ promptTokens: res.tokens[0]!, completionTokens: res.tokens[1]! }),
+        },
+      ],
+    });
+    instrumentRouter(router, otel.options);
+    await router.run('fizzbuzz', { task: 'code' });
+    const spans = otel.finished();
+    const [root] = byName(spans, 'chat zeta-router');
+    const [attempt] = byName(spans, 'chat coder-7b');
+    for (const span of [root!, attempt!]) {
+      expect(span.attributes).toMatchObject({
+        'gen_ai.usage.input_tokens': 40,
+        'gen_ai.usage.output_tokens': 9,
+      });
+    }
+    const usage = await otel.points('gen_ai.client.token.usage');
+    expect(usage.points.map((p) => [p.attributes['gen_ai.token.type'], p.value.sum])).toEqual([
+      ['input', 40],
+      ['output', 9],
+    ]);
+    await router.close();
+    await otel.shutdown();
+  });
+
   it('detaches on close, ending nothing twice; detach() ends open spans as errors', async () => {
     const otel = sdk();
     const a = fleet();

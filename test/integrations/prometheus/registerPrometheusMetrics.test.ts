@@ -70,8 +70,35 @@ describe('registerPrometheusMetrics', () => {
         'zeta_router_probe_reading',
         'zeta_router_arrival_forecast_rate',
         'zeta_router_arrivals_total',
+        'zeta_router_tokens_total',
       ]),
     );
+  });
+
+  it('counts the tokens calls report, by kind (prompt, completion), from 0 once dispatched to', async () => {
+    const { router, coder } = fleet();
+    const registry = new Registry();
+    registerPrometheusMetrics(router, { registry });
+    const labels = { model: 'coder-7b', task: 'code' };
+    const first = router.run('x', { task: 'code' });
+    await flush();
+    expect(await value(registry, 'zeta_router_tokens_total', { ...labels, kind: 'prompt' })).toBe(
+      0,
+    );
+    coder.calls[0]!.ctx.reportUsage({ promptTokens: 120, completionTokens: 30 });
+    coder.finishNext();
+    await first;
+    const second = router.run('y', { task: 'code' });
+    await flush();
+    coder.calls[1]!.ctx.reportUsage({ promptTokens: 5, completionTokens: 7 });
+    coder.finishNext();
+    await second;
+    expect(await value(registry, 'zeta_router_tokens_total', { ...labels, kind: 'prompt' })).toBe(
+      125,
+    );
+    expect(
+      await value(registry, 'zeta_router_tokens_total', { ...labels, kind: 'completion' }),
+    ).toBe(37);
   });
 
   it('counts requests, dispatches and durations from events, in seconds', async () => {

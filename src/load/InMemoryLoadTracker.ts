@@ -1,5 +1,7 @@
-import type { LatencyStats, TaskType } from '../types.js';
+import type { FinishDetails, LatencyStats, LearnedStats, TaskType } from '../types.js';
 import { EMPTY_LATENCY, LatencyWindow } from './internal/LatencyWindow.js';
+import { COMPLEXITY_BANDS } from './internal/Learned.js';
+import { LearnedStore } from './internal/LearnedStore.js';
 import { type ResolvedLoadTrackerOptions, resolveOptions } from './internal/resolveOptions.js';
 import { ArrivalState, ModelState, PairState } from './internal/state.js';
 import type {
@@ -11,6 +13,7 @@ import type {
   TaskLoadSnapshot,
   TrackerSnapshot,
 } from './LoadTracker.js';
+import { type LearnedState, parseLearnedState } from './learnedState.js';
 
 /**
  * Options of {@link InMemoryLoadTracker}. Every option is checked at construction; a bad value
@@ -139,6 +142,17 @@ export interface InMemoryLoadTrackerOptions {
    * @default 0.3
    */
   readonly forecastBeta?: number;
+
+  /**
+   * Half-life of what is learned from outcomes (per model, task type and complexity band: mean
+   * latency, failures, quality, the latency-per-output-token fit, the token calibration), in
+   * milliseconds on the clock: evidence weighs half as much after this long, calls or no calls,
+   * so old evidence fades and a model that recovered is judged on new calls.
+   *
+   * A finite number > 0.
+   * @default 60_000
+   */
+  readonly learnHalfLifeMs?: number;
 }
 
 /** The defaults of {@link InMemoryLoadTrackerOptions}, in one place. */
@@ -157,6 +171,7 @@ export const inMemoryLoadTrackerDefaults: Readonly<Required<InMemoryLoadTrackerO
     forecastIntervalMs: 1_000,
     forecastAlpha: 0.5,
     forecastBeta: 0.3,
+    learnHalfLifeMs: 60_000,
   });
 
 /** Where task types past `maxTaskTypes` are tracked together. */
@@ -205,6 +220,7 @@ export class InMemoryLoadTracker implements LoadTracker {
   readonly #models = new Map<string, ModelState>();
   readonly #arrivals = new Map<TaskType, ArrivalState>();
   readonly #zeroArrivals: ArrivalStats;
+  readonly #learned: LearnedStore;
 
   /**
    * @param options - Tuning; every field is optional.
@@ -214,6 +230,11 @@ export class InMemoryLoadTracker implements LoadTracker {
   constructor(options?: InMemoryLoadTrackerOptions) {
     this.#options = resolveOptions(options, inMemoryLoadTrackerDefaults);
     this.#errorAlpha = 1 - 2 ** (-1 / this.#options.errorHalfLife);
+    this.#learned = new LearnedStore(
+      this.#options.learnHalfLifeMs,
+      this.#options.maxTaskTypes,
+      OTHER_TASK_TYPE,
+    );
     this.#zeroArrivals = Object.freeze({
       rate: 0,
       forecast: 0,
@@ -252,9 +273,20 @@ export class InMemoryLoadTracker implements LoadTracker {
    * {@inheritDoc LoadTracker.recordFinish}
    *
    * A finish without a matching start (same model and task) leaves `inFlight` unchanged. A non-finite `latencyMs` is not added
-   * to the window (the outcome still counts); a negative one counts as 0.
+   * to the window (the outcome still counts); a negative one counts as 0. The outcome is also
+   * learned (see {@link InMemoryLoadTracker.learned}): for the complexity band of
+   * `details.complexity`, and with `details.usage`, for the latency-per-token fit and the task's
+   * token calibration against `details.estimatedTokens`.
    */
-  recordFinish(model: string, task: TaskType, latencyMs: number, ok: boolean, now: number): void {
+  recordFinish(
+    model: string,
+    task: TaskType,
+    latencyMs: number,
+    ok: boolean,
+    now: number,
+    details?: FinishDetails,
+  ): void {
+    this.#learned.finish(model, task, latencyMs, ok, now, details);
     const state = this.#model(model);
     state.version++;
     const pair = this.#pair(state, task);
@@ -379,9 +411,46 @@ export class InMemoryLoadTracker implements LoadTracker {
     return { at: now, windowMs: this.#options.windowMs, models, arrivals };
   }
 
+  /** {@inheritDoc LoadTracker.recordQuality} */
+  recordQuality(
+    model: string,
+    quality: number,
+    now: number,
+    task?: { readonly type: TaskType; readonly complexity?: number },
+  ): void {
+    this.#learned.quality(model, quality, now, task);
+  }
+
+  /** {@inheritDoc LoadTracker.learned} */
+  learned(
+    model: string,
+    task: TaskType,
+    complexity: number,
+    now: number,
+  ): LearnedStats | undefined {
+    return this.#learned.read(model, task, complexity, now);
+  }
+
+  /** {@inheritDoc LoadTracker.exportLearned} */
+  exportLearned(now: number): LearnedState {
+    return this.#learned.export(now);
+  }
+
+  /**
+   * {@inheritDoc LoadTracker.importLearned}
+   * @throws {ZetaError} `STATE_INVALID` listing what is wrong with `state`; nothing is changed.
+   */
+  importLearned(state: unknown, now: number): void {
+    this.#learned.import(
+      parseLearnedState(state, COMPLEXITY_BANDS, this.#options.maxTaskTypes),
+      now,
+    );
+  }
+
   /** {@inheritDoc LoadTracker.removeModel} */
   removeModel(model: string): void {
     this.#models.delete(model);
+    this.#learned.remove(model);
   }
 
   #model(model: string): ModelState {

@@ -145,7 +145,7 @@ describe('adaptive: penalties and preferences', () => {
     }
   });
 
-  it('scores (wait + service + retry) * homeFactor * healthFactor + cost, lowest first', () => {
+  it('scores (wait + service + retry) * homeFactor * qualityFactor * healthFactor + cost, lowest first', () => {
     fc.assert(
       fc.property(arbCandidates(), fc.integer(), (cs, seed) => {
         const ranking = all({ costWeight: 7 }).rank(input(cs, seed));
@@ -153,7 +153,11 @@ describe('adaptive: penalties and preferences', () => {
         for (const r of ranking) {
           const k = r.components;
           expect(r.score).toBeCloseTo(
-            (k.waitMs! + k.serviceMs! + k.retryMs!) * k.homeFactor! * k.healthFactor! + k.costMs!,
+            (k.waitMs! + k.serviceMs! + k.retryMs!) *
+              k.homeFactor! *
+              k.qualityFactor! *
+              k.healthFactor! +
+              k.costMs!,
             6,
           );
           expect(k.waitMs).toBeGreaterThanOrEqual(0);

@@ -97,7 +97,7 @@ export class Decider<Req, Res> {
       if (why !== undefined) {
         excluded.push({ id: e.model.id, reason: why });
       } else {
-        candidates.push(this.#candidate(e, type, tokens, now, live));
+        candidates.push(this.#candidate(e, task, tokens, now, live, streaming));
         entries.push(e);
       }
     }
@@ -119,7 +119,7 @@ export class Decider<Req, Res> {
       return { decision, ranked: [] };
     }
     const index = candidateIndex(candidates);
-    const ranking = this.#rank(task, candidates, index, now, random);
+    const ranking = this.#rank(task, candidates, index, now, random, streaming);
     const ranked = ranking.map((r) => entries[index.get(r.id)!]!);
     const unranked: string[] = [];
     if (ranking.length < candidates.length) {
@@ -170,11 +170,21 @@ export class Decider<Req, Res> {
     index: CandidateIndex,
     now: number,
     random: RandomSource,
+    streaming: boolean,
   ): readonly ScoredCandidate[] {
     const name = this.#strategy.name;
     let ranking: readonly ScoredCandidate[];
+    const a = this.#tracker.arrivals(task.type, now);
+    const arrivals = { rate: a.rate, forecast: a.forecast, trend: a.trend, horizonMs: a.horizonMs };
     try {
-      ranking = this.#strategy.rank({ task, candidates, now, random });
+      ranking = this.#strategy.rank({
+        task,
+        candidates,
+        now,
+        random,
+        arrivals,
+        ...(streaming ? { streaming } : {}),
+      });
     } catch (error) {
       throw new ZetaError(
         'STRATEGY_FAILED',
@@ -241,15 +251,20 @@ export class Decider<Req, Res> {
 
   #candidate(
     e: ModelEntry<Req, Res>,
-    type: TaskType,
+    task: TaskProfile,
     tokens: number,
     now: number,
     live: boolean,
+    streaming: boolean,
   ): CandidateState {
+    const type = task.type;
     const m = e.model;
+    const tracker = this.#tracker;
     const lane = e.lane;
-    const stats = this.#tracker.modelStats(m.id, now);
-    const latency = this.#tracker.latency(m.id, type, now);
+    const stats = tracker.modelStats(m.id, now);
+    const latency = tracker.latency(m.id, type, now);
+    const learned = tracker.learned?.(m.id, type, task.complexity, now);
+    const firstToken = streaming ? tracker.firstToken?.(m.id, type, now) : undefined;
     // The last mean seen stands in as the prior once the window has emptied, so a model that went
     // unused for a window is not mistaken for a cold one (and re-explored) every window.
     if (live && latency.count > 0 && Number.isFinite(latency.mean))
@@ -274,6 +289,10 @@ export class Decider<Req, Res> {
       throughput: stats.throughput,
       health: e.health?.stateAt(now) ?? 'healthy',
       ...(e.probe?.load !== undefined ? { server: e.probe.load } : {}),
+      ...(learned !== undefined ? { learned } : {}),
+      ...(firstToken !== undefined && firstToken.count > 0
+        ? { firstTokenMs: firstToken.mean }
+        : {}),
     };
   }
 }

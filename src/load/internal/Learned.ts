@@ -25,11 +25,26 @@ export function decayFactor(lambda: number, ms: number): number {
   return ms > 0 ? Math.exp(-lambda * ms) : 1;
 }
 
+/** Sums decayed alike, as of `at`: `decayTo` brings them to a later time. */
+abstract class DecayedSums {
+  at = Number.NEGATIVE_INFINITY;
+
+  /** Brings the sums to `now` (an earlier or non-finite `now` counts as the latest time seen). */
+  decayTo(now: number, lambda: number): void {
+    if (!(now > this.at && now < Number.POSITIVE_INFINITY)) return;
+    if (this.at > Number.NEGATIVE_INFINITY) this.scale(decayFactor(lambda, now - this.at));
+    this.at = now;
+  }
+
+  /** Multiplies every sum by `f`. */
+  protected abstract scale(f: number): void;
+}
+
 /**
  * Decayed outcome sums of one (model, task, band), or of a whole (model, task): successes and
  * their latency, failures, quality reports. All sums are as of `at`.
  */
-export class Evidence {
+export class Evidence extends DecayedSums {
   /** Decayed count of successful calls. */
   ok = 0;
   /** Decayed sum of their latencies, in ms. */
@@ -39,20 +54,13 @@ export class Evidence {
   /** Decayed sum of quality reports (0..1) and their decayed count. */
   quality = 0;
   qualityWeight = 0;
-  at = Number.NEGATIVE_INFINITY;
 
-  /** Brings the sums to `now` (an earlier or non-finite `now` counts as the latest time seen). */
-  decayTo(now: number, lambda: number): void {
-    if (!(now > this.at && now < Number.POSITIVE_INFINITY)) return;
-    if (this.at > Number.NEGATIVE_INFINITY) {
-      const f = decayFactor(lambda, now - this.at);
-      this.ok *= f;
-      this.latency *= f;
-      this.failed *= f;
-      this.quality *= f;
-      this.qualityWeight *= f;
-    }
-    this.at = now;
+  protected scale(f: number): void {
+    this.ok *= f;
+    this.latency *= f;
+    this.failed *= f;
+    this.quality *= f;
+    this.qualityWeight *= f;
   }
 
   addOutcome(ok: boolean, latencyMs: number): void {
@@ -73,25 +81,19 @@ export class Evidence {
  * A decayed least-squares fit of latency on output tokens, `latency = baseMs + msPerToken × tokens`,
  * over the calls whose real usage was reported. Sums as of `at`.
  */
-export class TokenFit {
+export class TokenFit extends DecayedSums {
   n = 0;
   sx = 0;
   sy = 0;
   sxx = 0;
   sxy = 0;
-  at = Number.NEGATIVE_INFINITY;
 
-  decayTo(now: number, lambda: number): void {
-    if (!(now > this.at && now < Number.POSITIVE_INFINITY)) return;
-    if (this.at > Number.NEGATIVE_INFINITY) {
-      const f = decayFactor(lambda, now - this.at);
-      this.n *= f;
-      this.sx *= f;
-      this.sy *= f;
-      this.sxx *= f;
-      this.sxy *= f;
-    }
-    this.at = now;
+  protected scale(f: number): void {
+    this.n *= f;
+    this.sx *= f;
+    this.sy *= f;
+    this.sxx *= f;
+    this.sxy *= f;
   }
 
   add(tokens: number, latencyMs: number): void {
@@ -121,7 +123,7 @@ export class TokenFit {
 }
 
 /** Decayed token calibration of one task type: estimated tokens against the real usage. */
-export class TokenCalibration {
+export class TokenCalibration extends DecayedSums {
   /** Decayed sum of the estimates (task profile `tokens`) of calls with real usage. */
   estimated = 0;
   /** Decayed sums of their real prompt and completion tokens. */
@@ -129,18 +131,12 @@ export class TokenCalibration {
   completion = 0;
   /** Decayed count of those calls. */
   n = 0;
-  at = Number.NEGATIVE_INFINITY;
 
-  decayTo(now: number, lambda: number): void {
-    if (!(now > this.at && now < Number.POSITIVE_INFINITY)) return;
-    if (this.at > Number.NEGATIVE_INFINITY) {
-      const f = decayFactor(lambda, now - this.at);
-      this.estimated *= f;
-      this.prompt *= f;
-      this.completion *= f;
-      this.n *= f;
-    }
-    this.at = now;
+  protected scale(f: number): void {
+    this.estimated *= f;
+    this.prompt *= f;
+    this.completion *= f;
+    this.n *= f;
   }
 
   add(estimated: number, prompt: number, completion: number): void {

@@ -178,12 +178,12 @@ export interface CandidateState {
    * What the tracker has learned of this model for the task type and the request's complexity
    * band (absent when the tracker does not learn, e.g. a custom one without `learned`).
    */
-  readonly learned?: LearnedStats;
+  readonly learned?: LearnedStats | undefined;
   /**
    * Mean time to first token of this model's streams of this task type over the window, in ms;
    * given for streamed requests only, when known.
    */
-  readonly firstTokenMs?: number;
+  readonly firstTokenMs?: number | undefined;
 }
 
 /** Everything a strategy may use to rank candidates. Same input, same output. */

@@ -221,6 +221,8 @@ export class InMemoryLoadTracker implements LoadTracker {
   readonly #arrivals = new Map<TaskType, ArrivalState>();
   readonly #zeroArrivals: ArrivalStats;
   readonly #learned: LearnedStore;
+  #lastId: string | undefined;
+  #lastState: ModelState | undefined;
 
   /**
    * @param options - Tuning; every field is optional.
@@ -272,11 +274,10 @@ export class InMemoryLoadTracker implements LoadTracker {
   /**
    * {@inheritDoc LoadTracker.recordFinish}
    *
-   * A finish without a matching start (same model and task) leaves `inFlight` unchanged. A non-finite `latencyMs` is not added
-   * to the window (the outcome still counts); a negative one counts as 0. The outcome is also
-   * learned (see {@link InMemoryLoadTracker.learned}): for the complexity band of
-   * `details.complexity`, and with `details.usage`, for the latency-per-token fit and the task's
-   * token calibration against `details.estimatedTokens`.
+   * A finish without a matching start (same model and task) leaves `inFlight` unchanged. A
+   * non-finite `latencyMs` is not added to the window (the outcome still counts); a negative one
+   * counts as 0. The outcome is also learned (`learned()`): for the band of `details.complexity`;
+   * with `details.usage`, for the token fit and the calibration of `details.estimatedTokens`.
    */
   recordFinish(
     model: string,
@@ -286,10 +287,10 @@ export class InMemoryLoadTracker implements LoadTracker {
     now: number,
     details?: FinishDetails,
   ): void {
-    this.#learned.finish(model, task, latencyMs, ok, now, details);
     const state = this.#model(model);
     state.version++;
     const pair = this.#pair(state, task);
+    this.#learned.finish(pair, task, latencyMs, ok, now, details);
     // Only a finish matched by a start on the same pair frees a slot, so a model's inFlight stays
     // the sum of its pairs' and neither goes below 0.
     if (pair.inFlight > 0) {
@@ -313,7 +314,7 @@ export class InMemoryLoadTracker implements LoadTracker {
 
   /** {@inheritDoc LoadTracker.recordAbandon} */
   recordAbandon(model: string, task: TaskType, _now: number): void {
-    const state = this.#models.get(model);
+    const state = this.#find(model);
     const pair = state?.tasks.get(this.#key(state.tasks, task));
     if (state === undefined || pair === undefined || pair.inFlight === 0) return;
     pair.inFlight--;
@@ -331,21 +332,21 @@ export class InMemoryLoadTracker implements LoadTracker {
 
   /** {@inheritDoc LoadTracker.firstToken} */
   firstToken(model: string, task: TaskType, now: number): LatencyStats {
-    const state = this.#models.get(model);
+    const state = this.#find(model);
     const pair = state?.tasks.get(this.#key(state.tasks, task));
     return pair?.firstToken === undefined ? EMPTY_LATENCY : pair.firstToken.read(now);
   }
 
   /** {@inheritDoc LoadTracker.latency} */
   latency(model: string, task: TaskType, now: number): LatencyStats {
-    const state = this.#models.get(model);
+    const state = this.#find(model);
     const pair = state?.tasks.get(this.#key(state.tasks, task));
     return pair === undefined ? EMPTY_LATENCY : pair.window.read(now);
   }
 
   /** {@inheritDoc LoadTracker.modelStats} */
   modelStats(model: string, now: number): ModelLoadStats {
-    const state = this.#models.get(model);
+    const state = this.#find(model);
     if (state === undefined) return ZERO_MODEL_STATS;
     // Read for every candidate of every decision: reuse the last view until something is recorded
     // or a millisecond passes (throughput decays with time, by a negligible 7e-5 per ms at the
@@ -418,7 +419,10 @@ export class InMemoryLoadTracker implements LoadTracker {
     now: number,
     task?: { readonly type: TaskType; readonly complexity?: number },
   ): void {
-    this.#learned.quality(model, quality, now, task);
+    if (!(quality >= 0 && quality <= 1)) return;
+    const state = this.#model(model);
+    const pair = typeof task?.type === 'string' ? this.#pair(state, task.type) : undefined;
+    this.#learned.quality(state, pair, task?.complexity, quality, now);
   }
 
   /** {@inheritDoc LoadTracker.learned} */
@@ -428,12 +432,14 @@ export class InMemoryLoadTracker implements LoadTracker {
     complexity: number,
     now: number,
   ): LearnedStats | undefined {
-    return this.#learned.read(model, task, complexity, now);
+    const state = this.#find(model);
+    const pair = state?.tasks.get(this.#key(state.tasks, task));
+    return pair === undefined ? undefined : this.#learned.read(state!, pair, task, complexity, now);
   }
 
   /** {@inheritDoc LoadTracker.exportLearned} */
   exportLearned(now: number): LearnedState {
-    return this.#learned.export(now);
+    return this.#learned.export(this.#models, now);
   }
 
   /**
@@ -441,20 +447,33 @@ export class InMemoryLoadTracker implements LoadTracker {
    * @throws {ZetaError} `STATE_INVALID` listing what is wrong with `state`; nothing is changed.
    */
   importLearned(state: unknown, now: number): void {
-    this.#learned.import(
-      parseLearnedState(state, COMPLEXITY_BANDS, this.#options.maxTaskTypes),
-      now,
-    );
+    const checked = parseLearnedState(state, COMPLEXITY_BANDS, this.#options.maxTaskTypes);
+    this.#learned.import(checked, now, this.#models, {
+      model: (id) => this.#model(id),
+      pair: (m, task) => this.#pair(m, task),
+    });
   }
 
   /** {@inheritDoc LoadTracker.removeModel} */
   removeModel(model: string): void {
     this.#models.delete(model);
-    this.#learned.remove(model);
+    this.#lastId = undefined;
+    this.#lastState = undefined;
+  }
+
+  /** The state of `model`; the last lookup is kept (a decision reads 3 figures of it in a row). */
+  #find(model: string): ModelState | undefined {
+    if (model === this.#lastId) return this.#lastState;
+    const state = this.#models.get(model);
+    if (state !== undefined) {
+      this.#lastId = model;
+      this.#lastState = state;
+    }
+    return state;
   }
 
   #model(model: string): ModelState {
-    let state = this.#models.get(model);
+    let state = this.#find(model);
     if (state === undefined) {
       state = new ModelState(this.#options.rateHalfLifeMs);
       this.#models.set(model, state);

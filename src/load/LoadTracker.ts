@@ -228,7 +228,8 @@ export interface LoadTracker {
    * outcomes per complexity band and for the task as a whole, reported quality, the fit of latency
    * on output tokens and the task's token calibration (see {@link LearnedStats}). Optional: the
    * adaptive strategy falls back to the latency window without it. Must be cheap (read per
-   * candidate per decision); `undefined` when nothing is known.
+   * candidate per decision); `undefined` when nothing is known. The returned object may be
+   * reused and refreshed in place by a later read: use its figures at once, do not keep it.
    *
    * @param model - The model id.
    * @param task - The task type.

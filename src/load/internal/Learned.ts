@@ -105,20 +105,29 @@ export class TokenFit extends DecayedSums {
   }
 
   /**
-   * The fit's `[baseMs, msPerToken]`, both >= 0. With too little spread in token counts to fit a
-   * slope, the whole latency is priced per token (base 0). NaNs when there is no sample.
+   * The fit's milliseconds per token, >= 0. With too little spread in token counts to fit a slope,
+   * the whole latency is priced per token (base 0). NaN when there is no sample.
    */
-  fit(): readonly [number, number] {
-    if (!(this.n > 0)) return [Number.NaN, Number.NaN];
+  slope(): number {
+    if (!(this.n > 0)) return Number.NaN;
     const meanX = this.sx / this.n;
     const meanY = this.sy / this.n;
     const varX = this.sxx / this.n - meanX * meanX;
-    if (varX > 1e-6 * (meanX * meanX + 1) && varX > 0) {
-      const slope = Math.max(0, (this.sxy / this.n - meanX * meanY) / varX);
-      const base = Math.max(0, meanY - slope * meanX);
-      return [base, slope];
-    }
-    return meanX > 0 ? [0, meanY / meanX] : [meanY, 0];
+    if (varX > 1e-6 * (meanX * meanX + 1) && varX > 0)
+      return Math.max(0, (this.sxy / this.n - meanX * meanY) / varX);
+    return meanX > 0 ? meanY / meanX : 0;
+  }
+
+  /** The fit's fixed milliseconds per call, >= 0, for `slope` (NaN when there is no sample). */
+  base(slope: number): number {
+    if (!(this.n > 0)) return Number.NaN;
+    return Math.max(0, this.sy / this.n - slope * (this.sx / this.n));
+  }
+
+  /** `[base, slope]`. */
+  fit(): readonly [number, number] {
+    const slope = this.slope();
+    return [this.base(slope), slope];
   }
 }
 
@@ -147,11 +156,26 @@ export class TokenCalibration extends DecayedSums {
   }
 }
 
-/** A view handed out, valid for one version of the store and one millisecond. */
-export interface CachedView {
-  readonly version: number;
-  readonly now: number;
-  readonly view: LearnedStats;
+/** A {@link LearnedStats} the store refreshes in place (a read allocates nothing). */
+export type MutableStats = { -readonly [K in keyof LearnedStats]: LearnedStats[K] };
+
+function newStats(): MutableStats {
+  return {
+    band: -1,
+    bandWeight: 0,
+    bandMeanMs: Number.NaN,
+    bandFailures: 0,
+    taskWeight: 0,
+    taskMeanMs: Number.NaN,
+    taskFailures: 0,
+    quality: Number.NaN,
+    qualityWeight: 0,
+    tokenBaseMs: Number.NaN,
+    msPerOutputToken: Number.NaN,
+    tokenWeight: 0,
+    outputPerEstimatedToken: Number.NaN,
+    realPerEstimatedToken: Number.NaN,
+  };
 }
 
 /** Everything learned of one (model, task): per band, the task as a whole, and the token fit. */
@@ -159,8 +183,13 @@ export class PairLearning {
   readonly bands: Evidence[] = Array.from({ length: COMPLEXITY_BANDS }, () => new Evidence());
   readonly all = new Evidence();
   readonly tokens = new TokenFit();
-  /** The last view read per band (index band + 1; 0 for an unknown complexity). */
-  readonly views: (CachedView | undefined)[] = [];
+  /**
+   * The last view read per band (index band + 1; 0 for an unknown complexity), with the store's
+   * shared version and the time it was made for.
+   */
+  readonly views: MutableStats[] = [newStats(), newStats(), newStats(), newStats(), newStats()];
+  readonly viewShared: number[] = [-1, -1, -1, -1, -1];
+  readonly viewAt: number[] = [0, 0, 0, 0, 0];
 }
 
 /** Whether a token count is usable: a finite number >= 0. */

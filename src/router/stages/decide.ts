@@ -174,8 +174,7 @@ export class Decider<Req, Res> {
   ): readonly ScoredCandidate[] {
     const name = this.#strategy.name;
     let ranking: readonly ScoredCandidate[];
-    const a = this.#tracker.arrivals(task.type, now);
-    const arrivals = { rate: a.rate, forecast: a.forecast, trend: a.trend, horizonMs: a.horizonMs };
+    const arrivals = this.#tracker.arrivals(task.type, now);
     try {
       ranking = this.#strategy.rank({
         task,
@@ -288,11 +287,9 @@ export class Decider<Req, Res> {
       errorRate: stats.errorRate,
       throughput: stats.throughput,
       health: e.health?.stateAt(now) ?? 'healthy',
+      learned,
+      firstTokenMs: firstToken !== undefined && firstToken.count > 0 ? firstToken.mean : undefined,
       ...(e.probe?.load !== undefined ? { server: e.probe.load } : {}),
-      ...(learned !== undefined ? { learned } : {}),
-      ...(firstToken !== undefined && firstToken.count > 0
-        ? { firstTokenMs: firstToken.mean }
-        : {}),
     };
   }
 }

@@ -14,6 +14,11 @@ export type {
   TaskLatencySnapshot,
 } from './router/ZetaDynamicRouter.js';
 export type {
+  ImportStateOptions,
+  ImportStateResult,
+  RouterState,
+} from './router/stages/state.js';
+export type {
   AnyModelConfig,
   CallContext,
   Experiment,
@@ -88,9 +93,21 @@ export {
 export type { AdaptiveStrategyOptions, Strategy } from './strategy/index.js';
 
 // Load tracking
-export { InMemoryLoadTracker, inMemoryLoadTrackerDefaults, OTHER_TASK_TYPE } from './load/index.js';
+export {
+  InMemoryLoadTracker,
+  inMemoryLoadTrackerDefaults,
+  LEARNED_STATE_FORMAT,
+  LEARNED_STATE_VERSION,
+  OTHER_TASK_TYPE,
+} from './load/index.js';
 export type {
+  CalibrationState,
+  EvidenceState,
   InMemoryLoadTrackerOptions,
+  LearnedState,
+  ModelLearnedState,
+  TaskLearnedState,
+  TokenFitState,
   ArrivalSnapshot,
   ArrivalStats,
   LoadTracker,
@@ -117,6 +134,7 @@ export type {
   FinishDetails,
   HealthState,
   LatencyStats,
+  LearnedStats,
   RandomSource,
   RoutingInput,
   ScoredCandidate,

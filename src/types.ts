@@ -80,6 +80,48 @@ export interface LatencyStats {
 }
 
 /**
+ * What a tracker has learned of one (model, task type) for a request's complexity band, from
+ * outcomes decayed with time (each weighs half as much after the tracker's `learnHalfLifeMs`), so
+ * old evidence fades. Weights are decayed counts: how much evidence stands behind a figure. Figures
+ * with no evidence are NaN.
+ */
+export interface LearnedStats {
+  /** The complexity band of the request (0 .. bands - 1), or -1 when its complexity is unknown. */
+  readonly band: number;
+  /** Decayed count of successful calls of this band. */
+  readonly bandWeight: number;
+  /** Their mean latency, in milliseconds. */
+  readonly bandMeanMs: number;
+  /** Decayed count of failed calls of this band. */
+  readonly bandFailures: number;
+  /** Decayed count of successful calls of the task type, all bands. */
+  readonly taskWeight: number;
+  /** Their mean latency, in milliseconds. */
+  readonly taskMeanMs: number;
+  /** Decayed count of failed calls of the task type, all bands. */
+  readonly taskFailures: number;
+  /**
+   * Mean reported quality, 0..1: of this band when it has reports, else of the model as a whole.
+   */
+  readonly quality: number;
+  /** Decayed count of the quality reports behind `quality`. */
+  readonly qualityWeight: number;
+  /** Fixed latency of a call in the fit of latency on output tokens (real usage), in ms. */
+  readonly tokenBaseMs: number;
+  /** Milliseconds per output token in that fit (the decode cost). */
+  readonly msPerOutputToken: number;
+  /** Decayed count of calls with real usage behind the fit. */
+  readonly tokenWeight: number;
+  /**
+   * The task type's token calibration: real output tokens per estimated token (the task profile's
+   * `tokens`), over calls whose usage was reported. Multiply an estimate by it to predict output.
+   */
+  readonly outputPerEstimatedToken: number;
+  /** Real tokens (prompt plus output) per estimated token, for the same calls. */
+  readonly realPerEstimatedToken: number;
+}
+
+/**
  * One candidate model as a strategy sees it: a plain, read-only copy of its state at decision time.
  * Strategies must rank from these figures alone.
  */
@@ -132,6 +174,16 @@ export interface CandidateState {
    * gave one. When it reaches the probe's `spillAt`, `free` is false.
    */
   readonly server?: ServerLoad;
+  /**
+   * What the tracker has learned of this model for the task type and the request's complexity
+   * band (absent when the tracker does not learn, e.g. a custom one without `learned`).
+   */
+  readonly learned?: LearnedStats | undefined;
+  /**
+   * Mean time to first token of this model's streams of this task type over the window, in ms;
+   * given for streamed requests only, when known.
+   */
+  readonly firstTokenMs?: number | undefined;
 }
 
 /** Everything a strategy may use to rank candidates. Same input, same output. */
@@ -144,6 +196,19 @@ export interface RoutingInput {
   readonly now: number;
   /** Seeded randomness for tie-breaking and sampling. */
   readonly random: RandomSource;
+  /** Arrivals of the task type (rate and forecast), when the tracker tracks them. */
+  readonly arrivals?: {
+    /** Recent arrival rate, in requests per second. */
+    readonly rate: number;
+    /** Expected arrival rate `horizonMs` ahead, in requests per second. */
+    readonly forecast: number;
+    /** How fast the arrival rate is changing, in requests per second per second. */
+    readonly trend: number;
+    /** How far ahead the forecast looks, in milliseconds. */
+    readonly horizonMs: number;
+  };
+  /** Whether the request is streamed (`router.stream`): its caller waits for the first chunk. */
+  readonly streaming?: boolean;
 }
 
 /** One ranked candidate: lower `score` is better. */

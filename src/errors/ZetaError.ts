@@ -11,6 +11,7 @@
  * - `CLASSIFIER_FAILED`: the classifier threw, rejected or returned something that is not a task profile.
  * - `STRATEGY_FAILED`: the strategy's `rank()` threw or ranked none of the candidates.
  * - `CLOSED`: `run()` was called after `close()`.
+ * - `STATE_INVALID`: `importState()` was given state it cannot load (not JSON, another format or version, a wrong shape, a number that is not finite and >= 0, a model id the fleet does not have under `unknownModels: 'error'`); the message and `problems` list what was wrong, and nothing was applied.
  */
 export type ZetaErrorCode =
   | 'CONFIG_INVALID'
@@ -22,7 +23,8 @@ export type ZetaErrorCode =
   | 'REQUEST_REJECTED'
   | 'CLASSIFIER_FAILED'
   | 'STRATEGY_FAILED'
-  | 'CLOSED';
+  | 'CLOSED'
+  | 'STATE_INVALID';
 
 /** One failed model call, as recorded on a `MODEL_FAILED` error. */
 export interface FailedAttempt {
@@ -40,7 +42,7 @@ export interface ZetaErrorDetails {
   readonly requestId?: number;
   /** The task type of the request, when known. */
   readonly task?: string;
-  /** For `CONFIG_INVALID`: every problem found, one sentence each. */
+  /** For `CONFIG_INVALID` and `STATE_INVALID`: every problem found, one sentence each. */
   readonly problems?: readonly string[];
   /** For `MODEL_FAILED`: each failed call in order. */
   readonly attempts?: readonly FailedAttempt[];
@@ -71,7 +73,7 @@ export class ZetaError extends Error {
   readonly requestId: number | undefined;
   /** The task type of the request, when known. */
   readonly task: string | undefined;
-  /** For `CONFIG_INVALID`: every problem found. Empty otherwise. */
+  /** For `CONFIG_INVALID` and `STATE_INVALID`: every problem found. Empty otherwise. */
   readonly problems: readonly string[];
   /** For `MODEL_FAILED`: every failed call, in order. Empty otherwise. */
   readonly attempts: readonly FailedAttempt[];

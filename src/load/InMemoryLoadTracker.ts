@@ -1,5 +1,7 @@
-import type { LatencyStats, TaskType } from '../types.js';
+import type { FinishDetails, LatencyStats, LearnedStats, TaskType } from '../types.js';
 import { EMPTY_LATENCY, LatencyWindow } from './internal/LatencyWindow.js';
+import { COMPLEXITY_BANDS } from './internal/Learned.js';
+import { LearnedStore } from './internal/LearnedStore.js';
 import { type ResolvedLoadTrackerOptions, resolveOptions } from './internal/resolveOptions.js';
 import { ArrivalState, ModelState, PairState } from './internal/state.js';
 import type {
@@ -11,6 +13,7 @@ import type {
   TaskLoadSnapshot,
   TrackerSnapshot,
 } from './LoadTracker.js';
+import { type LearnedState, parseLearnedState } from './learnedState.js';
 
 /**
  * Options of {@link InMemoryLoadTracker}. Every option is checked at construction; a bad value
@@ -139,6 +142,17 @@ export interface InMemoryLoadTrackerOptions {
    * @default 0.3
    */
   readonly forecastBeta?: number;
+
+  /**
+   * Half-life of what is learned from outcomes (per model, task type and complexity band: mean
+   * latency, failures, quality, the latency-per-output-token fit, the token calibration), in
+   * milliseconds on the clock: evidence weighs half as much after this long, calls or no calls,
+   * so old evidence fades and a model that recovered is judged on new calls.
+   *
+   * A finite number > 0.
+   * @default 60_000
+   */
+  readonly learnHalfLifeMs?: number;
 }
 
 /** The defaults of {@link InMemoryLoadTrackerOptions}, in one place. */
@@ -157,6 +171,7 @@ export const inMemoryLoadTrackerDefaults: Readonly<Required<InMemoryLoadTrackerO
     forecastIntervalMs: 1_000,
     forecastAlpha: 0.5,
     forecastBeta: 0.3,
+    learnHalfLifeMs: 60_000,
   });
 
 /** Where task types past `maxTaskTypes` are tracked together. */
@@ -205,6 +220,9 @@ export class InMemoryLoadTracker implements LoadTracker {
   readonly #models = new Map<string, ModelState>();
   readonly #arrivals = new Map<TaskType, ArrivalState>();
   readonly #zeroArrivals: ArrivalStats;
+  readonly #learned: LearnedStore;
+  #lastId: string | undefined;
+  #lastState: ModelState | undefined;
 
   /**
    * @param options - Tuning; every field is optional.
@@ -214,6 +232,11 @@ export class InMemoryLoadTracker implements LoadTracker {
   constructor(options?: InMemoryLoadTrackerOptions) {
     this.#options = resolveOptions(options, inMemoryLoadTrackerDefaults);
     this.#errorAlpha = 1 - 2 ** (-1 / this.#options.errorHalfLife);
+    this.#learned = new LearnedStore(
+      this.#options.learnHalfLifeMs,
+      this.#options.maxTaskTypes,
+      OTHER_TASK_TYPE,
+    );
     this.#zeroArrivals = Object.freeze({
       rate: 0,
       forecast: 0,
@@ -251,13 +274,23 @@ export class InMemoryLoadTracker implements LoadTracker {
   /**
    * {@inheritDoc LoadTracker.recordFinish}
    *
-   * A finish without a matching start (same model and task) leaves `inFlight` unchanged. A non-finite `latencyMs` is not added
-   * to the window (the outcome still counts); a negative one counts as 0.
+   * A finish without a matching start (same model and task) leaves `inFlight` unchanged. A
+   * non-finite `latencyMs` is not added to the window (the outcome still counts); a negative one
+   * counts as 0. The outcome is also learned (`learned()`): for the band of `details.complexity`;
+   * with `details.usage`, for the token fit and the calibration of `details.estimatedTokens`.
    */
-  recordFinish(model: string, task: TaskType, latencyMs: number, ok: boolean, now: number): void {
+  recordFinish(
+    model: string,
+    task: TaskType,
+    latencyMs: number,
+    ok: boolean,
+    now: number,
+    details?: FinishDetails,
+  ): void {
     const state = this.#model(model);
     state.version++;
     const pair = this.#pair(state, task);
+    this.#learned.finish(pair, task, latencyMs, ok, now, details);
     // Only a finish matched by a start on the same pair frees a slot, so a model's inFlight stays
     // the sum of its pairs' and neither goes below 0.
     if (pair.inFlight > 0) {
@@ -281,7 +314,7 @@ export class InMemoryLoadTracker implements LoadTracker {
 
   /** {@inheritDoc LoadTracker.recordAbandon} */
   recordAbandon(model: string, task: TaskType, _now: number): void {
-    const state = this.#models.get(model);
+    const state = this.#find(model);
     const pair = state?.tasks.get(this.#key(state.tasks, task));
     if (state === undefined || pair === undefined || pair.inFlight === 0) return;
     pair.inFlight--;
@@ -299,21 +332,21 @@ export class InMemoryLoadTracker implements LoadTracker {
 
   /** {@inheritDoc LoadTracker.firstToken} */
   firstToken(model: string, task: TaskType, now: number): LatencyStats {
-    const state = this.#models.get(model);
+    const state = this.#find(model);
     const pair = state?.tasks.get(this.#key(state.tasks, task));
     return pair?.firstToken === undefined ? EMPTY_LATENCY : pair.firstToken.read(now);
   }
 
   /** {@inheritDoc LoadTracker.latency} */
   latency(model: string, task: TaskType, now: number): LatencyStats {
-    const state = this.#models.get(model);
+    const state = this.#find(model);
     const pair = state?.tasks.get(this.#key(state.tasks, task));
     return pair === undefined ? EMPTY_LATENCY : pair.window.read(now);
   }
 
   /** {@inheritDoc LoadTracker.modelStats} */
   modelStats(model: string, now: number): ModelLoadStats {
-    const state = this.#models.get(model);
+    const state = this.#find(model);
     if (state === undefined) return ZERO_MODEL_STATS;
     // Read for every candidate of every decision: reuse the last view until something is recorded
     // or a millisecond passes (throughput decays with time, by a negligible 7e-5 per ms at the
@@ -379,13 +412,68 @@ export class InMemoryLoadTracker implements LoadTracker {
     return { at: now, windowMs: this.#options.windowMs, models, arrivals };
   }
 
+  /** {@inheritDoc LoadTracker.recordQuality} */
+  recordQuality(
+    model: string,
+    quality: number,
+    now: number,
+    task?: { readonly type: TaskType; readonly complexity?: number },
+  ): void {
+    if (!(quality >= 0 && quality <= 1)) return;
+    const state = this.#model(model);
+    const pair = typeof task?.type === 'string' ? this.#pair(state, task.type) : undefined;
+    this.#learned.quality(state, pair, task?.complexity, quality, now);
+  }
+
+  /** {@inheritDoc LoadTracker.learned} */
+  learned(
+    model: string,
+    task: TaskType,
+    complexity: number,
+    now: number,
+  ): LearnedStats | undefined {
+    const state = this.#find(model);
+    const pair = state?.tasks.get(this.#key(state.tasks, task));
+    return pair === undefined ? undefined : this.#learned.read(state!, pair, task, complexity, now);
+  }
+
+  /** {@inheritDoc LoadTracker.exportLearned} */
+  exportLearned(now: number): LearnedState {
+    return this.#learned.export(this.#models, now);
+  }
+
+  /**
+   * {@inheritDoc LoadTracker.importLearned}
+   * @throws {ZetaError} `STATE_INVALID` listing what is wrong with `state`; nothing is changed.
+   */
+  importLearned(state: unknown, now: number): void {
+    const checked = parseLearnedState(state, COMPLEXITY_BANDS, this.#options.maxTaskTypes);
+    this.#learned.import(checked, now, this.#models, {
+      model: (id) => this.#model(id),
+      pair: (m, task) => this.#pair(m, task),
+    });
+  }
+
   /** {@inheritDoc LoadTracker.removeModel} */
   removeModel(model: string): void {
     this.#models.delete(model);
+    this.#lastId = undefined;
+    this.#lastState = undefined;
+  }
+
+  /** The state of `model`; the last lookup is kept (a decision reads 3 figures of it in a row). */
+  #find(model: string): ModelState | undefined {
+    if (model === this.#lastId) return this.#lastState;
+    const state = this.#models.get(model);
+    if (state !== undefined) {
+      this.#lastId = model;
+      this.#lastState = state;
+    }
+    return state;
   }
 
   #model(model: string): ModelState {
-    let state = this.#models.get(model);
+    let state = this.#find(model);
     if (state === undefined) {
       state = new ModelState(this.#options.rateHalfLifeMs);
       this.#models.set(model, state);

@@ -1,4 +1,5 @@
-import type { FinishDetails, LatencyStats, TaskType } from '../types.js';
+import type { FinishDetails, LatencyStats, LearnedStats, TaskType } from '../types.js';
+import type { LearnedState } from './learnedState.js';
 
 /**
  * Recent load figures of one model, as returned by {@link LoadTracker.modelStats}.
@@ -204,6 +205,56 @@ export interface LoadTracker {
    * @param now - Snapshot time in milliseconds.
    */
   snapshot(now: number): TrackerSnapshot;
+
+  /**
+   * A quality report (0 = useless, 1 = perfect) of an answer `model` gave, from
+   * `router.reportQuality`. Optional: a tracker without it does not learn quality.
+   *
+   * @param model - The model id.
+   * @param quality - The quality, 0..1.
+   * @param now - Time in milliseconds.
+   * @param task - The answered request's task, when the app said which: the report then also
+   *   counts for its (task type, complexity band).
+   */
+  recordQuality?(
+    model: string,
+    quality: number,
+    now: number,
+    task?: { readonly type: TaskType; readonly complexity?: number },
+  ): void;
+
+  /**
+   * What has been learned of (model, task) for a request of this complexity: time-decayed
+   * outcomes per complexity band and for the task as a whole, reported quality, the fit of latency
+   * on output tokens and the task's token calibration (see {@link LearnedStats}). Optional: the
+   * adaptive strategy falls back to the latency window without it. Must be cheap (read per
+   * candidate per decision); `undefined` when nothing is known. The returned object may be
+   * reused and refreshed in place by a later read: use its figures at once, do not keep it.
+   *
+   * @param model - The model id.
+   * @param task - The task type.
+   * @param complexity - The request's complexity, 0..1.
+   * @param now - Read time in milliseconds (evidence is decayed to it).
+   */
+  learned?(
+    model: string,
+    task: TaskType,
+    complexity: number,
+    now: number,
+  ): LearnedStats | undefined;
+
+  /**
+   * A plain, versioned, JSON-ready copy of what the tracker has learned (decayed to `now`), for
+   * `router.exportState()`. Optional, with {@link LoadTracker.importLearned}.
+   */
+  exportLearned?(now: number): LearnedState;
+
+  /**
+   * Replaces what the tracker has learned with `state` (as {@link LoadTracker.exportLearned} gave
+   * it), stamped at `now`. Validates fully first: on a bad state it throws a `ZetaError`
+   * (`STATE_INVALID`) and changes nothing.
+   */
+  importLearned?(state: unknown, now: number): void;
 
   /**
    * Forgets a model and all its figures (called when a model is removed from the router).

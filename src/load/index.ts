@@ -6,6 +6,16 @@ export {
   inMemoryLoadTrackerDefaults,
   OTHER_TASK_TYPE,
 } from './InMemoryLoadTracker.js';
+export {
+  type CalibrationState,
+  type EvidenceState,
+  LEARNED_STATE_FORMAT,
+  LEARNED_STATE_VERSION,
+  type LearnedState,
+  type ModelLearnedState,
+  type TaskLearnedState,
+  type TokenFitState,
+} from './learnedState.js';
 export type {
   ArrivalSnapshot,
   ArrivalStats,

@@ -37,6 +37,13 @@ import { type ExplainOptions, Introspection } from './stages/introspect.js';
 import { Observer } from './stages/observe.js';
 import { Prober } from './stages/probe.js';
 import { Settlement } from './stages/settle.js';
+import {
+  exportState,
+  type ImportStateOptions,
+  type ImportStateResult,
+  importState,
+  type RouterState,
+} from './stages/state.js';
 
 export type {
   ExperimentArmSnapshot,
@@ -347,20 +354,25 @@ export class ZetaDynamicRouter<
    * Reports the quality (0 = useless, 1 = perfect) of an answer `model` gave, from your own
    * judgement: user feedback, an evaluator, a failed parse. Reports are averaged per model
    * (exponentially weighted); a model whose quality falls below `health.minQuality` becomes
-   * `degraded`, which the adaptive strategy penalises, and healthy again once it recovers (not
-   * with `health: false`).
+   * `degraded`, which the adaptive strategy penalises, and healthy again once it recovers (no
+   * health effect with `health: false`). The tracker also learns them, with time decay, per model
+   * and, when the answered request's task profile is known, per (task type, complexity band): the
+   * adaptive strategy's `qualityWeight` prices them.
    *
-   * With `experiments`, the report also counts for an arm's quality in `snapshot().experiments`:
-   * the arm of request `requestId` (the `id` of `runWithInfo()`) when given and among the last
+   * `about` says which answer it was: the request's task profile (e.g. `info.decision.task`), or
+   * its id (the `id` of `runWithInfo()`). With `experiments`, the report also counts for an arm's
+   * quality in `snapshot().experiments`: the arm of request `about` when it is an id among the last
    * 10,000 completed, else the arm of the last request `model` completed.
    *
    * @example
    * const info = await router.runWithInfo(req);
-   * if (!isValidJson(info.result)) router.reportQuality(info.model, 0, info.id);
-   * @throws {ZetaError} `CONFIG_INVALID` for an unknown model, a quality outside [0, 1] or a
-   * `requestId` that is not an integer >= 1.
+   * if (!isValidJson(info.result)) router.reportQuality(info.model, 0, info.decision.task);
+   * @throws {ZetaError} `CONFIG_INVALID` for an unknown model, a quality outside [0, 1], or an
+   * `about` that is neither a task profile nor a request id (an integer >= 1).
    */
-  reportQuality(model: string, quality: number, requestId?: number): void {
+  reportQuality(model: string, quality: number, about?: TaskProfile | number): void {
+    const requestId = typeof about === 'number' ? about : undefined;
+    const task = typeof about === 'number' ? undefined : about;
     const e = typeof model === 'string' ? this.#s.fleet.get(model) : undefined;
     const problems: string[] = [];
     if (!e || e.removed)
@@ -370,15 +382,60 @@ export class ZetaDynamicRouter<
     }
     if (requestId !== undefined && !(Number.isSafeInteger(requestId) && requestId >= 1))
       problems.push(
-        `requestId must be a request's id (an integer >= 1, the \`id\` of runWithInfo()), got ${describeValue(requestId)}`,
+        `a request id must be an integer >= 1 (the \`id\` of runWithInfo()), got ${describeValue(requestId)}`,
       );
+    if (
+      task !== undefined &&
+      !(typeof task === 'object' && task !== null && typeof task.type === 'string')
+    ) {
+      problems.push(
+        `about must be a task profile ({ type, complexity }) or a request id, got ${describeValue(task)}`,
+      );
+    }
     if (problems.length > 0) {
       throw new ZetaError('CONFIG_INVALID', `Cannot report quality: ${problems.join('; ')}.`, {
         problems,
       });
     }
-    e!.health?.onQuality(quality, this.#s.now());
+    const now = this.#s.now();
+    e!.health?.onQuality(quality, now);
+    const profile =
+      task === undefined ? undefined : { type: task.type, complexity: task.complexity };
+    this.#s.observer.tracker.recordQuality?.(model, quality, now, profile);
     this.#s.experiments?.quality(model, quality, requestId);
+  }
+
+  /**
+   * What the router has learned (per model, task type and complexity band: latency, failures,
+   * quality, latency per output token; per task type: the token calibration), decayed to now, as
+   * versioned JSON-ready data. Save it on shutdown and {@link ZetaDynamicRouter.importState} it at
+   * start, so a restarted router does not learn from scratch. Calls in flight, latency windows and
+   * health are not part of it.
+   *
+   * @example
+   * await writeFile('router-state.json', JSON.stringify(router.exportState()));
+   * @throws {ZetaError} `CONFIG_INVALID` when a custom tracker cannot export state.
+   */
+  exportState(): RouterState {
+    return exportState(this.#s);
+  }
+
+  /**
+   * Replaces what the router has learned with `state` (from {@link ZetaDynamicRouter.exportState},
+   * as data or JSON text). The state is checked completely before anything is applied: bad or
+   * foreign state changes nothing. State of models the router does not have is skipped and listed
+   * in the result (or rejected with `unknownModels: 'error'`); the router's models missing from the
+   * state start fresh.
+   *
+   * @example
+   * const saved = await readFile('router-state.json', 'utf8').catch(() => undefined);
+   * if (saved !== undefined) router.importState(saved);
+   * @throws {ZetaError} `STATE_INVALID` for state that is not JSON, of another format or version,
+   * of the wrong shape or with numbers that are not finite and >= 0 (the message says what and
+   * where); `CONFIG_INVALID` for bad options or a custom tracker that cannot import state.
+   */
+  importState(state: RouterState | string, options?: ImportStateOptions): ImportStateResult {
+    return importState(this.#s, state, options);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { CandidateState, RoutingInput, ScoredCandidate } from '../types.js';
 import { type NumberRule, resolveNumericOptions, rules } from '../utils/options.js';
 import { sortByScore } from './internal/rankBy.js';
+import { expectedService, fleetPrior } from './internal/serviceEstimate.js';
 import type { Strategy } from './Strategy.js';
 
 /** Options of {@link createAdaptiveStrategy}. */
@@ -12,14 +13,18 @@ export interface AdaptiveStrategyOptions {
    */
   readonly defaultPriorMs?: number;
   /**
-   * How many samples weigh as much as the prior: with `n` samples, the estimate is
-   * `(n * observedMean + priorWeight * prior) / (n + priorWeight)`. Must be >= 0.
+   * How much evidence weighs as much as the prior: with evidence `n` (time-decayed count of calls),
+   * the estimate is `(n * observedMean + priorWeight * prior) / (n + priorWeight)`. The same
+   * shrinkage takes a complexity band towards its task's estimate and the token-fit price towards
+   * the band's, and fades the home preference (see `homeFactor`). Must be >= 0.
    * @default 5
    */
   readonly priorWeight?: number;
   /**
-   * Multiplier on a home model's score (below 1 favours home). 1 disables the preference.
-   * Range (0, 1].
+   * Multiplier on a home model's score (below 1 favours home) while nothing is known of it: the
+   * home table is the prior. As evidence `n` of the (model, task) grows, the preference fades to
+   * `1 - (1 - homeFactor) * priorWeight / (priorWeight + n)`, and the learned service times
+   * decide. 1 disables the preference. Range (0, 1].
    * @default 0.9
    */
   readonly homeFactor?: number;
@@ -56,6 +61,50 @@ export interface AdaptiveStrategyOptions {
    * @default 1.5
    */
   readonly lateBindSlack?: number;
+  /**
+   * Probability, per decision, of exploring: ranking first a free candidate with stale evidence
+   * (less than `priorWeight`, e.g. a model avoided since it failed, whose evidence has faded) whose
+   * score is within `exploreSlack` of the best. Draws from the router's seeded `random`, only when
+   * such a candidate exists. 0 never explores. Range [0, 1].
+   * @default 0.01
+   */
+  readonly explore?: number;
+  /**
+   * Bound on exploration's cost: only candidates scoring at most this many times the best are
+   * explored. Must be >= 1.
+   * @default 2
+   */
+  readonly exploreSlack?: number;
+  /**
+   * Weight of reported quality (`router.reportQuality`): the score is multiplied by
+   * `1 + qualityWeight * (1 - quality)`, quality being the learned mean of the reports (shrunk
+   * towards 1 by one report's weight). 0 ignores quality.
+   * @default 1
+   */
+  readonly qualityWeight?: number;
+  /**
+   * Weight of the arrival forecast in the expected wait: when the task's forecast arrival rate
+   * exceeds its current rate by a growth `g` (capped at 2), each candidate's outstanding work is
+   * counted `1 + forecastWeight * g` times, so a model filling up under a rising load is priced as
+   * full (and spilled from) before its queue builds. 0 turns the forecast off.
+   * @default 1
+   */
+  readonly forecastWeight?: number;
+  /**
+   * For streamed requests (`router.stream`), the share of the model's mean time to first token in
+   * the price the caller feels, the rest being the whole call's service time (which still prices
+   * the wait, as the stream holds its slot). 0 prices streams as whole calls. Range [0, 1].
+   * @default 0
+   */
+  readonly firstTokenWeight?: number;
+  /**
+   * Multiplier on the expected wait of a candidate with no free slot. Joining a queue delays
+   * everyone who queues behind, not only this request: above 1, a busy fast model is preferred
+   * over a free slower one by a smaller margin, so work spills before queues grow (in the
+   * simulator, 2 lowered code-burst's median by 6% at no cost elsewhere). 1 prices the wait alone.
+   * @default 2
+   */
+  readonly queueWeight?: number;
 }
 
 type Resolved = Required<AdaptiveStrategyOptions>;
@@ -69,6 +118,12 @@ const defaults: Resolved = {
   tailWeight: 0,
   lateBindSlack: 1.5,
   overrunThreshold: 4,
+  explore: 0.01,
+  exploreSlack: 2,
+  qualityWeight: 1,
+  forecastWeight: 1,
+  firstTokenWeight: 0,
+  queueWeight: 2,
 };
 
 const ruleSet: { readonly [K in keyof Resolved]: NumberRule } = {
@@ -80,29 +135,32 @@ const ruleSet: { readonly [K in keyof Resolved]: NumberRule } = {
   tailWeight: rules.between(0, 1),
   lateBindSlack: rules.atLeast(1),
   overrunThreshold: rules.atLeast(1),
+  explore: rules.between(0, 1),
+  exploreSlack: rules.atLeast(1),
+  qualityWeight: rules.finiteAtLeast(0),
+  forecastWeight: rules.finiteAtLeast(0),
+  firstTokenWeight: rules.between(0, 1),
+  queueWeight: rules.finiteAtLeast(1),
 };
 
-/** Mean observed latency of the candidates that have samples for this task, or NaN. */
-function fleetPrior(candidates: readonly CandidateState[]): number {
-  let sum = 0;
-  let n = 0;
-  for (const c of candidates) {
-    if (c.latency.count > 0 && Number.isFinite(c.latency.mean)) {
-      sum += c.latency.mean;
-      n++;
-    }
-  }
-  return n > 0 ? sum / n : Number.NaN;
-}
+/** Largest forecast growth counted: a noisy trend must not price every model as full. */
+const MAX_GROWTH = 2;
 
 /**
  * Lowest expected completion time: for each candidate, expected wait (from the work ahead of the
- * request and the model's capacity) plus expected service time (from its t-digest window for this
- * task, blended with a prior while samples are few, and scaled up when its running calls have
+ * request and the model's capacity, grown by the arrival forecast when load is rising) plus
+ * expected service time, inflated by the expected retries its error rate causes, times a home
+ * preference that fades as evidence grows, a quality factor and a health factor, plus an optional
+ * cost weight. Ties are broken by the seeded `random`.
+ *
+ * The service time comes from what the tracker learned of the (model, task type) with time decay
+ * (`CandidateState.learned`): the mean latency of the request's complexity band, shrunk towards
+ * the task's mean, itself shrunk towards the prior (`latencyPriorMs`, else the other candidates'
+ * mean) while evidence is thin; with real token usage known, the fit of latency on output tokens
+ * prices the request's predicted output. It is scaled up when the model's running calls have
  * overrun their usual durations by more than `overrunThreshold`, so a model that has turned slow
- * is avoided before those calls finish), inflated by the
- * expected retries its error rate causes, times a home preference and a health factor, plus an
- * optional cost weight. Ties are broken by the seeded `random`.
+ * is avoided before those calls finish. With a small probability (`explore`), a free candidate
+ * whose evidence has faded is tried first, so a model that recovered wins its traffic back.
  *
  * @example
  * const router = new ZetaDynamicRouter({ models, strategy: createAdaptiveStrategy({ costWeight: 50 }) });
@@ -115,40 +173,94 @@ export function createAdaptiveStrategy(options: AdaptiveStrategyOptions = {}): S
     name: 'adaptive',
     rank(input: RoutingInput): readonly ScoredCandidate[] {
       const fleet = fleetPrior(input.candidates);
-      const scored = input.candidates.map((c) => scoreCandidate(c, fleet, o));
+      const growth = forecastGrowth(input, o);
+      const scored = input.candidates.map((c) => scoreCandidate(c, input, fleet, growth, o));
       const ranked = sortByScore(scored, input.random);
       const best = ranked[0];
       if (best === undefined) return ranked;
       const limit = best.score * o.lateBindSlack;
-      return ranked.filter(
+      const kept = ranked.filter(
         (c) => c === best || c.components.free === 1 || (c.components.serviceMs ?? 0) <= limit,
       );
+      return o.explore > 0 ? explore(kept, input, o) : kept;
     },
   };
 }
 
+/**
+ * How much the task's arrivals are forecast to grow over the horizon (relative to the forecast's
+ * own current level, `forecast - trend × horizon`, not the slower decayed rate), times
+ * `forecastWeight`; 0 when steady or falling.
+ */
+function forecastGrowth(input: RoutingInput, o: Resolved): number {
+  const a = input.arrivals;
+  if (o.forecastWeight === 0 || a === undefined || !(a.trend > 0)) return 0;
+  const rise = (a.trend * a.horizonMs) / 1000;
+  const level = a.forecast - rise;
+  if (!(level > 0 && rise > 0)) return 0;
+  return o.forecastWeight * Math.min(rise / level, MAX_GROWTH);
+}
+
+/**
+ * With probability `explore`, moves a free candidate with stale evidence (scoring within
+ * `exploreSlack` of the best) to the front. Draws only when such a candidate exists.
+ */
+function explore(ranked: ScoredCandidate[], input: RoutingInput, o: Resolved): ScoredCandidate[] {
+  const best = ranked[0]!;
+  const limit = best.score * o.exploreSlack;
+  const stale: number[] = [];
+  for (let i = 1; i < ranked.length; i++) {
+    const c = ranked[i]!.components;
+    if (c.free === 1 && (c.evidence ?? 0) < o.priorWeight && ranked[i]!.score <= limit)
+      stale.push(i);
+  }
+  // Only when the best is well known: on a cold start the prior ranks, and nothing is stale.
+  if (stale.length === 0 || (best.components.evidence ?? 0) < o.priorWeight) return ranked;
+  if (input.random() >= o.explore) return ranked;
+  const at = stale[Math.min(stale.length - 1, Math.floor(input.random() * stale.length))]!;
+  const picked = ranked[at]!;
+  const out = ranked.slice();
+  out.splice(at, 1);
+  out.unshift({
+    ...picked,
+    components: { ...picked.components, explored: 1 },
+    reasons: [...picked.reasons, REASON_EXPLORE],
+  });
+  return out;
+}
+
 // Reasons are fixed phrases (the figures are in `components`): cheap on the hot path.
+const REASON_LEARNED = 'service time learned from its outcomes (shrunk to the prior while few)';
+const REASON_BAND = "priced for the request's complexity band";
+const REASON_TOKENS = "priced by its latency per output token for the request's predicted output";
 const REASON_OBSERVED = 'service time from its latency window (blended with the prior)';
 const REASON_COLD = 'cold start: service time from the prior';
 const REASON_SLOW_RUNNING = 'its running calls have overrun their usual duration';
 const REASON_BUSY = 'no free slot: waits behind the work ahead';
+const REASON_RISING = 'arrivals forecast to rise: its outstanding work counted as growing';
 const REASON_ERRORS = 'recent errors: expected retries added';
 const REASON_HOME = 'home model';
+const REASON_QUALITY = 'reported quality below 1';
 const REASON_DEGRADED = 'degraded health';
+const REASON_FIRST_TOKEN = 'streamed: priced partly by its time to first token';
+const REASON_EXPLORE = 'explored: its evidence has faded, so it is tried again';
 
-function scoreCandidate(c: CandidateState, fleet: number, o: Resolved): ScoredCandidate {
+function scoreCandidate(
+  c: CandidateState,
+  input: RoutingInput,
+  fleet: number,
+  growth: number,
+  o: Resolved,
+): ScoredCandidate {
   const reasons: string[] = [];
   const prior = c.priorLatencyMs ?? (Number.isNaN(fleet) ? o.defaultPriorMs : fleet);
-  const n = c.latency.count;
-  let observed = c.latency.mean;
-  if (o.tailWeight > 0 && Number.isFinite(c.latency.p95)) {
-    observed = (1 - o.tailWeight) * observed + o.tailWeight * c.latency.p95;
-  }
-  let serviceMs =
-    n > 0 && Number.isFinite(observed)
-      ? (n * observed + o.priorWeight * prior) / (n + o.priorWeight)
-      : prior;
-  reasons.push(n > 0 ? REASON_OBSERVED : REASON_COLD);
+  const est = expectedService(c, input.task, prior, o.priorWeight, o.tailWeight);
+  let serviceMs = est.ms;
+  const l = c.learned;
+  if (l !== undefined && l.taskWeight > 0) reasons.push(REASON_LEARNED);
+  else reasons.push(est.evidence > 0 ? REASON_OBSERVED : REASON_COLD);
+  if (est.banded) reasons.push(REASON_BAND);
+  if (est.byTokens) reasons.push(REASON_TOKENS);
   // Calls still running reveal a model turned slow before they finish: when they have overrun
   // their expected durations by more than `overrunThreshold` on average, scale the estimate.
   if (c.inFlightOverrun > o.overrunThreshold) {
@@ -156,19 +268,44 @@ function scoreCandidate(c: CandidateState, fleet: number, o: Resolved): ScoredCa
     reasons.push(REASON_SLOW_RUNNING);
   }
   // A model that cannot start the request now (no slot, or no token room) must finish at least one
-  // call first: a token-blocked model with idle slots is not as good as a free one.
-  const ahead = c.free ? 0 : Math.max(1, c.inFlight + c.queued + c.waiting - c.concurrency + 1);
-  const waitMs = (ahead * serviceMs) / c.concurrency;
-  if (waitMs > 0) reasons.push(REASON_BUSY);
-  const errorRate = Math.min(Math.max(c.errorRate, 0), 0.95);
+  // call first: a token-blocked model with idle slots is not as good as a free one. Under a rising
+  // load, the outstanding work is counted as it is forecast to grow.
+  const outstanding = c.inFlight + c.queued + c.waiting;
+  const grown = outstanding * (1 + growth);
+  let ahead = c.free ? 0 : Math.max(1, outstanding - c.concurrency + 1);
+  if (growth > 0 && grown >= c.concurrency) {
+    ahead = Math.max(ahead, grown - c.concurrency + 1);
+    reasons.push(REASON_RISING);
+  }
+  // Joining a queue also delays whoever queues behind: a busy model's wait counts queueWeight times.
+  const waitMs = ((ahead * serviceMs) / c.concurrency) * (c.free ? 1 : o.queueWeight);
+  if (!c.free) reasons.push(REASON_BUSY);
+  let errorRate = c.errorRate;
+  if (l !== undefined && l.bandFailures > 0) {
+    const share = l.bandFailures / (l.bandFailures + l.bandWeight + o.priorWeight);
+    errorRate = Math.max(errorRate, share);
+  }
+  errorRate = Math.min(Math.max(errorRate, 0), 0.95);
   const retryMs = (serviceMs * errorRate) / (1 - errorRate);
   if (errorRate > 0.01) reasons.push(REASON_ERRORS);
-  const homeFactor = c.home ? o.homeFactor : 1;
+  let feltMs = serviceMs;
+  if (input.streaming === true && o.firstTokenWeight > 0 && Number.isFinite(c.firstTokenMs)) {
+    feltMs = (1 - o.firstTokenWeight) * serviceMs + o.firstTokenWeight * c.firstTokenMs!;
+    reasons.push(REASON_FIRST_TOKEN);
+  }
+  const fade = o.priorWeight / (o.priorWeight + est.evidence);
+  const homeFactor = c.home ? 1 - (1 - o.homeFactor) * (Number.isFinite(fade) ? fade : 1) : 1;
   if (c.home) reasons.push(REASON_HOME);
+  let qualityFactor = 1;
+  if (o.qualityWeight > 0 && l !== undefined && l.qualityWeight > 0 && l.quality < 1) {
+    const q = (l.quality * l.qualityWeight + 1) / (l.qualityWeight + 1);
+    qualityFactor = 1 + o.qualityWeight * (1 - q);
+    reasons.push(REASON_QUALITY);
+  }
   const healthFactor = c.health === 'degraded' ? o.degradedFactor : 1;
   if (c.health === 'degraded') reasons.push(REASON_DEGRADED);
   const costMs = o.costWeight * c.cost;
-  const score = (waitMs + serviceMs + retryMs) * homeFactor * healthFactor + costMs;
+  const score = (waitMs + feltMs + retryMs) * homeFactor * qualityFactor * healthFactor + costMs;
   return {
     id: c.id,
     score,
@@ -178,7 +315,9 @@ function scoreCandidate(c: CandidateState, fleet: number, o: Resolved): ScoredCa
       retryMs,
       costMs,
       homeFactor,
+      qualityFactor,
       healthFactor,
+      evidence: est.evidence,
       free: c.free ? 1 : 0,
     },
     reasons,

@@ -39,6 +39,7 @@ describe('InMemoryLoadTracker', () => {
         forecastIntervalMs: 1_000,
         forecastAlpha: 0.5,
         forecastBeta: 0.3,
+        learnHalfLifeMs: 60_000,
       });
       expect(Object.isFrozen(inMemoryLoadTrackerDefaults)).toBe(true);
     });
@@ -89,6 +90,7 @@ describe('InMemoryLoadTracker', () => {
       [{ forecastAlpha: 0 }, '`forecastAlpha` must be a number > 0 and <= 1', 'got 0'],
       [{ forecastBeta: 1.1 }, '`forecastBeta` must be a number > 0 and <= 1', 'got 1.1'],
       [{ forecastBeta: null as unknown as number }, '`forecastBeta`', 'got null'],
+      [{ learnHalfLifeMs: 0 }, '`learnHalfLifeMs` must be a finite number > 0', 'got 0'],
       [{ windowMs: 5, buckets: 6 }, '`windowMs` / `buckets` must be >= 1 ms per bucket', '5 / 6'],
       [{ windwoMs: 1 } as InMemoryLoadTrackerOptions, 'unknown option `windwoMs`', 'windwoMs'],
     ];

@@ -240,7 +240,10 @@ describe('ZetaDynamicRouter: explain and snapshot', () => {
 
 describe('ZetaDynamicRouter: load prediction in snapshot', () => {
   it('reports arrivals per task type with a rate and a forecast that follows a ramp', async () => {
-    const { router, clock, coder } = fleet({}, { coder: { concurrency: 64, maxQueue: 1000 } });
+    const { router, clock, coder, reasoner } = fleet(
+      {},
+      { coder: { concurrency: 64, maxQueue: 1000 } },
+    );
     // A rising rate of code requests: 1 in the first second, then 2, 3, ... 8 per second.
     for (let second = 1; second <= 8; second++) {
       for (let i = 0; i < second; i++) {
@@ -253,7 +256,11 @@ describe('ZetaDynamicRouter: load prediction in snapshot', () => {
     expect(arrivals.rate).toBeGreaterThan(1);
     expect(arrivals.trend).toBeGreaterThan(0);
     expect(arrivals.forecast).toBeGreaterThan(arrivals.rate);
-    while (coder.calls.some((c) => !c.done)) coder.finishNext();
+    // The rising forecast may spill some requests to the reasoner: finish every model's calls.
+    while ([coder, reasoner].some((m) => m.calls.some((c) => !c.done))) {
+      await coder.finishAll();
+      await reasoner.finishAll();
+    }
     await router.drain();
   });
 });

@@ -5,9 +5,12 @@ import {
 import type { CandidateState } from '../../src/types.js';
 import { input, scoreOf } from './candidates.js';
 
-/** An adaptive strategy that never prunes, so every candidate's score can be read. */
+/**
+ * An adaptive strategy that never prunes and never explores, so every candidate's score can be
+ * read and the ranking is in score order.
+ */
 export const all = (options: AdaptiveStrategyOptions = {}) =>
-  createAdaptiveStrategy({ lateBindSlack: Number.POSITIVE_INFINITY, ...options });
+  createAdaptiveStrategy({ lateBindSlack: Number.POSITIVE_INFINITY, explore: 0, ...options });
 
 /** Ranks a single candidate and returns its scored entry. */
 export function scoreAlone(c: CandidateState, options: AdaptiveStrategyOptions = {}) {

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAdaptiveStrategy } from '../../src/strategy/adaptive.js';
+import {
+  type AdaptiveStrategyOptions,
+  createAdaptiveStrategy,
+  createAdaptiveStrategy as createStrategy,
+} from '../../src/strategy/adaptive.js';
 import { all } from './adaptive.harness.js';
 import {
   arbCandidates,
@@ -44,13 +48,16 @@ describe('adaptive: home preference', () => {
         loaded('other', {}, { priorLatencyMs: 100 }),
       ]),
     );
-    // home: (100 wait + 100) * 0.9 = 180 against 100.
+    // home: (2 * 100 wait + 100) * 0.9 = 270 against 100 (queueWeight 2).
     expect(ids(ranking)).toEqual(['other', 'home']);
-    expect(scoreOf(ranking, 'home').score).toBeCloseTo(180, 9);
+    expect(scoreOf(ranking, 'home').score).toBeCloseTo(270, 9);
   });
 });
 
 describe('adaptive: lateBindSlack', () => {
+  // queueWeight 1: the wait counts once, to keep the figures below simple.
+  const createAdaptiveStrategy = (o: AdaptiveStrategyOptions = {}) =>
+    createStrategy({ queueWeight: 1, ...o });
   const home = loaded('home', { inFlight: 1 }, { home: true, priorLatencyMs: 100 });
   const slowBusy = loaded('slow', { inFlight: 1 }, { priorLatencyMs: 300 });
   const slowFree = loaded('slow', {}, { priorLatencyMs: 300 });
@@ -94,8 +101,10 @@ describe('adaptive: lateBindSlack', () => {
         fc.double({ min: 1, max: 4, noNaN: true }),
         (cs, seed, slack) => {
           const free = new Set(cs.filter((c) => c.free).map((c) => c.id));
-          const full = all().rank(input(cs, seed));
-          const pruned = createAdaptiveStrategy({ lateBindSlack: slack }).rank(input(cs, seed));
+          const full = all({ queueWeight: 1 }).rank(input(cs, seed));
+          const pruned = createAdaptiveStrategy({ lateBindSlack: slack, explore: 0 }).rank(
+            input(cs, seed),
+          );
           const limit = full[0]!.score * slack;
           expect(pruned).toEqual(
             full.filter((r, i) => i === 0 || free.has(r.id) || r.components.serviceMs! <= limit),

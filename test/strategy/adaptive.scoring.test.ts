@@ -13,19 +13,24 @@ describe('adaptive: expected wait', () => {
     expect(r.score).toBe(100);
   });
 
-  it('counts the running, queued and waiting work ahead, shared over the slots', () => {
+  it('counts the running, queued and waiting work ahead, shared over the slots, queueWeight times', () => {
     // 2 running + 1 queued on 2 slots: 2 completions before this one starts, at 2 per 100 ms.
-    const queued = scoreAlone(loaded('a', { inFlight: 2, queued: 1, concurrency: 2 }, svc));
+    const busy = loaded('a', { inFlight: 2, queued: 1, concurrency: 2 }, svc);
+    const queued = scoreAlone(busy, { queueWeight: 1 });
     expect(queued.components.waitMs).toBe(100);
     expect(queued.score).toBe(200);
     expect(queued.reasons.join('; ')).toMatch(/slot|ahead|wait/i);
-    const waiting = scoreAlone(loaded('a', { inFlight: 2, waiting: 3, concurrency: 2 }, svc));
+    // The default queueWeight 2 counts joining the queue twice: it delays those behind too.
+    expect(scoreAlone(busy).components.waitMs).toBe(200);
+    const waiting = scoreAlone(loaded('a', { inFlight: 2, waiting: 3, concurrency: 2 }, svc), {
+      queueWeight: 1,
+    });
     expect(waiting.components.waitMs).toBe(200);
-    const full = scoreAlone(loaded('a', { inFlight: 1, concurrency: 1 }, svc));
+    const full = scoreAlone(loaded('a', { inFlight: 1, concurrency: 1 }, svc), { queueWeight: 1 });
     expect(full.components.waitMs).toBe(100);
   });
 
-  it('matches (inFlight + queued + waiting - concurrency + 1) * service / concurrency when busy', () => {
+  it('matches (inFlight + queued + waiting - concurrency + 1) * service / concurrency * queueWeight when busy', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 16 }),
@@ -43,7 +48,7 @@ describe('adaptive: expected wait', () => {
             ),
           );
           const ahead = queued + waiting + 1;
-          expect(r.components.waitMs).toBeCloseTo((ahead * prior) / concurrency, 6);
+          expect(r.components.waitMs).toBeCloseTo((2 * (ahead * prior)) / concurrency, 6);
         },
       ),
     );
@@ -60,7 +65,7 @@ describe('adaptive: expected wait', () => {
       free: false,
       priorLatencyMs: 100,
     });
-    const r = scoreAlone(blocked);
+    const r = scoreAlone(blocked, { queueWeight: 1 });
     expect(r.components.waitMs).toBe(25);
     expect(r.score).toBeGreaterThan(scoreAlone({ ...blocked, free: true }).score);
   });
@@ -145,7 +150,7 @@ describe('adaptive: penalties and preferences', () => {
     }
   });
 
-  it('scores (wait + service + retry) * homeFactor * healthFactor + cost, lowest first', () => {
+  it('scores (wait + service + retry) * homeFactor * qualityFactor * healthFactor + cost, lowest first', () => {
     fc.assert(
       fc.property(arbCandidates(), fc.integer(), (cs, seed) => {
         const ranking = all({ costWeight: 7 }).rank(input(cs, seed));
@@ -153,7 +158,11 @@ describe('adaptive: penalties and preferences', () => {
         for (const r of ranking) {
           const k = r.components;
           expect(r.score).toBeCloseTo(
-            (k.waitMs! + k.serviceMs! + k.retryMs!) * k.homeFactor! * k.healthFactor! + k.costMs!,
+            (k.waitMs! + k.serviceMs! + k.retryMs!) *
+              k.homeFactor! *
+              k.qualityFactor! *
+              k.healthFactor! +
+              k.costMs!,
             6,
           );
           expect(k.waitMs).toBeGreaterThanOrEqual(0);

@@ -19,6 +19,7 @@ const RULES: { readonly [K in keyof InMemoryLoadTrackerOptions]-?: NumberRule } 
   forecastIntervalMs: rules.finiteAtLeast(1),
   forecastAlpha: rules.fraction,
   forecastBeta: rules.fraction,
+  learnHalfLifeMs: rules.finitePositive,
 };
 
 /**

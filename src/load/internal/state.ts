@@ -3,6 +3,7 @@ import type { ModelLoadStats } from '../LoadTracker.js';
 import { DecayingRate } from './DecayingRate.js';
 import { HoltForecaster } from './HoltForecaster.js';
 import { LatencyWindow } from './LatencyWindow.js';
+import { Evidence, PairLearning } from './Learned.js';
 import type { ResolvedLoadTrackerOptions } from './resolveOptions.js';
 
 /** Counters and latency window of one (model, task) pair. */
@@ -13,6 +14,8 @@ export class PairState {
   readonly window: LatencyWindow;
   /** Time to first token of streams, made on the first one (most pairs never stream). */
   firstToken: LatencyWindow | undefined;
+  /** What was learned of the pair (replaced whole by an import). */
+  learning = new PairLearning();
 
   constructor(options: ResolvedLoadTrackerOptions) {
     this.window = new LatencyWindow(options);
@@ -32,6 +35,8 @@ export class ModelState {
   errorWeight = 0;
   readonly throughput: DecayingRate;
   readonly tasks = new Map<TaskType, PairState>();
+  /** Quality reports of the model as a whole, learned with time decay. */
+  quality = new Evidence();
   /** Bumped on every record, so a cached stats view knows when it is stale. */
   version = 0;
   /** The last stats view handed out, with the version and time it was made for. */

@@ -4,7 +4,8 @@ import type {
   ModelLoadStats,
   TrackerSnapshot,
 } from '../../load/LoadTracker.js';
-import type { FinishDetails, LatencyStats, TaskType } from '../../types.js';
+import type { LearnedState } from '../../load/learnedState.js';
+import type { FinishDetails, LatencyStats, LearnedStats, TaskType } from '../../types.js';
 
 const EMPTY_LATENCY: LatencyStats = Object.freeze({
   count: 0,
@@ -37,9 +38,43 @@ function report(error: unknown): void {
  */
 export class SafeTracker implements LoadTracker {
   readonly #inner: LoadTracker;
+  /** Present when the inner tracker has it; its errors (bad state) reach the caller. */
+  readonly exportLearned?: (now: number) => LearnedState;
+  readonly importLearned?: (state: unknown, now: number) => void;
 
   constructor(inner: LoadTracker) {
     this.#inner = inner;
+    if (typeof inner.exportLearned === 'function' && typeof inner.importLearned === 'function') {
+      this.exportLearned = (now) => inner.exportLearned!(now);
+      this.importLearned = (state, now) => inner.importLearned!(state, now);
+    }
+  }
+
+  recordQuality(
+    model: string,
+    quality: number,
+    now: number,
+    task?: { readonly type: TaskType; readonly complexity?: number },
+  ): void {
+    try {
+      this.#inner.recordQuality?.(model, quality, now, task);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  learned(
+    model: string,
+    task: TaskType,
+    complexity: number,
+    now: number,
+  ): LearnedStats | undefined {
+    try {
+      return this.#inner.learned?.(model, task, complexity, now);
+    } catch (error) {
+      report(error);
+      return undefined;
+    }
   }
 
   recordArrival(task: TaskType, now: number): void {

@@ -100,7 +100,7 @@ export class Decider<Req, Res> {
       if (why !== undefined) {
         excluded.push({ id: e.model.id, reason: why });
       } else {
-        candidates.push(this.#candidate(e, type, tokens, now, live));
+        candidates.push(this.#candidate(e, task, tokens, now, live, streaming));
         entries.push(e);
       }
     }
@@ -123,7 +123,7 @@ export class Decider<Req, Res> {
       return { decision: withArm(decision, arm), ranked: [] };
     }
     const index = candidateIndex(candidates);
-    const ranking = this.#rank(by, arm, task, candidates, index, now, random);
+    const ranking = this.#rank(by, arm, task, candidates, index, now, random, streaming);
     const ranked = ranking.map((r) => entries[index.get(r.id)!]!);
     const unranked: string[] = [];
     if (ranking.length < candidates.length) {
@@ -176,10 +176,19 @@ export class Decider<Req, Res> {
     index: CandidateIndex,
     now: number,
     random: RandomSource,
+    streaming: boolean,
   ): readonly ScoredCandidate[] {
     let ranking: readonly ScoredCandidate[];
+    const arrivals = this.#tracker.arrivals(task.type, now);
     try {
-      ranking = by.rank({ task, candidates, now, random });
+      ranking = by.rank({
+        task,
+        candidates,
+        now,
+        random,
+        arrivals,
+        ...(streaming ? { streaming } : {}),
+      });
     } catch (error) {
       throw new ZetaError(
         'STRATEGY_FAILED',
@@ -246,15 +255,20 @@ export class Decider<Req, Res> {
 
   #candidate(
     e: ModelEntry<Req, Res>,
-    type: TaskType,
+    task: TaskProfile,
     tokens: number,
     now: number,
     live: boolean,
+    streaming: boolean,
   ): CandidateState {
+    const type = task.type;
     const m = e.model;
+    const tracker = this.#tracker;
     const lane = e.lane;
-    const stats = this.#tracker.modelStats(m.id, now);
-    const latency = this.#tracker.latency(m.id, type, now);
+    const stats = tracker.modelStats(m.id, now);
+    const latency = tracker.latency(m.id, type, now);
+    const learned = tracker.learned?.(m.id, type, task.complexity, now);
+    const firstToken = streaming ? tracker.firstToken?.(m.id, type, now) : undefined;
     // The last mean seen stands in as the prior once the window has emptied, so a model that went
     // unused for a window is not mistaken for a cold one (and re-explored) every window.
     if (live && latency.count > 0 && Number.isFinite(latency.mean))
@@ -278,6 +292,8 @@ export class Decider<Req, Res> {
       errorRate: stats.errorRate,
       throughput: stats.throughput,
       health: e.health?.stateAt(now) ?? 'healthy',
+      learned,
+      firstTokenMs: firstToken !== undefined && firstToken.count > 0 ? firstToken.mean : undefined,
       ...(e.probe?.load !== undefined ? { server: e.probe.load } : {}),
     };
   }

@@ -1,0 +1,286 @@
+import type { FinishDetails, LearnedStats, TaskType } from '../../types.js';
+import {
+  type CalibrationState,
+  type EvidenceState,
+  LEARNED_STATE_FORMAT,
+  LEARNED_STATE_VERSION,
+  type LearnedState,
+  type ModelLearnedState,
+} from '../learnedState.js';
+import {
+  bandOf,
+  COMPLEXITY_BANDS,
+  decayFactor,
+  Evidence,
+  isTokenCount,
+  type MutableStats,
+  PairLearning,
+  TokenCalibration,
+} from './Learned.js';
+import type { ModelState, PairState } from './state.js';
+
+/** A state checked by `parseLearnedState`, built into learning objects, ready to swap in. */
+interface PreparedState {
+  readonly models: ReadonlyMap<
+    string,
+    { readonly quality: Evidence; readonly tasks: ReadonlyMap<TaskType, PairLearning> }
+  >;
+  readonly calibration: ReadonlyMap<TaskType, TokenCalibration>;
+}
+
+/**
+ * What the in-memory tracker learns from outcomes, per (model, task type, complexity band), with
+ * time decay (half-life `halfLifeMs`). The figures live on the tracker's model and pair states
+ * (one lookup serves the latency window and the learning); this holds the maths, the token
+ * calibration per task type, cached views and export / import to and from {@link LearnedState}.
+ */
+export class LearnedStore {
+  readonly #lambda: number;
+  readonly #maxTaskTypes: number;
+  readonly #otherKey: TaskType;
+  readonly #calibration = new Map<TaskType, TokenCalibration>();
+  /**
+   * Bumped on changes that must show at once (quality reports, imports): a cached view of an
+   * older version is stale. Finished calls show within 1 ms (see `read`).
+   */
+  #version = 0;
+
+  constructor(halfLifeMs: number, maxTaskTypes: number, otherKey: TaskType) {
+    this.#lambda = Math.LN2 / halfLifeMs;
+    this.#maxTaskTypes = maxTaskTypes;
+    this.#otherKey = otherKey;
+  }
+
+  /** A finished call of `task`: its outcome for its band, its usage for the token fit and calibration. */
+  finish(
+    pair: PairState,
+    task: TaskType,
+    latencyMs: number,
+    ok: boolean,
+    now: number,
+    details: FinishDetails | undefined,
+  ): void {
+    if (ok && !Number.isFinite(latencyMs)) return; // an abandoned call: nothing learned
+    const lambda = this.#lambda;
+    const learning = pair.learning;
+    const band = bandOf(details?.complexity);
+    learning.all.decayTo(now, lambda);
+    learning.all.addOutcome(ok, latencyMs);
+    if (band >= 0) {
+      learning.bands[band]!.decayTo(now, lambda);
+      learning.bands[band]!.addOutcome(ok, latencyMs);
+    }
+    const usage = details?.usage;
+    if (!ok || usage === undefined || !isTokenCount(usage.completionTokens)) return;
+    learning.tokens.decayTo(now, lambda);
+    learning.tokens.add(usage.completionTokens, Math.max(latencyMs, 0));
+    const estimated = details?.estimatedTokens;
+    if (isTokenCount(estimated) && estimated > 0 && isTokenCount(usage.promptTokens)) {
+      const key = this.#key(task);
+      let cal = this.#calibration.get(key);
+      if (cal === undefined) {
+        cal = new TokenCalibration();
+        this.#calibration.set(key, cal);
+      }
+      cal.decayTo(now, lambda);
+      cal.add(estimated, usage.promptTokens, usage.completionTokens);
+    }
+  }
+
+  /** A quality report of a model, and of its (task, band) when the pair is given. */
+  quality(
+    model: ModelState,
+    pair: PairState | undefined,
+    complexity: number | undefined,
+    q: number,
+    now: number,
+  ): void {
+    if (!(q >= 0 && q <= 1)) return;
+    model.quality.decayTo(now, this.#lambda);
+    model.quality.addQuality(q);
+    if (pair !== undefined) {
+      pair.learning.all.decayTo(now, this.#lambda);
+      pair.learning.all.addQuality(q);
+      const band = bandOf(complexity);
+      if (band >= 0) {
+        pair.learning.bands[band]!.decayTo(now, this.#lambda);
+        pair.learning.bands[band]!.addQuality(q);
+      }
+    }
+    this.#version++;
+  }
+
+  /** What is known of a pair for `complexity`, decayed to `now`. */
+  read(
+    model: ModelState,
+    pair: PairState,
+    task: TaskType,
+    complexity: number,
+    now: number,
+  ): LearnedStats {
+    const learning = pair.learning;
+    const band = bandOf(complexity);
+    const slot = band + 1;
+    const at = learning.viewAt[slot]!;
+    // Reads come per candidate per decision: a view is reused for up to 1 ms, even if calls
+    // finished meanwhile (like the latency window's cache, a bounded lag; evidence decays by a
+    // negligible 1e-5 per ms at the default half-life). Quality reports and imports (the version)
+    // show at once.
+    const view = learning.views[slot]!;
+    if (learning.viewShared[slot] === this.#version && now >= at && now - at < 1) return view;
+    this.#refresh(view, model, learning, band, task, now);
+    learning.viewShared[slot] = this.#version;
+    learning.viewAt[slot] = now;
+    return view;
+  }
+
+  /** Refreshes `v` in place: the figures of `band` decayed to `now`. */
+  #refresh(
+    v: MutableStats,
+    model: ModelState,
+    learning: PairLearning,
+    band: number,
+    task: TaskType,
+    now: number,
+  ): void {
+    const lambda = this.#lambda;
+    const all = learning.all;
+    const fa = decayFactor(lambda, now - all.at);
+    const b = band >= 0 ? learning.bands[band]! : undefined;
+    const fb = b === undefined ? 0 : decayFactor(lambda, now - b.at);
+    const bq = b !== undefined && b.qualityWeight * fb >= 0.5 ? b : undefined;
+    const q = bq ?? (all.qualityWeight * fa >= 0.5 ? all : model.quality);
+    const tokens = learning.tokens;
+    const perToken = tokens.slope();
+    const cal = this.#calibration.size === 0 ? undefined : this.#calibration.get(this.#key(task));
+    const calOk = cal !== undefined && cal.estimated > 0;
+    v.band = band;
+    v.bandWeight = b === undefined ? 0 : b.ok * fb;
+    v.bandMeanMs = b !== undefined && b.ok > 0 ? b.latency / b.ok : Number.NaN;
+    v.bandFailures = b === undefined ? 0 : b.failed * fb;
+    v.taskWeight = all.ok * fa;
+    v.taskMeanMs = all.ok > 0 ? all.latency / all.ok : Number.NaN;
+    v.taskFailures = all.failed * fa;
+    v.quality = q.qualityWeight > 0 ? q.quality / q.qualityWeight : Number.NaN;
+    v.qualityWeight = q.qualityWeight * decayFactor(lambda, now - q.at);
+    v.tokenBaseMs = tokens.base(perToken);
+    v.msPerOutputToken = perToken;
+    v.tokenWeight = tokens.n * decayFactor(lambda, now - tokens.at);
+    v.outputPerEstimatedToken = calOk ? cal.completion / cal.estimated : Number.NaN;
+    v.realPerEstimatedToken = calOk ? (cal.prompt + cal.completion) / cal.estimated : Number.NaN;
+  }
+
+  /** Everything learned of `models`, decayed to `now`, as plain data. */
+  export(models: Iterable<[string, ModelState]>, now: number): LearnedState {
+    const lambda = this.#lambda;
+    const ev = (e: Evidence): EvidenceState => {
+      e.decayTo(now, lambda);
+      return {
+        ok: e.ok,
+        latencyMs: e.latency,
+        failed: e.failed,
+        quality: e.quality,
+        qualityWeight: e.qualityWeight,
+      };
+    };
+    const out: ModelLearnedState[] = [];
+    for (const [id, m] of models) {
+      const tasks = [...m.tasks].map(([task, pair]) => {
+        const p = pair.learning;
+        p.tokens.decayTo(now, lambda);
+        const t = p.tokens;
+        return {
+          task,
+          all: ev(p.all),
+          bands: p.bands.map(ev),
+          tokens: { n: t.n, sx: t.sx, sy: t.sy, sxx: t.sxx, sxy: t.sxy },
+        };
+      });
+      out.push({ id, quality: ev(m.quality), tasks });
+    }
+    const calibration: CalibrationState[] = [...this.#calibration].map(([task, c]) => {
+      c.decayTo(now, lambda);
+      return { task, n: c.n, estimated: c.estimated, prompt: c.prompt, completion: c.completion };
+    });
+    return {
+      format: LEARNED_STATE_FORMAT,
+      version: LEARNED_STATE_VERSION,
+      bands: COMPLEXITY_BANDS,
+      models: out,
+      calibration,
+    };
+  }
+
+  /** Builds `state` (already checked by `parseLearnedState`) into learning objects stamped `now`. */
+  #prepare(state: LearnedState, now: number): PreparedState {
+    const load = (e: Evidence, s: EvidenceState): Evidence => {
+      e.ok = s.ok;
+      e.latency = s.latencyMs;
+      e.failed = s.failed;
+      e.quality = s.quality;
+      e.qualityWeight = s.qualityWeight;
+      e.at = now;
+      return e;
+    };
+    const models = new Map<string, { quality: Evidence; tasks: Map<TaskType, PairLearning> }>();
+    for (const m of state.models) {
+      const tasks = new Map<TaskType, PairLearning>();
+      for (const t of m.tasks) {
+        const p = new PairLearning();
+        load(p.all, t.all);
+        t.bands.forEach((b, i) => {
+          load(p.bands[i]!, b);
+        });
+        Object.assign(p.tokens, t.tokens);
+        p.tokens.at = now;
+        tasks.set(t.task, p);
+      }
+      models.set(m.id, { quality: load(new Evidence(), m.quality), tasks });
+    }
+    const calibration = new Map<TaskType, TokenCalibration>();
+    for (const c of state.calibration) {
+      const cal = new TokenCalibration();
+      cal.n = c.n;
+      cal.estimated = c.estimated;
+      cal.prompt = c.prompt;
+      cal.completion = c.completion;
+      cal.at = now;
+      calibration.set(c.task, cal);
+    }
+    return { models, calibration };
+  }
+
+  /**
+   * Replaces what `models` learned with `state` (checked by `parseLearnedState`), stamped at
+   * `now`: everything is built first, then swapped in, so nothing half-applies. Models and pairs
+   * the state does not cover start fresh; `make` creates the states of models not seen yet.
+   */
+  import(
+    state: LearnedState,
+    now: number,
+    models: ReadonlyMap<string, ModelState>,
+    make: {
+      readonly model: (id: string) => ModelState;
+      readonly pair: (model: ModelState, task: TaskType) => PairState;
+    },
+  ): void {
+    const prepared = this.#prepare(state, now);
+    for (const m of models.values()) {
+      m.quality = new Evidence();
+      for (const pair of m.tasks.values()) pair.learning = new PairLearning();
+    }
+    for (const [id, learned] of prepared.models) {
+      const m = make.model(id);
+      m.quality = learned.quality;
+      for (const [task, learning] of learned.tasks) make.pair(m, task).learning = learning;
+    }
+    this.#calibration.clear();
+    for (const [k, v] of prepared.calibration) this.#calibration.set(k, v);
+    this.#version++;
+  }
+
+  #key(task: TaskType): TaskType {
+    const map = this.#calibration;
+    return map.has(task) || map.size < this.#maxTaskTypes ? task : this.#otherKey;
+  }
+}

@@ -1,0 +1,246 @@
+import { ZetaError } from '../errors/ZetaError.js';
+import { describeValue } from '../utils/options.js';
+
+/**
+ * The serialised form of what a tracker has learned (`router.exportState()`), and its checker.
+ * Plain JSON data; every figure is a decayed sum as of the export, so the state carries no clock
+ * reading and loads the same into a process whose clock started elsewhere.
+ */
+
+/** The `format` of {@link LearnedState}: a foreign JSON document is recognised by it. */
+export const LEARNED_STATE_FORMAT = 'zeta-router/learned-state';
+/** The `version` this package writes and reads. */
+export const LEARNED_STATE_VERSION = 1;
+
+/** Decayed outcome sums of a (model, task) or one of its complexity bands. */
+export interface EvidenceState {
+  /** Decayed count of successful calls. */
+  readonly ok: number;
+  /** Decayed sum of their latencies, in milliseconds. */
+  readonly latencyMs: number;
+  /** Decayed count of failed calls. */
+  readonly failed: number;
+  /** Decayed sum of quality reports (each 0..1). */
+  readonly quality: number;
+  /** Decayed count of quality reports (>= `quality`). */
+  readonly qualityWeight: number;
+}
+
+/** Decayed sums of the fit of latency (y, ms) on output tokens (x). */
+export interface TokenFitState {
+  readonly n: number;
+  readonly sx: number;
+  readonly sy: number;
+  readonly sxx: number;
+  readonly sxy: number;
+}
+
+/** What was learned of one (model, task type). */
+export interface TaskLearnedState {
+  readonly task: string;
+  /** The task type as a whole (every band, and calls of unknown complexity). */
+  readonly all: EvidenceState;
+  /** One entry per complexity band, lowest first. */
+  readonly bands: readonly EvidenceState[];
+  readonly tokens: TokenFitState;
+}
+
+/** What was learned of one model. */
+export interface ModelLearnedState {
+  readonly id: string;
+  /** Quality reports of the model as a whole (only `quality` and `qualityWeight` are used). */
+  readonly quality: EvidenceState;
+  readonly tasks: readonly TaskLearnedState[];
+}
+
+/** The token calibration of one task type: estimated against real tokens. */
+export interface CalibrationState {
+  readonly task: string;
+  /** Decayed count of calls with real usage. */
+  readonly n: number;
+  /** Decayed sums of their estimated, real prompt and real output tokens. */
+  readonly estimated: number;
+  readonly prompt: number;
+  readonly completion: number;
+}
+
+/** Everything a tracker learned, as `router.exportState()` gives it. */
+export interface LearnedState {
+  readonly format: typeof LEARNED_STATE_FORMAT;
+  readonly version: typeof LEARNED_STATE_VERSION;
+  /** Number of complexity bands per (model, task). */
+  readonly bands: number;
+  readonly models: readonly ModelLearnedState[];
+  readonly calibration: readonly CalibrationState[];
+}
+
+const EVIDENCE_KEYS = ['ok', 'latencyMs', 'failed', 'quality', 'qualityWeight'] as const;
+const FIT_KEYS = ['n', 'sx', 'sy', 'sxx', 'sxy'] as const;
+const CALIBRATION_KEYS = ['n', 'estimated', 'prompt', 'completion'] as const;
+/** Problems listed in a message at most (all are in `problems`). */
+const SHOWN = 5;
+
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Keys of `x` that are not in `known`. */
+function extraKeys(x: Record<string, unknown>, known: readonly string[], at: string): string[] {
+  return Object.keys(x)
+    .filter((k) => !known.includes(k))
+    .map((k) => `${at} has an unknown key '${k.slice(0, 40)}'`);
+}
+
+/** Checks that `x[key]` is a finite number >= 0. */
+function count(x: Record<string, unknown>, key: string, at: string, problems: string[]): void {
+  const v = x[key];
+  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+    problems.push(`${at}.${key} must be a finite number >= 0, got ${describeValue(v)}`);
+}
+
+function numbers(
+  x: unknown,
+  keys: readonly string[],
+  at: string,
+  problems: string[],
+  extra: readonly string[] = [],
+): void {
+  if (!isRecord(x)) {
+    problems.push(`${at} must be an object, got ${describeValue(x)}`);
+    return;
+  }
+  problems.push(...extraKeys(x, [...keys, ...extra], at));
+  for (const k of keys) count(x, k, at, problems);
+}
+
+function evidence(x: unknown, at: string, problems: string[]): void {
+  const before = problems.length;
+  numbers(x, EVIDENCE_KEYS, at, problems);
+  if (problems.length === before) {
+    const e = x as unknown as EvidenceState;
+    if (e.quality > e.qualityWeight * (1 + 1e-9))
+      problems.push(
+        `${at}.quality (${e.quality}) must not exceed its qualityWeight (${e.qualityWeight})`,
+      );
+  }
+}
+
+function list(x: Record<string, unknown>, key: string, at: string, problems: string[]): unknown[] {
+  const v = x[key];
+  // Array.from turns holes into undefined entries, which are then reported, not skipped.
+  if (Array.isArray(v)) return Array.from(v);
+  problems.push(`${at}.${key} must be an array, got ${describeValue(v)}`);
+  return [];
+}
+
+/** The id or task name at `x[key]`: a non-empty string, distinct within `seen`. */
+function name(
+  x: Record<string, unknown>,
+  key: string,
+  at: string,
+  seen: Set<string>,
+  problems: string[],
+): void {
+  const v = x[key];
+  if (typeof v !== 'string' || v.length === 0) {
+    problems.push(`${at}.${key} must be a non-empty string, got ${describeValue(v)}`);
+  } else if (seen.has(v)) problems.push(`${at}.${key} '${v.slice(0, 80)}' appears twice`);
+  else seen.add(v);
+}
+
+function task(x: unknown, at: string, bands: number, problems: string[], seen: Set<string>): void {
+  if (!isRecord(x)) {
+    problems.push(`${at} must be an object, got ${describeValue(x)}`);
+    return;
+  }
+  problems.push(...extraKeys(x, ['task', 'all', 'bands', 'tokens'], at));
+  name(x, 'task', at, seen, problems);
+  evidence(x['all'], `${at}.all`, problems);
+  const b = list(x, 'bands', at, problems);
+  if (Array.isArray(x['bands']) && b.length !== bands)
+    problems.push(`${at}.bands must have ${bands} entries, got ${b.length}`);
+  b.forEach((e, i) => {
+    evidence(e, `${at}.bands[${i}]`, problems);
+  });
+  numbers(x['tokens'], FIT_KEYS, `${at}.tokens`, problems);
+}
+
+/**
+ * Checks `input` (a {@link LearnedState} or its JSON text) completely and returns it parsed.
+ *
+ * @param bands - The number of complexity bands the tracker learns.
+ * @param maxTaskTypes - The most task types the tracker keeps (per model and for calibration).
+ * @throws {ZetaError} `STATE_INVALID` listing every problem (the first few in the message).
+ */
+export function parseLearnedState(
+  input: unknown,
+  bands: number,
+  maxTaskTypes: number,
+): LearnedState {
+  let x = input;
+  if (typeof input === 'string') {
+    try {
+      x = JSON.parse(input);
+    } catch (error) {
+      throw stateInvalid([`it is not JSON (${(error as Error).message})`]);
+    }
+  }
+  const problems: string[] = [];
+  if (!isRecord(x)) throw stateInvalid([`it must be an object, got ${describeValue(x)}`]);
+  if (x['format'] !== LEARNED_STATE_FORMAT) {
+    throw stateInvalid([
+      `its format must be '${LEARNED_STATE_FORMAT}', got ${describeValue(x['format'])}: this is not router state from exportState()`,
+    ]);
+  }
+  if (x['version'] !== LEARNED_STATE_VERSION) {
+    throw stateInvalid([
+      `its version must be ${LEARNED_STATE_VERSION}, got ${describeValue(x['version'])}: export it again with this version of zeta-router`,
+    ]);
+  }
+  if (x['bands'] !== bands)
+    problems.push(`bands must be ${bands}, got ${describeValue(x['bands'])}`);
+  problems.push(...extraKeys(x, ['format', 'version', 'bands', 'models', 'calibration'], 'state'));
+  const ids = new Set<string>();
+  list(x, 'models', 'state', problems).forEach((m, i) => {
+    const at = `models[${i}]`;
+    if (!isRecord(m)) {
+      problems.push(`${at} must be an object, got ${describeValue(m)}`);
+      return;
+    }
+    problems.push(...extraKeys(m, ['id', 'quality', 'tasks'], at));
+    name(m, 'id', at, ids, problems);
+    evidence(m['quality'], `${at}.quality`, problems);
+    const tasks = list(m, 'tasks', at, problems);
+    if (tasks.length > maxTaskTypes)
+      problems.push(
+        `${at}.tasks has ${tasks.length} task types, more than maxTaskTypes ${maxTaskTypes}`,
+      );
+    const seen = new Set<string>();
+    tasks.forEach((t, j) => {
+      task(t, `${at}.tasks[${j}]`, bands, problems, seen);
+    });
+  });
+  const cal = list(x, 'calibration', 'state', problems);
+  if (cal.length > maxTaskTypes)
+    problems.push(
+      `calibration has ${cal.length} task types, more than maxTaskTypes ${maxTaskTypes}`,
+    );
+  const seen = new Set<string>();
+  cal.forEach((c, i) => {
+    const at = `calibration[${i}]`;
+    numbers(c, CALIBRATION_KEYS, at, problems, ['task']);
+    if (isRecord(c)) name(c, 'task', at, seen, problems);
+  });
+  if (problems.length > 0) throw stateInvalid(problems);
+  return x as unknown as LearnedState;
+}
+
+/** A `STATE_INVALID` error listing `problems`. */
+export function stateInvalid(problems: readonly string[]): ZetaError {
+  const shown = problems.slice(0, SHOWN).join('; ');
+  const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : '';
+  return new ZetaError(
+    'STATE_INVALID',
+    `Cannot import router state: ${shown}${more}. Nothing was imported; pass what exportState() returned.`,
+    { problems },
+  );
+}

@@ -1,0 +1,261 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isZetaError, type ZetaError } from '../../src/errors/ZetaError.js';
+import type { LearnedState } from '../../src/load/learnedState.js';
+import { fleet } from './fixtures.js';
+
+const code = { type: 'code', complexity: 0.6 } as const;
+const ids = ['coder-7b', 'embedder-4b', 'reasoner-14b'] as const;
+
+/** A router that has served a few calls: something learned to export. */
+async function trained() {
+  const f = fleet();
+  for (let i = 0; i < 3; i++) {
+    const done = f.router.run('x', { task: code });
+    await f.clock.advance(100 * (i + 1));
+    await f.coder.finishAll();
+    await f.reasoner.finishAll();
+    await done;
+  }
+  f.router.reportQuality('coder-7b', 0.5, code);
+  return f;
+}
+
+function thrown(fn: () => unknown): ZetaError {
+  try {
+    fn();
+  } catch (error) {
+    if (isZetaError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ZetaError');
+}
+
+const count = fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true });
+const evidence = fc
+  .record({
+    ok: count,
+    latencyMs: count,
+    failed: count,
+    qualityWeight: count,
+    share: fc.double({ min: 0, max: 1, noNaN: true }),
+  })
+  .map(({ share, ...e }) => ({ ...e, quality: e.qualityWeight * share }));
+const tasks = fc.uniqueArray(fc.constantFrom('code', 'simple', 'reasoning', 'embedding', 'x'), {
+  maxLength: 4,
+});
+/** Arbitrary valid state for the fixture fleet's models. */
+const arbState: fc.Arbitrary<LearnedState> = fc
+  .record({
+    models: fc.uniqueArray(fc.constantFrom(...ids), { maxLength: 3 }).chain((ms) =>
+      fc.tuple(
+        ...ms.map((id) =>
+          fc.record({
+            id: fc.constant(id),
+            quality: evidence,
+            tasks: tasks.chain((ts) =>
+              fc.tuple(
+                ...ts.map((task) =>
+                  fc.record({
+                    task: fc.constant(task),
+                    all: evidence,
+                    bands: fc.array(evidence, { minLength: 4, maxLength: 4 }),
+                    tokens: fc.record({ n: count, sx: count, sy: count, sxx: count, sxy: count }),
+                  }),
+                ),
+              ),
+            ),
+          }),
+        ),
+      ),
+    ),
+    calibration: tasks.chain((ts) =>
+      fc.tuple(
+        ...ts.map((task) =>
+          fc.record({
+            task: fc.constant(task),
+            n: count,
+            estimated: count,
+            prompt: count,
+            completion: count,
+          }),
+        ),
+      ),
+    ),
+  })
+  .map((x) => ({
+    format: 'zeta-router/learned-state' as const,
+    version: 1 as const,
+    bands: 4,
+    models: x.models,
+    calibration: x.calibration,
+  }));
+
+describe('ZetaDynamicRouter: exportState / importState', () => {
+  it('exports what was learned as versioned JSON data', async () => {
+    const { router } = await trained();
+    const state = router.exportState();
+    expect(state.format).toBe('zeta-router/learned-state');
+    expect(state.version).toBe(1);
+    const coder = state.models.find((m) => m.id === 'coder-7b')!;
+    const learned = coder.tasks.find((t) => t.task === 'code')!;
+    expect(learned.all.ok + learned.all.failed).toBeGreaterThan(0);
+    expect(coder.quality.qualityWeight).toBe(1);
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  });
+
+  it('round-trips: export, import into a fresh router, export gives the same JSON', async () => {
+    const { router } = await trained();
+    const json = JSON.stringify(router.exportState());
+    const fresh = fleet().router;
+    expect(fresh.importState(json)).toEqual({ models: expect.any(Array), skipped: [] });
+    expect(JSON.stringify(fresh.exportState())).toBe(json);
+    // The learning reaches the strategy: explain() of the fresh router sees the evidence.
+    const ranking = fresh.explain(code).ranking;
+    const coder = ranking.find((r) => r.id === 'coder-7b')!;
+    expect(coder.components.evidence).toBeGreaterThan(0);
+  });
+
+  it('round-trips any valid state (property)', () => {
+    fc.assert(
+      fc.property(arbState, (state) => {
+        const a = fleet().router;
+        a.importState(state);
+        const json = JSON.stringify(a.exportState());
+        const b = fleet().router;
+        b.importState(json);
+        expect(JSON.stringify(b.exportState())).toBe(json);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never half-applies corrupted state (property)', () => {
+    const bad = fc.constantFrom<unknown>(
+      Number.NaN,
+      -1,
+      Number.POSITIVE_INFINITY,
+      'x',
+      null,
+      {},
+      [],
+      undefined,
+    );
+    fc.assert(
+      fc.property(arbState, arbState, fc.nat(), bad, (before, state, pick, value) => {
+        const { router } = fleet();
+        router.importState(before);
+        const kept = JSON.stringify(router.exportState());
+        const copy = structuredClone(state) as unknown as Record<string, unknown>;
+        // Every place in the state, by path; one is replaced by a bad value (or deleted).
+        const paths: (string | number)[][] = [];
+        const walk = (x: unknown, path: (string | number)[]) => {
+          if (path.length > 0) paths.push(path);
+          if (typeof x === 'object' && x !== null)
+            for (const [k, v] of Object.entries(x))
+              walk(v, [...path, Array.isArray(x) ? Number(k) : k]);
+        };
+        walk(copy, []);
+        const path = paths[pick % paths.length]!;
+        let parent: Record<string | number, unknown> = copy;
+        for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
+        const last = path[path.length - 1]!;
+        if (value === undefined) delete parent[last];
+        else parent[last] = value;
+        try {
+          router.importState(copy as never);
+        } catch (error) {
+          expect(isZetaError(error) && error.code).toBe('STATE_INVALID');
+          expect(JSON.stringify(router.exportState())).toBe(kept);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('rejects foreign, versioned-away and malformed state with STATE_INVALID, saying what', async () => {
+    const { router } = await trained();
+    const before = JSON.stringify(router.exportState());
+    const good = router.exportState();
+    const cases: [unknown, RegExp][] = [
+      ['{not json', /not JSON/],
+      [42, /must be an object, got 42/],
+      [{ ...good, format: 'other' }, /format must be 'zeta-router\/learned-state'/],
+      [{ ...good, version: 2 }, /version must be 1, got 2/],
+      [{ ...good, bands: 3 }, /bands must be 4, got 3/],
+      [{ ...good, models: 'no' }, /state\.models must be an array/],
+      [{ ...good, extra: 1 }, /unknown key 'extra'/],
+      [
+        {
+          ...good,
+          models: [{ ...good.models[0]!, quality: { ...good.models[0]!.quality, ok: Number.NaN } }],
+        },
+        /models\[0\]\.quality\.ok must be a finite number >= 0, got NaN/,
+      ],
+      [{ ...good, models: [good.models[0]!, good.models[0]!] }, /appears twice/],
+    ];
+    for (const [input, message] of cases) {
+      const error = thrown(() => router.importState(input as never));
+      expect(error.code).toBe('STATE_INVALID');
+      expect(error.message).toMatch(message);
+      expect(error.message).toMatch(/Nothing was imported/);
+      expect(JSON.stringify(router.exportState())).toBe(before);
+    }
+  });
+
+  it('skips state of models the router does not have, or rejects it with unknownModels: error', async () => {
+    const { router } = await trained();
+    const state = router.exportState();
+    const renamed = {
+      ...state,
+      models: [...state.models, { ...state.models[0]!, id: 'gone-model' }],
+    };
+    const fresh = fleet().router;
+    const error = thrown(() => fresh.importState(renamed, { unknownModels: 'error' }));
+    expect(error.code).toBe('STATE_INVALID');
+    expect(error.message).toMatch(/model 'gone-model' is not in the router/);
+    expect(fresh.exportState().models).toEqual([]);
+    const result = fresh.importState(renamed);
+    expect(result.skipped).toEqual(['gone-model']);
+    expect(result.models).toEqual(state.models.map((m) => m.id));
+    expect(fresh.exportState().models.map((m) => m.id)).not.toContain('gone-model');
+  });
+
+  it('rejects bad options with CONFIG_INVALID', () => {
+    const { router } = fleet();
+    const state = router.exportState();
+    const cases: [unknown, RegExp][] = [
+      [{ unknownModels: 'drop' }, /`unknownModels` must be 'skip' or 'error', got "drop"/],
+      [{ unknwonModels: 'skip' }, /unknown option `unknwonModels`/],
+      ['skip', /options must be an object/],
+    ];
+    for (const [options, message] of cases) {
+      const error = thrown(() => router.importState(state, options as never));
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.message).toMatch(message);
+    }
+  });
+
+  it('says a custom tracker without state support cannot export or import', () => {
+    const { router } = fleet({
+      tracker: {
+        recordArrival() {},
+        recordStart() {},
+        recordFinish() {},
+        latency: () => ({
+          count: 0,
+          mean: Number.NaN,
+          p50: Number.NaN,
+          p95: Number.NaN,
+          p99: Number.NaN,
+        }),
+        modelStats: () => ({ inFlight: 0, errorRate: 0, throughput: 0, completed: 0, failed: 0 }),
+        arrivals: () => ({ rate: 0, forecast: 0, trend: 0, horizonMs: 0 }),
+        snapshot: (at) => ({ at, windowMs: 0, models: [], arrivals: [] }),
+        removeModel() {},
+      },
+    });
+    expect(thrown(() => router.exportState()).message).toMatch(/exportLearned and importLearned/);
+    expect(thrown(() => router.importState('{}')).code).toBe('CONFIG_INVALID');
+  });
+});

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { createAdaptiveStrategy } from '../../src/strategy/adaptive.js';
+import type { LearnedStats, RoutingInput } from '../../src/types.js';
+import { all } from './adaptive.harness.js';
+import { candidate, ids, input, loaded, scoreOf } from './candidates.js';
+
+/** Learned figures: `weight` calls of mean `ms` for the task, the same in the request's band. */
+function learned(ms: number, weight: number, more: Partial<LearnedStats> = {}): LearnedStats {
+  return {
+    band: 2,
+    bandWeight: weight,
+    bandMeanMs: ms,
+    bandFailures: 0,
+    taskWeight: weight,
+    taskMeanMs: ms,
+    taskFailures: 0,
+    quality: Number.NaN,
+    qualityWeight: 0,
+    tokenBaseMs: Number.NaN,
+    msPerOutputToken: Number.NaN,
+    tokenWeight: 0,
+    outputPerEstimatedToken: Number.NaN,
+    realPerEstimatedToken: Number.NaN,
+    ...more,
+  };
+}
+
+describe('adaptive: learned service times', () => {
+  it('shrinks the learned mean towards the prior while evidence is thin', () => {
+    const c = candidate({ id: 'a', priorLatencyMs: 1000, learned: learned(200, 5) });
+    // (5 * 200 + 5 * 1000) / 10 for the task, then the band (same figures) shrunk to that.
+    const task = 600;
+    const band = (5 * 200 + 5 * task) / 10;
+    expect(scoreOf(all().rank(input([c])), 'a').components.serviceMs).toBeCloseTo(band, 9);
+  });
+
+  it('prices a hard request by its band, not by the task average', () => {
+    const figures = learned(1000, 100, { bandMeanMs: 4000, bandWeight: 50 });
+    const hard = scoreOf(all().rank(input([candidate({ id: 'a', learned: figures })])), 'a');
+    const est = hard.components.serviceMs!;
+    expect(est).toBeGreaterThan(3500);
+    expect(hard.reasons.join('; ')).toMatch(/complexity band/);
+    // The same model with the band unknown (e.g. no complexity) is priced as an average call.
+    const average = learned(1000, 100, { band: -1, bandWeight: 0, bandMeanMs: Number.NaN });
+    const plain = scoreOf(all().rank(input([candidate({ id: 'a', learned: average })])), 'a');
+    expect(plain.components.serviceMs).toBeLessThan(1100);
+  });
+
+  it('lets learned evidence override the home preference', () => {
+    const home = candidate({ id: 'home', home: true, priorLatencyMs: 500 });
+    const other = candidate({ id: 'other', priorLatencyMs: 520 });
+    // Cold: the home table decides.
+    expect(ids(all().rank(input([home, other])))[0]).toBe('home');
+    // Evidence says the other is clearly faster: it wins, and home's preference has faded.
+    const homeL = { ...home, learned: learned(500, 200) };
+    const otherL = { ...other, learned: learned(300, 200) };
+    const ranking = all().rank(input([homeL, otherL]));
+    expect(ids(ranking)[0]).toBe('other');
+    expect(scoreOf(ranking, 'home').components.homeFactor).toBeGreaterThan(0.99);
+  });
+
+  it('prices a request by its predicted output when real usage was learned', () => {
+    const fit = { tokenBaseMs: 100, msPerOutputToken: 2, tokenWeight: 1000 };
+    const l = learned(600, 1000, { ...fit, outputPerEstimatedToken: 0.5 });
+    const rank = (tokens: number) =>
+      scoreOf(
+        all().rank(
+          input([candidate({ id: 'a', learned: l })], 1, { type: 'code', complexity: 0.5, tokens }),
+        ),
+        'a',
+      );
+    const long = rank(4000); // 2,000 output tokens predicted: about 4,100 ms
+    const short = rank(200); // 100 predicted: about 300 ms
+    expect(long.components.serviceMs).toBeGreaterThan(3500);
+    expect(short.components.serviceMs).toBeLessThan(400);
+    expect(long.reasons.join('; ')).toMatch(/per output token/);
+  });
+
+  it('adds the retries of failures learned in the band', () => {
+    const l = learned(100, 10, { bandFailures: 10 });
+    const c = scoreOf(all().rank(input([candidate({ id: 'a', learned: l })])), 'a');
+    expect(c.components.retryMs).toBeGreaterThan(0);
+  });
+
+  it('penalises reported quality below 1 by qualityWeight', () => {
+    const bad = candidate({
+      id: 'bad',
+      learned: learned(100, 50, { quality: 0, qualityWeight: 9 }),
+    });
+    const good = candidate({
+      id: 'good',
+      learned: learned(150, 50, { quality: 1, qualityWeight: 9 }),
+    });
+    const ranking = all().rank(input([bad, good]));
+    expect(ids(ranking)).toEqual(['good', 'bad']);
+    expect(scoreOf(ranking, 'bad').components.qualityFactor).toBeCloseTo(1.9, 9);
+    expect(ids(all({ qualityWeight: 0 }).rank(input([bad, good])))[0]).toBe('bad');
+  });
+});
+
+describe('adaptive: exploration', () => {
+  const known = loaded('known', { inFlight: 0, concurrency: 4 }, { learned: learned(100, 100) });
+  const stale = loaded('stale', { concurrency: 4 }, { learned: learned(150, 0.5) });
+
+  it('tries a free candidate with faded evidence first, with probability explore', () => {
+    let explored = 0;
+    const runs = 2000;
+    for (let seed = 0; seed < runs; seed++) {
+      const first = createAdaptiveStrategy({ explore: 0.1 }).rank(input([known, stale], seed))[0]!;
+      if (first.id === 'stale') {
+        explored++;
+        expect(first.components.explored).toBe(1);
+      }
+    }
+    expect(explored / runs).toBeGreaterThan(0.07);
+    expect(explored / runs).toBeLessThan(0.13);
+  });
+
+  it('never explores with explore 0, a busy candidate, one scoring past exploreSlack, or a cold best', () => {
+    const never = (cs: Parameters<typeof input>[0], options = {}) => {
+      for (let seed = 0; seed < 300; seed++) {
+        const s = createAdaptiveStrategy({ explore: 1, ...options });
+        expect(s.rank(input(cs, seed))[0]!.id).not.toBe('stale');
+      }
+    };
+    never([known, stale], { explore: 0 });
+    never([known, { ...stale, free: false, inFlight: 4 }]);
+    never([known, { ...stale, learned: learned(1000, 0.5) }]);
+    never([{ ...known, learned: learned(100, 1) }, stale]);
+  });
+});
+
+describe('adaptive: arrival forecast', () => {
+  const rising = (rate: number, trend: number): NonNullable<RoutingInput['arrivals']> => ({
+    rate,
+    forecast: rate + (trend * 5000) / 1000,
+    trend,
+    horizonMs: 5000,
+  });
+  const at = (arrivals: NonNullable<RoutingInput['arrivals']>) => ({ ...input([]), arrivals });
+
+  it('counts a filling model as full when arrivals are forecast to rise', () => {
+    const filling = loaded('filling', { inFlight: 7, concurrency: 8 }, { priorLatencyMs: 100 });
+    const empty = loaded('empty', { concurrency: 8 }, { priorLatencyMs: 130 });
+    const steady = { ...at(rising(10, 0)), candidates: [filling, empty] };
+    expect(ids(all().rank(steady))[0]).toBe('filling');
+    // Forecast: 10/s now, 15/s in 5 s (+50%): 7 outstanding count as 10.5 of 8 slots, so
+    // 3.5 calls are ahead: 3.5 * 100 / 8 ms of wait, and 143.75 ms beats the empty model's 130.
+    const ramp = { ...at(rising(10, 1)), candidates: [filling, empty] };
+    const ranking = all().rank(ramp);
+    expect(ids(ranking)[0]).toBe('empty');
+    expect(scoreOf(ranking, 'filling').components.waitMs).toBeGreaterThan(0);
+    expect(ids(all({ forecastWeight: 0 }).rank(ramp))[0]).toBe('filling');
+  });
+
+  it('ignores a falling or flat forecast', () => {
+    const c = loaded('a', { inFlight: 7, concurrency: 8 }, { priorLatencyMs: 100 });
+    for (const trend of [0, -2]) {
+      const r = all().rank({ ...at(rising(10, trend)), candidates: [c] });
+      expect(r[0]!.components.waitMs).toBe(0);
+    }
+  });
+});
+
+describe('adaptive: streamed requests', () => {
+  it('prices a stream partly by time to first token with firstTokenWeight', () => {
+    const slowStart = candidate({ id: 'slow-start', priorLatencyMs: 1000, firstTokenMs: 800 });
+    const quickStart = candidate({ id: 'quick-start', priorLatencyMs: 1200, firstTokenMs: 50 });
+    const stream = { ...input([slowStart, quickStart]), streaming: true };
+    expect(ids(all().rank(stream))[0]).toBe('slow-start');
+    expect(ids(all({ firstTokenWeight: 1 }).rank(stream))[0]).toBe('quick-start');
+    // Not streamed: time to first token does not count.
+    const run = input([slowStart, quickStart]);
+    expect(ids(all({ firstTokenWeight: 1 }).rank(run))[0]).toBe('slow-start');
+  });
+});

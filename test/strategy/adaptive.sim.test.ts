@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import {
+  defaultFleet,
+  defaultTaskTypes,
+  generateWorkload,
+  getScenario,
+  runSimulation,
+  type SimModelSpec,
+  type SimOutcome,
+} from '../../src/sim/index.js';
+import { createAdaptiveStrategy } from '../../src/strategy/adaptive.js';
+
+/** The adaptive strategy in the simulator: learning over time, and the arrival forecast. */
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('adaptive in the simulator', () => {
+  it('tries a model that failed early again once it recovers, and it regains its traffic', async () => {
+    // coder-7b fails every call for the first minute, then serves normally.
+    const models: SimModelSpec[] = defaultFleet.map((m) =>
+      m.id === 'coder-7b' ? { ...m, phases: [{ at: 0, until: 60_000, failureProbability: 1 }] } : m,
+    );
+    const workload = {
+      arrivals: { kind: 'poisson' as const, rate: 3 },
+      mix: { simple: 0.4, code: 0.4, reasoning: 0.2 },
+      types: defaultTaskTypes,
+    };
+    const requests = generateWorkload(workload, 7, 900);
+    const { outcomes } = await runSimulation({
+      models,
+      requests,
+      strategy: createAdaptiveStrategy(),
+      seed: 7,
+    });
+    const share = (from: number, to: number): number => {
+      const code = outcomes.filter((o: SimOutcome) => o.type === 'code' && o.t >= from && o.t < to);
+      return code.filter((o) => o.model === 'coder-7b').length / code.length;
+    };
+    // While failing, it is avoided; well after, it serves most code again (it is the fastest).
+    expect(share(20_000, 60_000)).toBeLessThan(0.3);
+    expect(share(120_000, Number.POSITIVE_INFINITY)).toBeGreaterThan(0.8);
+    expect(outcomes.filter((o) => o.t >= 120_000).every((o) => o.ok)).toBe(true);
+  });
+
+  it('on a ramp, the forecast lowers the time requests wait (same arrivals, forecast on and off)', async () => {
+    const s = getScenario('ramp');
+    const waited = async (forecastWeight: number): Promise<number> => {
+      let total = 0;
+      for (const seed of [1, 2, 3]) {
+        const { outcomes } = await runSimulation({
+          models: s.models,
+          requests: generateWorkload(s.workload, seed, s.requests),
+          strategy: createAdaptiveStrategy({ forecastWeight }),
+          seed,
+        });
+        total += mean(outcomes.map((o) => o.queued));
+      }
+      return total;
+    };
+    expect(await waited(1)).toBeLessThan(await waited(0));
+  });
+});

@@ -94,6 +94,16 @@ export type {
   TrackerSnapshot,
 } from './load/index.js';
 
+// Capacity shared between routers
+export { InMemoryCapacityCoordinator, LEASE_ANSWER_MS } from './capacity/index.js';
+export type {
+  CapacityCoordinator,
+  CapacityLease,
+  CapacityLimits,
+  InMemoryCapacityCoordinatorOptions,
+  LeaseRequest,
+} from './capacity/index.js';
+
 // Server load probes
 export { jsonProbe, llamaCppProbe, prometheusProbe, vllmProbe } from './probe/builtins.js';
 export type { HttpProbeOptions, PrometheusMetricNames } from './probe/builtins.js';

@@ -1,0 +1,135 @@
+import type { CapacityLimits } from '../../capacity/CapacityCoordinator.js';
+import { limitsProblems } from '../../capacity/InMemoryCapacityCoordinator.js';
+import type { Clock } from '../../types.js';
+import {
+  configInvalid,
+  describeValue,
+  throwIfProblems,
+  unknownKeyProblems,
+} from '../../utils/options.js';
+import type { RedisScriptClient } from './client.js';
+
+/** Options of {@link RedisCapacityCoordinator}. */
+export interface RedisCapacityCoordinatorOptions {
+  /** The Redis connection: `nodeRedisClient(client)` or `ioredisClient(client)`. */
+  readonly client: RedisScriptClient;
+  /**
+   * Prefix of every key (no braces). Routers sharing capacity use the same prefix.
+   * @default 'zeta'
+   */
+  readonly prefix?: string;
+  /**
+   * The real capacity of each shared model, per model id, over the routers' model configs (a model
+   * not listed is held to its config's `concurrency` and `maxTokens`).
+   * @default {}
+   */
+  readonly limits?: Readonly<Record<string, CapacityLimits>>;
+  /**
+   * How long a lease lives unless renewed, in ms: the capacity of an instance that died returns
+   * within it. Live leases are renewed every third of it.
+   * @default 10000
+   */
+  readonly leaseTtlMs?: number;
+  /**
+   * How often the cached view of every model's usage (and the instance count) is refreshed, in ms.
+   * @default 200
+   */
+  readonly refreshMs?: number;
+  /**
+   * Time allowed for one Redis call, in ms; a slower answer counts as Redis down.
+   * @default 500
+   */
+  readonly commandTimeoutMs?: number;
+  /**
+   * While Redis is down: the share of each model's limits this instance may use on its own, from 0
+   * to 1. Default: 1 / the number of instances last seen, so the instances together stay within
+   * each limit (rounded down: with more instances than slots, some get none).
+   * @default 1 / instances last seen
+   */
+  readonly fallbackShare?: number;
+  /**
+   * The time source for timers (Redis's own `TIME` decides lease expiry).
+   * @default the system clock
+   */
+  readonly clock?: Clock;
+  /**
+   * This instance's id in Redis.
+   * @default a random id
+   */
+  readonly instanceId?: string;
+}
+
+export const coordinatorDefaults = {
+  prefix: 'zeta',
+  leaseTtlMs: 10_000,
+  refreshMs: 200,
+  commandTimeoutMs: 500,
+} as const;
+
+const known = [
+  'client',
+  'prefix',
+  'limits',
+  'leaseTtlMs',
+  'refreshMs',
+  'commandTimeoutMs',
+  'fallbackShare',
+  'clock',
+  'instanceId',
+] satisfies (keyof RedisCapacityCoordinatorOptions)[];
+
+const between = (v: unknown, min: number, max: number): boolean =>
+  typeof v === 'number' && v >= min && v <= max;
+
+/** Checks the options; throws `CONFIG_INVALID` listing every problem. */
+export function checkCoordinatorOptions(options: unknown): RedisCapacityCoordinatorOptions {
+  const subject = 'RedisCapacityCoordinator options';
+  if (typeof options !== 'object' || options === null)
+    throw configInvalid(subject, [
+      `options must be an object with a \`client\`, got ${describeValue(options)}`,
+    ]);
+  const o = options as Record<string, unknown>;
+  const p = unknownKeyProblems(o, known);
+  const client = o['client'] as Record<string, unknown> | undefined;
+  if (typeof client?.['evalsha'] !== 'function' || typeof client?.['eval'] !== 'function')
+    p.push(
+      `\`client\` must be a RedisScriptClient (wrap yours: nodeRedisClient(client) or ioredisClient(client)), got ${describeValue(client)}`,
+    );
+  if (
+    o['prefix'] !== undefined &&
+    !(typeof o['prefix'] === 'string' && /^[^{}]{1,100}$/.test(o['prefix']))
+  )
+    p.push(
+      `\`prefix\` must be a string of 1 to 100 characters without braces, got ${describeValue(o['prefix'])}`,
+    );
+  p.push(...limitsProblems(o['limits']));
+  if (o['leaseTtlMs'] !== undefined && !between(o['leaseTtlMs'], 100, 3_600_000))
+    p.push(
+      `\`leaseTtlMs\` must be a number from 100 to 3600000, got ${describeValue(o['leaseTtlMs'])}`,
+    );
+  if (o['refreshMs'] !== undefined && !between(o['refreshMs'], 1, 60_000))
+    p.push(`\`refreshMs\` must be a number from 1 to 60000, got ${describeValue(o['refreshMs'])}`);
+  if (o['commandTimeoutMs'] !== undefined && !between(o['commandTimeoutMs'], 1, 60_000))
+    p.push(
+      `\`commandTimeoutMs\` must be a number from 1 to 60000, got ${describeValue(o['commandTimeoutMs'])}`,
+    );
+  if (o['fallbackShare'] !== undefined && !between(o['fallbackShare'], 0, 1))
+    p.push(
+      `\`fallbackShare\` must be a number from 0 to 1, got ${describeValue(o['fallbackShare'])}`,
+    );
+  const clock = o['clock'] as Record<string, unknown> | undefined;
+  if (
+    clock !== undefined &&
+    ['now', 'setTimeout', 'clearTimeout'].some((k) => typeof clock?.[k] !== 'function')
+  )
+    p.push(
+      `\`clock\` must have now(), setTimeout() and clearTimeout(), got ${describeValue(clock)}`,
+    );
+  if (
+    o['instanceId'] !== undefined &&
+    !(typeof o['instanceId'] === 'string' && o['instanceId'].length > 0)
+  )
+    p.push(`\`instanceId\` must be a non-empty string, got ${describeValue(o['instanceId'])}`);
+  throwIfProblems(subject, p);
+  return o as unknown as RedisCapacityCoordinatorOptions;
+}

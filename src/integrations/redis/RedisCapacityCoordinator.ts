@@ -49,6 +49,9 @@ interface ModelView {
   localCalls: number;
   localTokens: number;
   full: boolean;
+  /** What the other instances held when Redis went down (from the last answer): calls, tokens. */
+  othersCalls: number;
+  othersTokens: number;
   /** Lease ids to drop from Redis when it answers again (released or refused while it did not). */
   readonly drop: Set<string>;
 }
@@ -70,9 +73,11 @@ const systemClock: Clock = {
  * - `isFull` answers from a view refreshed every `refreshMs` (and by every answer): a decision
  *   never waits on Redis; only a call's start does (one round trip).
  * - Redis down or slower than `commandTimeoutMs`: leases are granted locally, up to this instance's
- *   share of each limit (`fallbackShare`, default 1 / the instances last seen), a `health` event
+ *   share of each limit (`fallbackShare`, default 1 / the instances last seen, less what the
+ *   others held beyond their shares when Redis went down), a `health` event
  *   says so, and the coordinator rejoins when Redis answers again: it re-asserts its live leases
- *   under their own ids (so none is counted twice) and drops the ones given back meanwhile.
+ *   under their own ids (so none is counted twice), drops the ones given back meanwhile, and counts
+ *   on Redis again `rejoinDelayMs` later (once every instance has re-asserted its own).
  *
  * Call {@link RedisCapacityCoordinator.close} after closing the routers: it stops the timer and
  * leaves.
@@ -95,11 +100,19 @@ export class RedisCapacityCoordinator
   readonly #listeners = new Set<(model: string) => void>();
   #state: 'up' | 'down' = 'up';
   #instances = 1;
+  /** The most instances seen within the last lease TTL: the count the local share divides by. */
+  #peakInstances = 1;
+  #peakAt = Number.NEGATIVE_INFINITY;
+  /** Whether Redis ever answered a heartbeat: until then, the other instances are unknown. */
+  #seen = false;
+  /** After an outage: when this instance goes back to Redis's counts (NaN: not rejoining). */
+  #rejoinAt = Number.NaN;
+  readonly #rejoinDelayMs: number;
   #seq = 0;
   #timer: unknown = undefined;
   #closed = false;
   #lastRenew = Number.NEGATIVE_INFINITY;
-  /** Set when a lease is granted locally: the rejoin re-asserts until none came meanwhile. */
+  /** Set when a lease is granted locally (the rejoin re-asserts those granted during its sync). */
   #dirty = false;
 
   /** @throws {ZetaError} `CONFIG_INVALID` listing every problem with the options. */
@@ -114,6 +127,7 @@ export class RedisCapacityCoordinator
     this.#refreshMs = o.refreshMs ?? coordinatorDefaults.refreshMs;
     this.#timeoutMs = o.commandTimeoutMs ?? coordinatorDefaults.commandTimeoutMs;
     this.#fallbackShare = o.fallbackShare;
+    this.#rejoinDelayMs = o.rejoinDelayMs ?? coordinatorDefaults.rejoinDelayMs;
     this.#id = o.instanceId ?? randomUUID();
     this.#schedule(0);
   }
@@ -252,6 +266,8 @@ export class RedisCapacityCoordinator
         localCalls: 0,
         localTokens: 0,
         full: false,
+        othersCalls: 0,
+        othersTokens: 0,
         drop: new Set(),
       };
       this.#models.set(model, m);
@@ -270,10 +286,9 @@ export class RedisCapacityCoordinator
 
   /** Redis is not answering: this instance's share of the model's limits. */
   #local(model: string, m: ModelView, id: string, tokens: number): Held | undefined {
-    const share = this.#share();
     if (
-      m.localCalls + 1 > Math.floor(m.limits.concurrency * share) ||
-      m.localTokens + tokens > m.limits.maxTokens * share
+      m.localCalls + 1 > this.#allowance(m.limits.concurrency, m.othersCalls, true) ||
+      m.localTokens + tokens > this.#allowance(m.limits.maxTokens, m.othersTokens, false)
     ) {
       m.full = true;
       return undefined;
@@ -282,17 +297,29 @@ export class RedisCapacityCoordinator
     return this.#hold(model, m, id, tokens);
   }
 
-  #share(): number {
-    return this.#fallbackShare ?? 1 / Math.max(1, this.#instances);
+  /**
+   * What this instance may hold of `limit` while Redis is down: its share (`fallbackShare`, or
+   * 1 / the instances seen), less what the others may hold beyond theirs. Every instance keeps to
+   * the most of its share and what it held when Redis went down (which only drains), so the others
+   * hold at most `(n - 2) * share + max(others, share)`, `others` being what they held then.
+   */
+  #allowance(limit: number, others: number, whole: boolean): number {
+    if (!Number.isFinite(limit)) return limit;
+    // Never reached Redis: how many others share the model is unknown, so no share of one's own.
+    if (!this.#seen && this.#fallbackShare === undefined) return 0;
+    const n = this.#peakInstances;
+    const raw = limit * (this.#fallbackShare ?? 1 / n);
+    const share = whole ? Math.floor(raw) : raw;
+    const room = limit - (n - 2) * share - Math.max(others, share);
+    return Math.max(0, Math.min(share, room));
   }
 
   #fullNow(m: ModelView): boolean {
     if (this.#state === 'up')
       return m.calls >= m.limits.concurrency || m.tokens >= m.limits.maxTokens;
-    const share = this.#share();
     return (
-      m.localCalls >= Math.floor(m.limits.concurrency * share) ||
-      m.localTokens >= m.limits.maxTokens * share
+      m.localCalls >= this.#allowance(m.limits.concurrency, m.othersCalls, true) ||
+      m.localTokens >= this.#allowance(m.limits.maxTokens, m.othersTokens, false)
     );
   }
 
@@ -312,8 +339,13 @@ export class RedisCapacityCoordinator
   }
 
   #down(error: unknown): void {
+    this.#rejoinAt = Number.NaN;
     if (this.#state === 'down' || this.#closed) return;
     this.#state = 'down';
+    for (const m of this.#models.values()) {
+      m.othersCalls = Math.max(0, m.calls - m.localCalls);
+      m.othersTokens = Math.max(0, m.tokens - m.localTokens);
+    }
     this.emit('health', {
       state: 'down',
       at: this.#clock.now(),
@@ -336,24 +368,45 @@ export class RedisCapacityCoordinator
     try {
       const [k1, k2] = registryKeys(this.#prefix, 'capacity');
       const beat = await this.#run(HEARTBEAT, [k1, k2], [this.#id, String(this.#ttl), '']);
-      this.#instances = Math.max(1, Number(beat[0]));
       const now = this.#clock.now();
-      const rejoin = this.#state === 'down';
-      const renew = rejoin || now - this.#lastRenew >= this.#ttl / 3;
-      do {
-        this.#dirty = false;
-        await this.#syncAll(renew);
-      } while (rejoin && this.#dirty && !this.#closed);
+      this.#countInstances(Math.max(1, Number(beat[0])), now);
+      this.#seen = true;
+      // Back after an outage: keep to the local share for `rejoinDelayMs` while every instance
+      // re-asserts its leases (a restarted Redis knows none), then count on Redis again.
+      const down = this.#state === 'down';
+      if (down && Number.isNaN(this.#rejoinAt)) this.#rejoinAt = now + this.#rejoinDelayMs;
+      const rejoin = down && now >= this.#rejoinAt;
+      const renew = down || now - this.#lastRenew >= this.#ttl / 3;
+      this.#dirty = false;
+      await this.#syncAll(renew);
       if (renew) this.#lastRenew = now;
-      if (rejoin && !this.#closed) {
+      let next = this.#refreshMs;
+      if (rejoin && !this.#closed && this.#state === 'down' && !Number.isNaN(this.#rejoinAt)) {
+        this.#rejoinAt = Number.NaN;
         this.#state = 'up';
+        // Leases granted locally while the last sync was on the way: re-asserted at once.
+        if (this.#dirty) {
+          this.#lastRenew = Number.NEGATIVE_INFINITY;
+          next = 0;
+        }
         this.emit('health', { state: 'up', at: this.#clock.now(), instances: this.#instances });
       }
       for (const [model, m] of this.#models) this.#refresh(model, m);
+      this.#schedule(next);
+      return;
     } catch (error) {
       this.#down(error);
     }
     this.#schedule(this.#refreshMs);
+  }
+
+  /** Keeps the most instances seen within the last lease TTL (a restarted Redis knows few at first). */
+  #countInstances(count: number, now: number): void {
+    this.#instances = count;
+    if (count >= this.#peakInstances || now - this.#peakAt > this.#ttl) {
+      this.#peakInstances = count;
+      this.#peakAt = now;
+    }
   }
 
   async #syncAll(renew: boolean): Promise<void> {

@@ -41,12 +41,20 @@ export interface RedisCapacityCoordinatorOptions {
    */
   readonly commandTimeoutMs?: number;
   /**
-   * While Redis is down: the share of each model's limits this instance may use on its own, from 0
-   * to 1. Default: 1 / the number of instances last seen, so the instances together stay within
-   * each limit (rounded down: with more instances than slots, some get none).
+   * While Redis is down: the share of each limit this instance may use on its own, from 0 to 1
+   * (calls rounded down), less what the other instances held beyond their shares when Redis went
+   * down (they only drain), so the instances together stay within each limit. Default: 1 / the
+   * most instances seen within the last lease TTL; before Redis first answered (the others
+   * unknown), no share at all unless this option is set.
    * @default 1 / instances last seen
    */
   readonly fallbackShare?: number;
+  /**
+   * After an outage, how long this instance keeps to its local share while every instance
+   * re-asserts its leases (a restarted Redis has lost them), in ms.
+   * @default 1000
+   */
+  readonly rejoinDelayMs?: number;
   /**
    * The time source for timers (Redis's own `TIME` decides lease expiry).
    * @default the system clock
@@ -64,6 +72,7 @@ export const coordinatorDefaults = {
   leaseTtlMs: 10_000,
   refreshMs: 200,
   commandTimeoutMs: 500,
+  rejoinDelayMs: 1000,
 } as const;
 
 const known = [
@@ -74,6 +83,7 @@ const known = [
   'refreshMs',
   'commandTimeoutMs',
   'fallbackShare',
+  'rejoinDelayMs',
   'clock',
   'instanceId',
 ] satisfies (keyof RedisCapacityCoordinatorOptions)[];
@@ -116,6 +126,10 @@ export function checkCoordinatorOptions(options: unknown): RedisCapacityCoordina
   if (o['fallbackShare'] !== undefined && !between(o['fallbackShare'], 0, 1))
     p.push(
       `\`fallbackShare\` must be a number from 0 to 1, got ${describeValue(o['fallbackShare'])}`,
+    );
+  if (o['rejoinDelayMs'] !== undefined && !between(o['rejoinDelayMs'], 0, 600_000))
+    p.push(
+      `\`rejoinDelayMs\` must be a number from 0 to 600000, got ${describeValue(o['rejoinDelayMs'])}`,
     );
   const clock = o['clock'] as Record<string, unknown> | undefined;
   if (

@@ -85,3 +85,14 @@ export async function startRedis(port?: number): Promise<RedisServer> {
   await server.start();
   return server;
 }
+
+/**
+ * The run's Redis (`ZETA_REDIS_URL`, started by CI) when set, else one of the test's own. Only for
+ * tests that leave the server running; `stop()` stops only a server the test started.
+ */
+export async function sharedRedis(): Promise<{ readonly url: string; stop(): Promise<void> }> {
+  const url = process.env['ZETA_REDIS_URL'];
+  if (url !== undefined && url !== '') return { url, stop: async () => undefined };
+  const own = await startRedis();
+  return { url: own.url, stop: () => own.stop() };
+}

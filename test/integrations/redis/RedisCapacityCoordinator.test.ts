@@ -10,7 +10,7 @@ import {
 } from '../../../src/integrations/redis/index.js';
 import { configError } from '../../helpers/configError.js';
 import { poll } from '../../helpers/prometheus.js';
-import { type RedisServer, redisAvailable, startRedis } from '../../helpers/redis.js';
+import { redisAvailable, sharedRedis, startRedis } from '../../helpers/redis.js';
 
 const run = redisAvailable('Redis coordinator tests');
 const limits = { concurrency: 2, maxTokens: 100 };
@@ -29,11 +29,11 @@ function switchable(inner: RedisScriptClient): RedisScriptClient & { off: boolea
 }
 
 describe.runIf(run)('RedisCapacityCoordinator against a real redis-server', () => {
-  let server: RedisServer;
+  let server: Awaited<ReturnType<typeof sharedRedis>>;
   let node: ReturnType<typeof createClient>;
   let io: Redis;
   let n = 0;
-  const prefix = () => `t${++n}`;
+  const prefix = () => `t${process.pid}-${++n}`;
   const open: RedisCapacityCoordinator[] = [];
   const make = (client: RedisScriptClient, options: Record<string, unknown> = {}) => {
     const c = new RedisCapacityCoordinator({ client, refreshMs: 20, ...options });
@@ -42,7 +42,7 @@ describe.runIf(run)('RedisCapacityCoordinator against a real redis-server', () =
   };
 
   beforeAll(async () => {
-    server = await startRedis();
+    server = await sharedRedis();
     node = createClient({ url: server.url });
     await node.connect();
     io = new Redis(server.url, { lazyConnect: false });

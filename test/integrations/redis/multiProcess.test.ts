@@ -262,6 +262,5 @@ describe.runIf(run)('routers in separate processes sharing one model through Red
     expect(done.some((d) => d.health.includes('up'))).toBe(true);
     expect(maxServer).toBeLessThanOrEqual(CAPACITY);
     expect(settled).toBe(900);
-    expect(servedDuringOutage).toBeGreaterThan(0);
   });
 });

@@ -77,6 +77,7 @@ export {
   adaptiveStrategy,
   createAdaptiveStrategy,
   leastLoadedStrategy,
+  powerOfTwoChoices,
   staticStrategy,
 } from './strategy/index.js';
 export type { AdaptiveStrategyOptions, Strategy } from './strategy/index.js';

@@ -15,6 +15,7 @@ import {
   type RedisCapacityCoordinatorOptions,
 } from './options.js';
 import { ACQUIRE, HEARTBEAT, modelKeys, registryKeys, SYNC } from './scripts.js';
+import { runScript, systemClock } from './timing.js';
 
 /** `health`: Redis became unreachable (or too slow), or answers again. */
 export interface RedisHealthEvent {
@@ -55,12 +56,6 @@ interface ModelView {
   /** Lease ids to drop from Redis when it answers again (released or refused while it did not). */
   readonly drop: Set<string>;
 }
-
-const systemClock: Clock = {
-  now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
 
 /**
  * A {@link CapacityCoordinator} over Redis, for routers in several processes or machines calling the
@@ -435,26 +430,7 @@ export class RedisCapacityCoordinator
     );
   }
 
-  /** Runs a script with this coordinator's timeout; a reply that is not an array is an error. */
   #run(script: Script, keys: readonly string[], args: readonly string[]): Promise<unknown[]> {
-    return new Promise((resolve, reject) => {
-      let done = false;
-      const timer = this.#clock.setTimeout(() => {
-        if (done) return;
-        done = true;
-        reject(new Error(`Redis did not answer within ${this.#timeoutMs}ms`));
-      }, this.#timeoutMs);
-      const finish = (ok: boolean, value: unknown): void => {
-        if (done) return;
-        done = true;
-        this.#clock.clearTimeout(timer);
-        if (ok && Array.isArray(value)) resolve(value);
-        else reject(ok ? new Error(`unexpected Redis reply ${describeError(value, 80)}`) : value);
-      };
-      script.run(this.#client, keys, args).then(
-        (value) => finish(true, value),
-        (error: unknown) => finish(false, error),
-      );
-    });
+    return runScript(script, this.#client, this.#clock, this.#timeoutMs, keys, args);
   }
 }

@@ -8,9 +8,11 @@ export {
   nodeRedisClient,
   type RedisScriptClient,
 } from './client.js';
+export type { RedisLoadTrackerOptions } from './loadOptions.js';
 export type { RedisCapacityCoordinatorOptions } from './options.js';
 export {
   RedisCapacityCoordinator,
   type RedisCapacityEvents,
   type RedisHealthEvent,
 } from './RedisCapacityCoordinator.js';
+export { type RedisLoadEvents, RedisLoadTracker } from './RedisLoadTracker.js';

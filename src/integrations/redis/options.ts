@@ -91,20 +91,19 @@ const known = [
 const between = (v: unknown, min: number, max: number): boolean =>
   typeof v === 'number' && v >= min && v <= max;
 
-/** Checks the options; throws `CONFIG_INVALID` listing every problem. */
-export function checkCoordinatorOptions(options: unknown): RedisCapacityCoordinatorOptions {
-  const subject = 'RedisCapacityCoordinator options';
-  if (typeof options !== 'object' || options === null)
-    throw configInvalid(subject, [
-      `options must be an object with a \`client\`, got ${describeValue(options)}`,
-    ]);
-  const o = options as Record<string, unknown>;
-  const p = unknownKeyProblems(o, known);
+/** Problems with the `client` option (shared by the Redis integrations). */
+export function clientProblems(o: Record<string, unknown>): string[] {
   const client = o['client'] as Record<string, unknown> | undefined;
-  if (typeof client?.['evalsha'] !== 'function' || typeof client?.['eval'] !== 'function')
-    p.push(
-      `\`client\` must be a RedisScriptClient (wrap yours: nodeRedisClient(client) or ioredisClient(client)), got ${describeValue(client)}`,
-    );
+  if (typeof client?.['evalsha'] === 'function' && typeof client?.['eval'] === 'function')
+    return [];
+  return [
+    `\`client\` must be a RedisScriptClient (wrap yours: nodeRedisClient(client) or ioredisClient(client)), got ${describeValue(client)}`,
+  ];
+}
+
+/** Problems with `prefix`, `commandTimeoutMs`, `clock` and `instanceId` (shared). */
+export function commonProblems(o: Record<string, unknown>): string[] {
+  const p: string[] = [];
   if (
     o['prefix'] !== undefined &&
     !(typeof o['prefix'] === 'string' && /^[^{}]{1,100}$/.test(o['prefix']))
@@ -112,24 +111,9 @@ export function checkCoordinatorOptions(options: unknown): RedisCapacityCoordina
     p.push(
       `\`prefix\` must be a string of 1 to 100 characters without braces, got ${describeValue(o['prefix'])}`,
     );
-  p.push(...limitsProblems(o['limits']));
-  if (o['leaseTtlMs'] !== undefined && !between(o['leaseTtlMs'], 100, 3_600_000))
-    p.push(
-      `\`leaseTtlMs\` must be a number from 100 to 3600000, got ${describeValue(o['leaseTtlMs'])}`,
-    );
-  if (o['refreshMs'] !== undefined && !between(o['refreshMs'], 1, 60_000))
-    p.push(`\`refreshMs\` must be a number from 1 to 60000, got ${describeValue(o['refreshMs'])}`);
   if (o['commandTimeoutMs'] !== undefined && !between(o['commandTimeoutMs'], 1, 60_000))
     p.push(
       `\`commandTimeoutMs\` must be a number from 1 to 60000, got ${describeValue(o['commandTimeoutMs'])}`,
-    );
-  if (o['fallbackShare'] !== undefined && !between(o['fallbackShare'], 0, 1))
-    p.push(
-      `\`fallbackShare\` must be a number from 0 to 1, got ${describeValue(o['fallbackShare'])}`,
-    );
-  if (o['rejoinDelayMs'] !== undefined && !between(o['rejoinDelayMs'], 0, 600_000))
-    p.push(
-      `\`rejoinDelayMs\` must be a number from 0 to 600000, got ${describeValue(o['rejoinDelayMs'])}`,
     );
   const clock = o['clock'] as Record<string, unknown> | undefined;
   if (
@@ -144,6 +128,35 @@ export function checkCoordinatorOptions(options: unknown): RedisCapacityCoordina
     !(typeof o['instanceId'] === 'string' && o['instanceId'].length > 0)
   )
     p.push(`\`instanceId\` must be a non-empty string, got ${describeValue(o['instanceId'])}`);
+  return p;
+}
+
+/** Checks the options; throws `CONFIG_INVALID` listing every problem. */
+export function checkCoordinatorOptions(options: unknown): RedisCapacityCoordinatorOptions {
+  const subject = 'RedisCapacityCoordinator options';
+  if (typeof options !== 'object' || options === null)
+    throw configInvalid(subject, [
+      `options must be an object with a \`client\`, got ${describeValue(options)}`,
+    ]);
+  const o = options as Record<string, unknown>;
+  const p = unknownKeyProblems(o, known);
+  p.push(...clientProblems(o));
+  p.push(...limitsProblems(o['limits']));
+  if (o['leaseTtlMs'] !== undefined && !between(o['leaseTtlMs'], 100, 3_600_000))
+    p.push(
+      `\`leaseTtlMs\` must be a number from 100 to 3600000, got ${describeValue(o['leaseTtlMs'])}`,
+    );
+  if (o['refreshMs'] !== undefined && !between(o['refreshMs'], 1, 60_000))
+    p.push(`\`refreshMs\` must be a number from 1 to 60000, got ${describeValue(o['refreshMs'])}`);
+  if (o['fallbackShare'] !== undefined && !between(o['fallbackShare'], 0, 1))
+    p.push(
+      `\`fallbackShare\` must be a number from 0 to 1, got ${describeValue(o['fallbackShare'])}`,
+    );
+  if (o['rejoinDelayMs'] !== undefined && !between(o['rejoinDelayMs'], 0, 600_000))
+    p.push(
+      `\`rejoinDelayMs\` must be a number from 0 to 600000, got ${describeValue(o['rejoinDelayMs'])}`,
+    );
+  p.push(...commonProblems(o));
   throwIfProblems(subject, p);
   return o as unknown as RedisCapacityCoordinatorOptions;
 }

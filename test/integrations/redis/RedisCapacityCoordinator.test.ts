@@ -175,10 +175,10 @@ describe.runIf(run)('RedisCapacityCoordinator against a real redis-server', () =
     expect(e.problems).toEqual([
       expect.stringContaining('unknown option `nope`'),
       expect.stringContaining('`client` must be a RedisScriptClient'),
-      expect.stringContaining('`prefix` must be a string of 1 to 100 characters without braces'),
       expect.stringContaining('`limits["m"].concurrency` must be an integer >= 1, got 1.5'),
       expect.stringContaining('`leaseTtlMs` must be a number from 100 to 3600000, got 5'),
       expect.stringContaining('`fallbackShare` must be a number from 0 to 1, got 2'),
+      expect.stringContaining('`prefix` must be a string of 1 to 100 characters without braces'),
     ]);
   });
 });

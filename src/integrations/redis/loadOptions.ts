@@ -1,13 +1,8 @@
 import type { LoadTracker } from '../../load/LoadTracker.js';
 import type { Clock } from '../../types.js';
-import {
-  configInvalid,
-  describeValue,
-  throwIfProblems,
-  unknownKeyProblems,
-} from '../../utils/options.js';
+import { describeValue, throwIfProblems } from '../../utils/options.js';
 import type { RedisScriptClient } from './client.js';
-import { clientProblems, commonProblems } from './options.js';
+import { commonProblems, startChecks } from './options.js';
 
 /** Options of {@link RedisLoadTracker}. */
 export interface RedisLoadTrackerOptions {
@@ -58,14 +53,7 @@ const known = [
 
 /** Checks the options; throws `CONFIG_INVALID` listing every problem. */
 export function checkLoadOptions(options: unknown): RedisLoadTrackerOptions {
-  const subject = 'RedisLoadTracker options';
-  if (typeof options !== 'object' || options === null)
-    throw configInvalid(subject, [
-      `options must be an object with a \`client\`, got ${describeValue(options)}`,
-    ]);
-  const o = options as Record<string, unknown>;
-  const p = unknownKeyProblems(o, known);
-  p.push(...clientProblems(o));
+  const { o, p } = startChecks('RedisLoadTracker options', options, known);
   const tracker = o['tracker'] as Record<string, unknown> | undefined;
   if (
     tracker !== undefined &&
@@ -83,6 +71,6 @@ export function checkLoadOptions(options: unknown): RedisLoadTrackerOptions {
       p.push(`\`${key}\` must be a number from ${min} to ${max}, got ${describeValue(v)}`);
   }
   p.push(...commonProblems(o));
-  throwIfProblems(subject, p);
+  throwIfProblems('RedisLoadTracker options', p);
   return o as unknown as RedisLoadTrackerOptions;
 }

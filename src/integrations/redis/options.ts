@@ -91,8 +91,24 @@ const known = [
 const between = (v: unknown, min: number, max: number): boolean =>
   typeof v === 'number' && v >= min && v <= max;
 
-/** Problems with the `client` option (shared by the Redis integrations). */
-export function clientProblems(o: Record<string, unknown>): string[] {
+/**
+ * The options as a record and the first problems (unknown keys, the `client`); throws at once when
+ * `options` is not an object. Shared by the Redis integrations.
+ */
+export function startChecks(
+  subject: string,
+  options: unknown,
+  known: readonly string[],
+): { o: Record<string, unknown>; p: string[] } {
+  if (typeof options !== 'object' || options === null)
+    throw configInvalid(subject, [
+      `options must be an object with a \`client\`, got ${describeValue(options)}`,
+    ]);
+  const o = options as Record<string, unknown>;
+  return { o, p: [...unknownKeyProblems(o, known), ...clientProblems(o)] };
+}
+
+function clientProblems(o: Record<string, unknown>): string[] {
   const client = o['client'] as Record<string, unknown> | undefined;
   if (typeof client?.['evalsha'] === 'function' && typeof client?.['eval'] === 'function')
     return [];
@@ -134,13 +150,7 @@ export function commonProblems(o: Record<string, unknown>): string[] {
 /** Checks the options; throws `CONFIG_INVALID` listing every problem. */
 export function checkCoordinatorOptions(options: unknown): RedisCapacityCoordinatorOptions {
   const subject = 'RedisCapacityCoordinator options';
-  if (typeof options !== 'object' || options === null)
-    throw configInvalid(subject, [
-      `options must be an object with a \`client\`, got ${describeValue(options)}`,
-    ]);
-  const o = options as Record<string, unknown>;
-  const p = unknownKeyProblems(o, known);
-  p.push(...clientProblems(o));
+  const { o, p } = startChecks(subject, options, known);
   p.push(...limitsProblems(o['limits']));
   if (o['leaseTtlMs'] !== undefined && !between(o['leaseTtlMs'], 100, 3_600_000))
     p.push(

@@ -100,6 +100,8 @@ export class RedisCapacityCoordinator
   #peakAt = Number.NEGATIVE_INFINITY;
   /** Whether Redis ever answered a heartbeat: until then, the other instances are unknown. */
   #seen = false;
+  /** When Redis went down, on the clock. */
+  #downSince = Number.NEGATIVE_INFINITY;
   /** After an outage: when this instance goes back to Redis's counts (NaN: not rejoining). */
   #rejoinAt = Number.NaN;
   readonly #rejoinDelayMs: number;
@@ -182,8 +184,12 @@ export class RedisCapacityCoordinator
         // The script may have run: a lease granted locally keeps this id (re-asserted on rejoin),
         // one refused is dropped then.
         this.#down(error);
-        const lease = this.#local(request.model, m, id, tokens);
-        if (lease === undefined) m.drop.add(id);
+        let lease: Held | undefined;
+        try {
+          lease = this.#local(request.model, m, id, tokens);
+        } finally {
+          if (lease === undefined) m.drop.add(id);
+        }
         return lease;
       },
     );
@@ -279,17 +285,37 @@ export class RedisCapacityCoordinator
     return held;
   }
 
-  /** Redis is not answering: this instance's share of the model's limits. */
+  /**
+   * Redis is not answering: this instance's share of the model's limits. A request that fits the
+   * share once this instance's own calls end is refused (the model counts as full until one ends).
+   * One that never fits it (a share of no call, or fewer tokens than it needs) is refused too while
+   * Redis has been down for less than the lease TTL (it may come back); after that it throws, so the
+   * router fails it over or sheds it rather than have it wait for Redis for ever.
+   *
+   * @throws {Error} when the local share cannot take the request and Redis has been down a TTL.
+   */
   #local(model: string, m: ModelView, id: string, tokens: number): Held | undefined {
-    if (
-      m.localCalls + 1 > this.#allowance(m.limits.concurrency, m.othersCalls, true) ||
-      m.localTokens + tokens > this.#allowance(m.limits.maxTokens, m.othersTokens, false)
-    ) {
+    const calls = this.#allowance(m.limits.concurrency, m.othersCalls, true);
+    const budget = this.#allowance(m.limits.maxTokens, m.othersTokens, false);
+    if (calls < 1 || tokens > budget) {
+      if (this.#waitingForRedis()) {
+        m.full = true;
+        return undefined;
+      }
+      throw new Error(
+        `Redis is unreachable and this instance's local share of ${model} (${calls} calls, ${budget} tokens) cannot take a request of ${tokens} tokens; retry when Redis is back`,
+      );
+    }
+    if (m.localCalls + 1 > calls || m.localTokens + tokens > budget) {
       m.full = true;
       return undefined;
     }
     this.#dirty = true;
-    return this.#hold(model, m, id, tokens);
+    const held = this.#hold(model, m, id, tokens);
+    // Rejoining (Redis answers again): into Redis at once, not at the next tick.
+    if (!Number.isNaN(this.#rejoinAt) && !this.#closed)
+      this.#run(SYNC, m.keys, [String(this.#ttl), '1', id, String(tokens)]).catch(() => undefined);
+    return held;
   }
 
   /**
@@ -309,11 +335,19 @@ export class RedisCapacityCoordinator
     return Math.max(0, Math.min(share, room));
   }
 
+  /** Whether Redis has been down for less than a lease TTL (work without a share waits for it). */
+  #waitingForRedis(): boolean {
+    return this.#state === 'down' && this.#clock.now() - this.#downSince < this.#ttl;
+  }
+
   #fullNow(m: ModelView): boolean {
     if (this.#state === 'up')
       return m.calls >= m.limits.concurrency || m.tokens >= m.limits.maxTokens;
+    const calls = this.#allowance(m.limits.concurrency, m.othersCalls, true);
+    // No share at all: full while Redis may still come back, then not (requests try and fail fast).
+    if (calls < 1) return this.#waitingForRedis();
     return (
-      m.localCalls >= this.#allowance(m.limits.concurrency, m.othersCalls, true) ||
+      m.localCalls >= calls ||
       m.localTokens >= this.#allowance(m.limits.maxTokens, m.othersTokens, false)
     );
   }
@@ -337,6 +371,7 @@ export class RedisCapacityCoordinator
     this.#rejoinAt = Number.NaN;
     if (this.#state === 'down' || this.#closed) return;
     this.#state = 'down';
+    this.#downSince = this.#clock.now();
     for (const m of this.#models.values()) {
       m.othersCalls = Math.max(0, m.calls - m.localCalls);
       m.othersTokens = Math.max(0, m.tokens - m.localTokens);
@@ -391,6 +426,8 @@ export class RedisCapacityCoordinator
       return;
     } catch (error) {
       this.#down(error);
+      // Still down: models whose waiting is over are announced (their requests now fail fast).
+      for (const [model, m] of this.#models) this.#refresh(model, m);
     }
     this.#schedule(this.#refreshMs);
   }

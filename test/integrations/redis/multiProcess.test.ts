@@ -155,6 +155,17 @@ describe.runIf(run)('routers in separate processes sharing one model through Red
     ...extra,
   });
 
+  /** Three instances (one on ioredis, two on node-redis) under a fresh prefix, and a sampler. */
+  const startThree = (extra: Record<string, string>) => {
+    n++;
+    model.reset();
+    const s = sampler(model, client, `mp${n}`);
+    const instances = ['node-redis', 'ioredis', 'node-redis'].map((adapter) =>
+      startInstance(env({ ADAPTER: adapter, ...extra })),
+    );
+    return { s, instances };
+  };
+
   beforeAll(async () => {
     redis = await startRedis();
     model = await startModel();
@@ -171,12 +182,7 @@ describe.runIf(run)('routers in separate processes sharing one model through Red
   it('three routers hammering one model never run more than its capacity on it, together', {
     timeout: 60_000,
   }, async () => {
-    n++;
-    model.reset();
-    const s = sampler(model, client, `mp${n}`);
-    const instances = ['node-redis', 'ioredis', 'node-redis'].map((adapter) =>
-      startInstance(env({ ADAPTER: adapter, REQUESTS: '200', PARALLEL: '8', CALL_MS: '15' })),
-    );
+    const { s, instances } = startThree({ REQUESTS: '200', PARALLEL: '8', CALL_MS: '15' });
     const done = await Promise.all(instances.map((i) => i.done));
     const { maxServer, maxLeases, samples } = await s.stop();
     console.log(
@@ -234,12 +240,7 @@ describe.runIf(run)('routers in separate processes sharing one model through Red
   it('Redis stopped and restarted mid-run: every request of every process settles, still within capacity', {
     timeout: 60_000,
   }, async () => {
-    n++;
-    model.reset();
-    const s = sampler(model, client, `mp${n}`);
-    const instances = ['node-redis', 'ioredis', 'node-redis'].map((adapter) =>
-      startInstance(env({ ADAPTER: adapter, REQUESTS: '300', PARALLEL: '6', CALL_MS: '10' })),
-    );
+    const { s, instances } = startThree({ REQUESTS: '300', PARALLEL: '6', CALL_MS: '10' });
     await Promise.all(instances.map((i) => i.ready));
     await poll('traffic flows', async () => (model.served() > 50 ? true : undefined), 10_000, 5);
     await redis.stop();

@@ -435,14 +435,10 @@ export class Attempts<Req, Res> {
     call.graceTimer = s.clock.setTimeout(() => {
       call.graceTimer = undefined;
       if (call.ticket === undefined) return;
-      // The lease goes back before the slot frees (whoever takes the slot may need it).
-      const lease = call.lease;
-      call.lease = undefined;
-      if (!call.ticket.release(HUNG)) {
-        call.lease = lease;
-        return;
-      }
-      if (lease !== undefined) this.#giveBack(lease);
+      // The lease goes back before the slot frees (whoever takes the slot may need it). A call
+      // that settled meanwhile gave it back already.
+      this.#dropLease(call);
+      if (!call.ticket.release(HUNG)) return;
       call.hung = true;
       this.#clearTimers(call);
       const now = s.now();

@@ -15,7 +15,7 @@ export default defineConfig([
   {
     ...common,
     // The core, the simulator and the integrations: ESM and CommonJS, each with its own types.
-    // The integrations' peers (prom-client, @opentelemetry/api, openai, @ai-sdk/provider) stay
+    // The integrations' peers (prom-client, @opentelemetry/api, openai, @ai-sdk/provider; redis and ioredis are only typed) stay
     // external: they are peer dependencies, so tsup leaves them out of the bundles.
     entry: {
       index: 'src/index.ts',
@@ -24,6 +24,7 @@ export default defineConfig([
       'otel/index': 'src/integrations/otel/index.ts',
       'openai/index': 'src/integrations/openai/index.ts',
       'ai-sdk/index': 'src/integrations/ai-sdk/index.ts',
+      'redis/index': 'src/integrations/redis/index.ts',
     },
     format: ['esm', 'cjs'],
     clean: true,

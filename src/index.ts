@@ -88,6 +88,7 @@ export {
   adaptiveStrategy,
   createAdaptiveStrategy,
   leastLoadedStrategy,
+  powerOfTwoChoices,
   staticStrategy,
 } from './strategy/index.js';
 export type { AdaptiveStrategyOptions, Strategy } from './strategy/index.js';
@@ -116,6 +117,16 @@ export type {
   TaskLoadSnapshot,
   TrackerSnapshot,
 } from './load/index.js';
+
+// Capacity shared between routers
+export { InMemoryCapacityCoordinator, LEASE_ANSWER_MS } from './capacity/index.js';
+export type {
+  CapacityCoordinator,
+  CapacityLease,
+  CapacityLimits,
+  InMemoryCapacityCoordinatorOptions,
+  LeaseRequest,
+} from './capacity/index.js';
 
 // Server load probes
 export { jsonProbe, llamaCppProbe, prometheusProbe, vllmProbe } from './probe/builtins.js';

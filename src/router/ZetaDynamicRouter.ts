@@ -34,6 +34,7 @@ import { Experiments } from './stages/experiments.js';
 import { Fleet } from './stages/fleet.js';
 import { Intake } from './stages/intake.js';
 import { type ExplainOptions, Introspection } from './stages/introspect.js';
+import { isFull, watchCapacity } from './stages/lease.js';
 import { Observer } from './stages/observe.js';
 import { Prober } from './stages/probe.js';
 import { Settlement } from './stages/settle.js';
@@ -164,6 +165,7 @@ export class ZetaDynamicRouter<
   readonly #intake: Intake<unknown, unknown>;
   readonly #introspection: Introspection<unknown, unknown>;
   readonly #maxWaitingOption: number | undefined;
+  readonly #unwatch: (() => void) | undefined;
   #closeEmitted = false;
 
   /**
@@ -195,7 +197,7 @@ export class ZetaDynamicRouter<
     const { clock, now } = safeClock(o.clock ?? systemClock);
     const random: RandomSource = o.random ?? Math.random;
     this.#maxWaitingOption = o.maxWaiting;
-    const stages = { clock, now, random } as {
+    const stages = { clock, now, random, capacity: o.capacity } as {
       -readonly [K in keyof Stages<unknown, unknown>]: Stages<unknown, unknown>[K];
     };
     // A tracker of the app's own is guarded: if it throws, routing goes on (see SafeTracker).
@@ -233,6 +235,7 @@ export class ZetaDynamicRouter<
     this.#introspection = new Introspection(stages, classifier);
     for (const e of stages.fleet.addAll(o.models as readonly ModelConfig<unknown, unknown>[]))
       stages.prober.start(e);
+    this.#unwatch = o.capacity === undefined ? undefined : watchCapacity(o.capacity, stages);
   }
 
   /** The strategy in use. */
@@ -459,6 +462,7 @@ export class ZetaDynamicRouter<
     if (problems.length > 0)
       throw new ZetaError('CONFIG_INVALID', `Invalid model: ${problems.join('; ')}.`, { problems });
     const e = this.#s.fleet.add(cfg);
+    if (this.#s.capacity !== undefined) e.sharedFull = isFull(this.#s.capacity, e.model.id);
     this.#s.prober.start(e);
     this.#s.admission.reconsiderFor(e);
   }
@@ -501,6 +505,7 @@ export class ZetaDynamicRouter<
     await this.drain();
     this.#s.admission.stopTimers();
     this.#s.prober.stopAll();
+    this.#unwatch?.();
     if (this.#closeEmitted) return;
     this.#closeEmitted = true;
     this.#s.observer.notify('close', { at: this.#s.now() });

@@ -1,3 +1,4 @@
+import type { CapacityCoordinator } from '../capacity/CapacityCoordinator.js';
 import type { Classifier } from '../classify/Classifier.js';
 import type { HealthOptions } from '../health/HealthMonitor.js';
 import type { LoadTracker } from '../load/LoadTracker.js';
@@ -194,6 +195,18 @@ export interface ZetaRouterOptions<
    * @default a new `InMemoryLoadTracker`
    */
   readonly tracker?: LoadTracker;
+  /**
+   * Shares each model's capacity with other routers calling the same model servers (other
+   * processes or machines): a call takes a lease from the coordinator when it gets its slot and
+   * gives it back when it settles, so the routers together stay within each model's `concurrency`
+   * and `maxTokens`. A model the coordinator reports full counts as busy (work spills to models with
+   * room, or waits); a refused lease sends the request back to routing. Omit when this router is
+   * the only one calling its models. See {@link CapacityCoordinator}; `RedisCapacityCoordinator`
+   * from `zeta-router/redis` shares through Redis.
+   * @default none (this router's own limits only)
+   * @example new ZetaDynamicRouter({ models, capacity: new InMemoryCapacityCoordinator() })
+   */
+  readonly capacity?: CapacityCoordinator;
   /**
    * Router-wide bound on requests waiting in the admission queue (an integer >= 0).
    * @default the sum of every model's `maxQueue`

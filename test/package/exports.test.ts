@@ -151,3 +151,20 @@ describe('built package: the zeta-router/ai-sdk subpath', () => {
     expect(core.trim()).toBe('false');
   });
 });
+
+describe('built package: the zeta-router/redis subpath', () => {
+  it('loads with import and require without loading redis or ioredis, and the core does not pull them in', () => {
+    const esm = runNode([
+      '--input-type=module',
+      '-e',
+      "import { RedisCapacityCoordinator, RedisLoadTracker, nodeRedisClient, ioredisClient } from 'zeta-router/redis'; import { InMemoryCapacityCoordinator, powerOfTwoChoices } from 'zeta-router';" +
+        'console.log(typeof RedisCapacityCoordinator, typeof RedisLoadTracker, typeof nodeRedisClient, typeof ioredisClient, typeof InMemoryCapacityCoordinator, typeof powerOfTwoChoices);',
+    ]);
+    expect(esm.trim()).toBe('function function function function function function');
+    const cjs = runNode([
+      '-e',
+      "const { RedisCapacityCoordinator } = require('zeta-router/redis'); console.log(typeof RedisCapacityCoordinator, Object.keys(require.cache).some((f) => /node_modules[\\\\/](redis|ioredis|@redis)[\\\\/]/.test(f)));",
+    ]);
+    expect(cjs.trim()).toBe('function false');
+  });
+});

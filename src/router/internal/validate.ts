@@ -52,6 +52,7 @@ export const routerKeys = new Set<string>([
   'classifier',
   'strategy',
   'tracker',
+  'capacity',
   'maxWaiting',
   'maxAttempts',
   'timeoutMs',
@@ -305,6 +306,14 @@ export function routerProblems(options: unknown): string[] {
     const missing = methods.filter((name) => typeof t?.[name] !== 'function');
     if (missing.length > 0)
       p.push(`\`tracker\` must implement LoadTracker; missing: ${missing.join(', ')}`);
+  }
+  const cap = o.capacity as Record<string, unknown> | undefined;
+  if (cap !== undefined) {
+    const missing = ['acquire', 'release', 'isFull', 'watch'].filter(
+      (name) => typeof cap?.[name] !== 'function',
+    );
+    if (missing.length > 0)
+      p.push(`\`capacity\` must implement CapacityCoordinator; missing: ${missing.join(', ')}`);
   }
   if (o.maxWaiting !== undefined && !isNonNegInt(o.maxWaiting))
     p.push(`\`maxWaiting\` must be an integer >= 0, got ${describeValue(o.maxWaiting)}`);

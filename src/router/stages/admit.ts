@@ -4,7 +4,7 @@ import { listSome } from '../internal/listSome.js';
 import type { RouterRequest, WaitTicket } from '../internal/request.js';
 import type { Stages } from './context.js';
 import { type DecisionWithEntries, exclusion } from './decide.js';
-import { canStartOn, type ModelEntry } from './fleet.js';
+import { canStartOn, isBusy, type ModelEntry } from './fleet.js';
 
 /**
  * The admit stage: routes a request (decide, then bind), and keeps the admission queue. A request
@@ -114,7 +114,7 @@ export class Admission<Req, Res> {
     if (e.health !== undefined && !e.health.canRoute(now)) return false;
     return binding === 'start'
       ? canStartOn(e, tokens)
-      : e.waitingFor === 0 && e.probe?.busy !== true && e.lane.canQueue(tokens);
+      : e.waitingFor === 0 && !isBusy(e) && e.lane.canQueue(tokens);
   }
 
   #enqueue(p: RouterRequest<Req, Res>, ranked: readonly ModelEntry<Req, Res>[]): void {

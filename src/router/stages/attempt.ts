@@ -1,3 +1,4 @@
+import type { CapacityCoordinator, CapacityLease } from '../../capacity/CapacityCoordinator.js';
 import { describeError } from '../../errors/describeError.js';
 import { modelCallFailure } from '../../errors/ModelCallError.js';
 import { ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
@@ -9,6 +10,8 @@ import { readUsage, usageOf } from '../internal/usage.js';
 import type { CallContext } from '../options.js';
 import type { Stages } from './context.js';
 import { exclusion } from './decide.js';
+import type { ModelEntry } from './fleet.js';
+import { giveBack, requestLease } from './lease.js';
 import { StreamHandle } from './stream.js';
 
 /** What a finished stream's slot holder resolves with (the chunks went to the consumer). */
@@ -23,8 +26,6 @@ function emptyStream(): AsyncIterableIterator<never> {
     },
   };
 }
-
-import type { ModelEntry } from './fleet.js';
 
 /** First cool-down of a model whose server said it is overloaded without saying for how long, in ms. */
 export const OVERLOAD_BACKOFF_MS = 1000;
@@ -47,6 +48,10 @@ class Call<Req, Res> extends LazyAbort implements CallState, LaneWork<unknown> {
   latencyMs = Number.NaN;
   /** The real token counts: reported by the client while the call runs, read from its result at the end. */
   usage: TokenUsage | undefined = undefined;
+  /** The capacity lease the call holds (with a coordinator, from its start until it settles). */
+  lease: CapacityLease | undefined = undefined;
+  /** Set while the call waits for the coordinator's answer (it holds its slot, nothing runs yet). */
+  acquiring = false;
 
   constructor(
     readonly attempts: Attempts<Req, Res>,
@@ -148,8 +153,68 @@ export class Attempts<Req, Res> {
     const start = Number.isNaN(this.#bindingAt) ? s.now() : this.#bindingAt;
     // Bound while the model was healthy (or still in the fleet), started after it opened or was
     // removed: do not call it (unless this is the probe its cool-off now allows); route again.
-    if (e.removed || start < e.coolUntil || (e.health !== undefined && !e.health.canRoute(start)))
+    if (this.#cannotStart(e, start)) return REROUTE;
+    if (s.capacity !== undefined) return this.#lease(call, s.capacity, start);
+    return this.#begin(call, start);
+  }
+
+  #cannotStart(e: ModelEntry<Req, Res>, at: number): boolean {
+    return e.removed || at < e.coolUntil || (e.health !== undefined && !e.health.canRoute(at));
+  }
+
+  /**
+   * Asks the coordinator for the call's lease, then calls the model (see {@link requestLease}).
+   */
+  #lease(call: Call<Req, Res>, capacity: CapacityCoordinator, start: number): unknown {
+    const s = this.#s;
+    return requestLease(
+      capacity,
+      s.clock,
+      call.entry.model,
+      call.request.tokens,
+      call,
+      (lease, async) => this.#leased(call, lease, async ? s.now() : start),
+    );
+  }
+
+  /** The coordinator answered: call the model with the lease, or go back to routing without one. */
+  #leased(call: Call<Req, Res>, lease: CapacityLease | undefined, start: number): unknown {
+    const p = call.request;
+    const e = call.entry;
+    if (p.settled || call.aborted) {
+      if (lease !== undefined) this.#giveBack(lease);
+      return SKIPPED;
+    }
+    if (lease === undefined) {
+      // Full across the routers sharing it: busy here too until the coordinator says otherwise.
+      e.sharedFull = true;
       return REROUTE;
+    }
+    if (this.#cannotStart(e, start)) {
+      this.#giveBack(lease);
+      return REROUTE;
+    }
+    call.lease = lease;
+    return this.#begin(call, start);
+  }
+
+  /** Gives the call's lease back, once (when its model call settled or its slot was released). */
+  #dropLease(call: Call<Req, Res>): void {
+    const lease = call.lease;
+    if (lease === undefined) return;
+    call.lease = undefined;
+    this.#giveBack(lease);
+  }
+
+  #giveBack(lease: CapacityLease): void {
+    giveBack(this.#s.capacity, lease);
+  }
+
+  /** The model call proper, at `start`, in the call's slot (and with its lease, if any). */
+  #begin(call: Call<Req, Res>, start: number): unknown {
+    const p = call.request;
+    const e = call.entry;
+    const s = this.#s;
     p.queuedMs += start - p.waitStart;
     call.startedAt = start;
     if (e.health?.state === 'open') this.#startProbeDeadline(call);
@@ -226,6 +291,8 @@ export class Attempts<Req, Res> {
 
   /** @internal The call settled (before its slot is released): feeds the tracker and health. */
   record(call: Call<Req, Res>, ok: boolean, value: unknown): void {
+    // Given back before the slot frees, so the next call of this router can take it.
+    this.#dropLease(call);
     if (Number.isNaN(call.startedAt)) return; // skipped or rerouted: nothing was called
     const end = this.#s.now();
     call.end = end;
@@ -301,6 +368,7 @@ export class Attempts<Req, Res> {
   after(call: Call<Req, Res>, ok: boolean, value: unknown, cancelled: boolean): void {
     const p = call.request;
     if (p.call === call) p.call = undefined;
+    this.#dropLease(call);
     if (cancelled || (ok && (value === SKIPPED || value === HUNG))) return;
     if (ok && value === REROUTE) {
       p.attempt--;
@@ -403,7 +471,9 @@ export class Attempts<Req, Res> {
     const call = p.call as Call<Req, Res> | undefined;
     if (call !== undefined && !call.ticket?.cancel()) {
       call.abort(error);
-      if (Number.isFinite(call.startedAt)) this.#startGrace(call);
+      // Waiting for its lease: nothing runs, so the slot frees now (a late lease is given back).
+      if (call.acquiring) call.ticket?.release(SKIPPED);
+      else if (Number.isFinite(call.startedAt)) this.#startGrace(call);
     }
     this.#s.settlement.reject(p, error);
   }
@@ -413,7 +483,11 @@ export class Attempts<Req, Res> {
     const p = call.request;
     call.graceTimer = s.clock.setTimeout(() => {
       call.graceTimer = undefined;
-      if (call.ticket === undefined || !call.ticket.release(HUNG)) return;
+      if (call.ticket === undefined) return;
+      // The lease goes back before the slot frees (whoever takes the slot may need it). A call
+      // that settled meanwhile gave it back already.
+      this.#dropLease(call);
+      if (!call.ticket.release(HUNG)) return;
       call.hung = true;
       this.#clearTimers(call);
       const now = s.now();

@@ -1,3 +1,4 @@
+import type { CapacityCoordinator } from '../../capacity/CapacityCoordinator.js';
 import type { Clock, RandomSource } from '../../types.js';
 import type { Admission } from './admit.js';
 import type { Attempts } from './attempt.js';
@@ -17,6 +18,8 @@ export interface Stages<Req, Res> {
   /** The router's clock, read safely: a non-finite reading counts as the last good one. */
   readonly now: () => number;
   readonly random: RandomSource;
+  /** The capacity shared with other routers, when the router has a coordinator. */
+  readonly capacity: CapacityCoordinator | undefined;
   readonly fleet: Fleet<Req, Res>;
   readonly observer: Observer<Req, Res>;
   readonly decider: Decider<Req, Res>;

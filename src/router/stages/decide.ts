@@ -13,7 +13,7 @@ import type { Decision, ExcludedModel } from '../events.js';
 import { listSome } from '../internal/listSome.js';
 import type { NormalizedModel } from '../internal/validate.js';
 import type { Arm } from './experiments.js';
-import { canStartOn, type Fleet, type ModelEntry } from './fleet.js';
+import { canStartOn, type Fleet, isBusy, type ModelEntry } from './fleet.js';
 
 /**
  * Live decisions list every model that does not serve the task type among `excluded` up to this
@@ -138,8 +138,7 @@ export class Decider<Req, Res> {
     if (ranked.some((e) => canStartOn(e, tokens))) {
       for (const e of ranked) {
         if (canStartOn(e, tokens)) binding = 'start';
-        else if (e.waitingFor === 0 && e.probe?.busy !== true && e.lane.canQueue(tokens))
-          binding = 'queue';
+        else if (e.waitingFor === 0 && !isBusy(e) && e.lane.canQueue(tokens)) binding = 'queue';
         else continue;
         chosen = e;
         break;

@@ -41,14 +41,24 @@ export interface ModelEntry<Req, Res> {
   /** Tokens its calls reported, summed (for the snapshot). */
   promptTokens: number;
   completionTokens: number;
+  /** Whether the capacity coordinator reports the model full across the routers sharing it. */
+  sharedFull: boolean;
 }
 
 /**
  * Whether a request of `tokens` could start on `e` now: a free slot and token room in its lane,
- * and its server's probe not reporting it busy.
+ * and the model not busy (see {@link isBusy}).
  */
 export function canStartOn<Req, Res>(e: ModelEntry<Req, Res>, tokens: number): boolean {
-  return e.lane.canStart(tokens) && e.probe?.busy !== true;
+  return e.lane.canStart(tokens) && !isBusy(e);
+}
+
+/**
+ * Whether the model is busy whatever its lane says: its server's probe reports it past `spillAt`,
+ * or the capacity coordinator reports it full across the routers sharing it.
+ */
+export function isBusy<Req, Res>(e: ModelEntry<Req, Res>): boolean {
+  return e.sharedFull || e.probe?.busy === true;
 }
 
 /** What the fleet tells the rest of the router about its models. */
@@ -173,6 +183,7 @@ export class Fleet<Req, Res> {
       probe: undefined,
       promptTokens: 0,
       completionTokens: 0,
+      sharedFull: false,
       lane: new Lane(
         {
           concurrency: model.concurrency,

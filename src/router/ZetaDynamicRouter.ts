@@ -37,6 +37,7 @@ import { type ExplainOptions, Introspection } from './stages/introspect.js';
 import { isFull, watchCapacity } from './stages/lease.js';
 import { Observer } from './stages/observe.js';
 import { Prober } from './stages/probe.js';
+import { reportQuality } from './stages/quality.js';
 import { Settlement } from './stages/settle.js';
 import {
   exportState,
@@ -374,38 +375,13 @@ export class ZetaDynamicRouter<
    * `about` that is neither a task profile nor a request id (an integer >= 1).
    */
   reportQuality(model: string, quality: number, about?: TaskProfile | number): void {
-    const requestId = typeof about === 'number' ? about : undefined;
-    const task = typeof about === 'number' ? undefined : about;
-    const e = typeof model === 'string' ? this.#s.fleet.get(model) : undefined;
-    const problems: string[] = [];
-    if (!e || e.removed)
-      problems.push(`no model ${describeModelId(model)} (known: ${this.#knownIds()})`);
-    if (!(typeof quality === 'number' && quality >= 0 && quality <= 1)) {
-      problems.push(`quality must be a number from 0 to 1, got ${describeValue(quality)}`);
-    }
-    if (requestId !== undefined && !(Number.isSafeInteger(requestId) && requestId >= 1))
-      problems.push(
-        `a request id must be an integer >= 1 (the \`id\` of runWithInfo()), got ${describeValue(requestId)}`,
-      );
-    if (
-      task !== undefined &&
-      !(typeof task === 'object' && task !== null && typeof task.type === 'string')
-    ) {
-      problems.push(
-        `about must be a task profile ({ type, complexity }) or a request id, got ${describeValue(task)}`,
-      );
-    }
-    if (problems.length > 0) {
-      throw new ZetaError('CONFIG_INVALID', `Cannot report quality: ${problems.join('; ')}.`, {
-        problems,
-      });
-    }
-    const now = this.#s.now();
-    e!.health?.onQuality(quality, now);
-    const profile =
-      task === undefined ? undefined : { type: task.type, complexity: task.complexity };
-    this.#s.observer.tracker.recordQuality?.(model, quality, now, profile);
-    this.#s.experiments?.quality(model, quality, requestId);
+    reportQuality(
+      this.#s,
+      model,
+      quality,
+      about,
+      (id) => `no model ${describeModelId(id)} (known: ${this.#knownIds()})`,
+    );
   }
 
   /**

@@ -3,7 +3,7 @@
 
 // Registration
 export { registerPrometheusMetrics } from './registerPrometheusMetrics.js';
-export type { PrometheusMetrics } from './registerPrometheusMetrics.js';
+export type { PrometheusMetrics } from './options.js';
 export type { ObservedRouter } from '../internal/ObservedRouter.js';
 
 // Options

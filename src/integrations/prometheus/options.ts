@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { TaskType } from '../../types.js';
 import { describeValue, rules, throwIfProblems, unknownKeyProblems } from '../../utils/options.js';
 
 /** Histogram bucket upper bounds, in seconds, per histogram of {@link registerPrometheusMetrics}. */
@@ -176,4 +177,29 @@ export function readPrometheusOptions(options: unknown): ResolvedPrometheusOptio
     maxProbeReadings: maxProbeReadings as number,
     buckets: buckets as ResolvedPrometheusOptions['buckets'],
   };
+}
+
+/** The handle {@link registerPrometheusMetrics} returns. */
+export interface PrometheusMetrics {
+  /** The registry the metrics are registered on. */
+  readonly registry: Registry;
+  /** Every metric name registered, prefix included. */
+  readonly names: readonly string[];
+  /** Whether the metrics are still registered (false after `unregister()` or the router's `close()`). */
+  readonly registered: boolean;
+  /**
+   * Records a time to first token, for clients that stream: the router does not see tokens, so
+   * `…time_to_first_token_seconds` stays empty until your client (or a router that emits
+   * `firstToken` events) feeds it.
+   * @param seconds - From the call's start to its first token, in seconds (finite, >= 0).
+   */
+  observeTimeToFirstToken(model: string, task: TaskType, seconds: number): void;
+  /**
+   * Sets one reading a model server reports of itself (e.g. `kv_cache_usage_ratio`,
+   * `requests_running`), exported as `…probe_reading{model, reading}` until the model leaves
+   * the router. Readings past `maxProbeReadings` per model are dropped.
+   */
+  setProbeReading(model: string, reading: string, value: number): void;
+  /** Removes every metric from the registry and stops listening. Idempotent. */
+  unregister(): void;
 }

@@ -17,35 +17,11 @@ import { type ObservedRouter, subscribe } from '../internal/ObservedRouter.js';
 import { healthCode, TaskLabels } from '../internal/TaskLabels.js';
 import { experimentMetrics } from './experimentMetrics.js';
 import {
+  type PrometheusMetrics,
   type PrometheusMetricsOptions,
   type ResolvedPrometheusOptions,
   readPrometheusOptions,
 } from './options.js';
-
-/** The handle {@link registerPrometheusMetrics} returns. */
-export interface PrometheusMetrics {
-  /** The registry the metrics are registered on. */
-  readonly registry: Registry;
-  /** Every metric name registered, prefix included. */
-  readonly names: readonly string[];
-  /** Whether the metrics are still registered (false after `unregister()` or the router's `close()`). */
-  readonly registered: boolean;
-  /**
-   * Records a time to first token, for clients that stream: the router does not see tokens, so
-   * `…time_to_first_token_seconds` stays empty until your client (or a router that emits
-   * `firstToken` events) feeds it.
-   * @param seconds - From the call's start to its first token, in seconds (finite, >= 0).
-   */
-  observeTimeToFirstToken(model: string, task: TaskType, seconds: number): void;
-  /**
-   * Sets one reading a model server reports of itself (e.g. `kv_cache_usage_ratio`,
-   * `requests_running`), exported as `…probe_reading{model, reading}` until the model leaves
-   * the router. Readings past `maxProbeReadings` per model are dropped.
-   */
-  setProbeReading(model: string, reading: string, value: number): void;
-  /** Removes every metric from the registry and stops listening. Idempotent. */
-  unregister(): void;
-}
 
 /** Router probe readings and the names they take in `probe_reading{reading}`. */
 const SERVER_READINGS: ReadonlyArray<readonly [keyof ServerLoad, string]> = [

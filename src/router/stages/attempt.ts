@@ -2,12 +2,11 @@ import type { CapacityCoordinator, CapacityLease } from '../../capacity/Capacity
 import { describeError } from '../../errors/describeError.js';
 import { modelCallFailure } from '../../errors/ModelCallError.js';
 import { ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
-import type { LaneJobTicket, LaneWork } from '../../lane/Lane.js';
-import type { TaskProfile, TokenUsage } from '../../types.js';
-import { LazyAbort } from '../internal/LazyAbort.js';
-import { type CallState, HUNG, REROUTE, type RouterRequest, SKIPPED } from '../internal/request.js';
-import { readUsage, usageOf } from '../internal/usage.js';
+import type { TokenUsage } from '../../types.js';
+import { HUNG, REROUTE, type RouterRequest, SKIPPED } from '../internal/request.js';
+import { usageOf } from '../internal/usage.js';
 import type { CallContext } from '../options.js';
+import { Call, Context } from './call.js';
 import type { Stages } from './context.js';
 import { exclusion } from './decide.js';
 import type { ModelEntry } from './fleet.js';
@@ -31,81 +30,6 @@ function emptyStream(): AsyncIterableIterator<never> {
 export const OVERLOAD_BACKOFF_MS = 1000;
 /** The longest cool-down after an overload, in ms (a `Retry-After` beyond it is cut to it). */
 export const MAX_COOL_DOWN_MS = 60_000;
-
-/**
- * One model call of a request: its abort signal (made lazily), and the lane work that runs it in
- * a slot. One object per call carries all of it, so an attempt allocates little.
- */
-class Call<Req, Res> extends LazyAbort implements CallState, LaneWork<unknown> {
-  startedAt = Number.NaN;
-  hung = false;
-  graceTimer: unknown = undefined;
-  /** Set while this call is an open model's probe: a probe that runs too long counts as failed. */
-  probeTimer: unknown = undefined;
-  ticket: LaneJobTicket<unknown> | undefined = undefined;
-  /** The call's end on the router's clock and its duration (set when it settles). */
-  end = Number.NaN;
-  latencyMs = Number.NaN;
-  /** The real token counts: reported by the client while the call runs, read from its result at the end. */
-  usage: TokenUsage | undefined = undefined;
-  /** The capacity lease the call holds (with a coordinator, from its start until it settles). */
-  lease: CapacityLease | undefined = undefined;
-  /** Set while the call waits for the coordinator's answer (it holds its slot, nothing runs yet). */
-  acquiring = false;
-
-  constructor(
-    readonly attempts: Attempts<Req, Res>,
-    readonly request: RouterRequest<Req, Res>,
-    readonly entry: ModelEntry<Req, Res>,
-    readonly number: number,
-  ) {
-    super();
-  }
-
-  get model(): string {
-    return this.entry.model.id;
-  }
-
-  start(): unknown {
-    return this.attempts.invoke(this);
-  }
-
-  settled(ok: boolean, value: unknown): void {
-    this.attempts.record(this, ok, value);
-  }
-
-  done(ok: boolean, value: unknown, cancelled: boolean): void {
-    this.attempts.after(this, ok, value, cancelled);
-  }
-}
-
-/** What a model call receives: one per call, its methods on the prototype. */
-class Context<Req, Res> implements CallContext {
-  readonly #call: Call<Req, Res>;
-  readonly model: string;
-  readonly task: TaskProfile;
-  readonly attempt: number;
-  readonly requestId: number;
-
-  constructor(call: Call<Req, Res>) {
-    this.#call = call;
-    this.model = call.entry.model.id;
-    this.task = call.request.profile!;
-    this.attempt = call.number;
-    this.requestId = call.request.id;
-  }
-
-  get signal(): AbortSignal {
-    return this.#call.signal;
-  }
-
-  reportUsage(usage: TokenUsage): void {
-    const call = this.#call;
-    if (!Number.isNaN(call.end)) return; // the call has ended: too late to count
-    const read = readUsage(usage);
-    if (read !== undefined) call.usage = read;
-  }
-}
 
 /**
  * The attempt stage: one call through a model's lane (its p-queue), with the request's timeout

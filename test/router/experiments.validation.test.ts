@@ -172,6 +172,6 @@ describe('experiment run, explain and reportQuality options', () => {
   it.each([0, 1.5, -3, Number.NaN, '7'])('reportQuality() rejects requestId %o', (id) => {
     const { router } = withArms();
     const error = configError(() => router.reportQuality('coder-7b', 0.5, id as never));
-    expect(error.message).toContain('requestId must be a request');
+    expect(error.message).toContain('request id');
   });
 });

@@ -119,6 +119,16 @@ export interface LearnedStats {
   readonly outputPerEstimatedToken: number;
   /** Real tokens (prompt plus output) per estimated token, for the same calls. */
   readonly realPerEstimatedToken: number;
+  /**
+   * The model's speed across every task type it served: the geometric mean of its latencies over
+   * the fleet's for the same task and band (0.5: twice as fast as the fleet; NaN before any call).
+   * What a model showed on one task prices it on another it has not served yet.
+   */
+  readonly speed: number;
+  /** Decayed count of the calls behind `speed`. */
+  readonly speedWeight: number;
+  /** The whole fleet's decayed mean latency for the task type, in milliseconds (NaN before any call). */
+  readonly fleetMeanMs: number;
 }
 
 /**
@@ -209,6 +219,12 @@ export interface RoutingInput {
   };
   /** Whether the request is streamed (`router.stream`): its caller waits for the first chunk. */
   readonly streaming?: boolean;
+  /**
+   * Whether `candidates` are a sample of a larger fleet (more models serve the task than the
+   * router's `sampleSize`; power of d choices): most models of such a fleet are unknown to any one
+   * decision, and the home table names a class of models rather than a chosen few.
+   */
+  readonly sampled?: boolean;
 }
 
 /** One ranked candidate: lower `score` is better. */

@@ -290,7 +290,7 @@ export class InMemoryLoadTracker implements LoadTracker {
     const state = this.#model(model);
     state.version++;
     const pair = this.#pair(state, task);
-    this.#learned.finish(pair, task, latencyMs, ok, now, details);
+    this.#learned.finish(state, pair, task, latencyMs, ok, now, details);
     // Only a finish matched by a start on the same pair frees a slot, so a model's inFlight stays
     // the sum of its pairs' and neither goes below 0.
     if (pair.inFlight > 0) {
@@ -433,8 +433,9 @@ export class InMemoryLoadTracker implements LoadTracker {
     now: number,
   ): LearnedStats | undefined {
     const state = this.#find(model);
-    const pair = state?.tasks.get(this.#key(state.tasks, task));
-    return pair === undefined ? undefined : this.#learned.read(state!, pair, task, complexity, now);
+    if (state === undefined) return undefined;
+    const pair = state.tasks.get(this.#key(state.tasks, task));
+    return this.#learned.read(state, pair, task, complexity, now);
   }
 
   /** {@inheritDoc LoadTracker.exportLearned} */

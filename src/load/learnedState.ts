@@ -9,8 +9,8 @@ import { describeValue } from '../utils/options.js';
 
 /** The `format` of {@link LearnedState}: a foreign JSON document is recognised by it. */
 export const LEARNED_STATE_FORMAT = 'zeta-router/learned-state';
-/** The `version` this package writes and reads. */
-export const LEARNED_STATE_VERSION = 1;
+/** The `version` this package writes. It also reads version 1 (no speeds, no fleet levels). */
+export const LEARNED_STATE_VERSION = 2;
 
 /** Decayed outcome sums of a (model, task) or one of its complexity bands. */
 export interface EvidenceState {
@@ -45,12 +45,35 @@ export interface TaskLearnedState {
   readonly tokens: TokenFitState;
 }
 
+/** A model's speed relative to the fleet: decayed count of calls and sum of their log ratios. */
+export interface SpeedState {
+  readonly n: number;
+  /** Decayed sum of log(latency / the fleet's geometric mean for the task); may be negative. */
+  readonly logRatio: number;
+}
+
 /** What was learned of one model. */
 export interface ModelLearnedState {
   readonly id: string;
   /** Quality reports of the model as a whole (only `quality` and `qualityWeight` are used). */
   readonly quality: EvidenceState;
   readonly tasks: readonly TaskLearnedState[];
+  /** Its speed across task types (version 2; absent in version 1). */
+  readonly speed?: SpeedState;
+}
+
+/** Decayed latency sums of the whole fleet: count, sum of latencies and of their logs (ms). */
+export interface LevelState {
+  readonly n: number;
+  readonly latencyMs: number;
+  readonly logLatency: number;
+}
+
+/** The fleet's latency level for one task type: as a whole and per complexity band. */
+export interface FleetLevelState {
+  readonly task: string;
+  readonly all: LevelState;
+  readonly bands: readonly LevelState[];
 }
 
 /** The token calibration of one task type: estimated against real tokens. */
@@ -67,16 +90,20 @@ export interface CalibrationState {
 /** Everything a tracker learned, as `router.exportState()` gives it. */
 export interface LearnedState {
   readonly format: typeof LEARNED_STATE_FORMAT;
-  readonly version: typeof LEARNED_STATE_VERSION;
+  /** 2 as written; 1 (an older export, without `speed` and `fleet`) is read too. */
+  readonly version: typeof LEARNED_STATE_VERSION | 1;
   /** Number of complexity bands per (model, task). */
   readonly bands: number;
   readonly models: readonly ModelLearnedState[];
   readonly calibration: readonly CalibrationState[];
+  /** The fleet's latency level per task type (version 2; absent in version 1). */
+  readonly fleet?: readonly FleetLevelState[];
 }
 
 const EVIDENCE_KEYS = ['ok', 'latencyMs', 'failed', 'quality', 'qualityWeight'] as const;
 const FIT_KEYS = ['n', 'sx', 'sy', 'sxx', 'sxy'] as const;
 const CALIBRATION_KEYS = ['n', 'estimated', 'prompt', 'completion'] as const;
+const LEVEL_KEYS = ['n', 'latencyMs', 'logLatency'] as const;
 /** Problems listed in a message at most (all are in `problems`). */
 const SHOWN = 5;
 
@@ -164,6 +191,39 @@ function task(x: unknown, at: string, bands: number, problems: string[], seen: S
   numbers(x['tokens'], FIT_KEYS, `${at}.tokens`, problems);
 }
 
+function speed(x: unknown, at: string, problems: string[]): void {
+  if (!isRecord(x)) {
+    problems.push(`${at} must be an object, got ${describeValue(x)}`);
+    return;
+  }
+  problems.push(...extraKeys(x, ['n', 'logRatio'], at));
+  count(x, 'n', at, problems);
+  if (!(typeof x['logRatio'] === 'number' && Number.isFinite(x['logRatio'])))
+    problems.push(`${at}.logRatio must be a finite number, got ${describeValue(x['logRatio'])}`);
+}
+
+function fleetLevel(
+  x: unknown,
+  at: string,
+  bands: number,
+  problems: string[],
+  seen: Set<string>,
+): void {
+  if (!isRecord(x)) {
+    problems.push(`${at} must be an object, got ${describeValue(x)}`);
+    return;
+  }
+  problems.push(...extraKeys(x, ['task', 'all', 'bands'], at));
+  name(x, 'task', at, seen, problems);
+  numbers(x['all'], LEVEL_KEYS, `${at}.all`, problems);
+  const b = list(x, 'bands', at, problems);
+  if (Array.isArray(x['bands']) && b.length !== bands)
+    problems.push(`${at}.bands must have ${bands} entries, got ${b.length}`);
+  b.forEach((e, i) => {
+    numbers(e, LEVEL_KEYS, `${at}.bands[${i}]`, problems);
+  });
+}
+
 /**
  * Checks `input` (a {@link LearnedState} or its JSON text) completely and returns it parsed.
  *
@@ -191,14 +251,17 @@ export function parseLearnedState(
       `its format must be '${LEARNED_STATE_FORMAT}', got ${describeValue(x['format'])}: this is not router state from exportState()`,
     ]);
   }
-  if (x['version'] !== LEARNED_STATE_VERSION) {
+  const version = x['version'];
+  if (version !== LEARNED_STATE_VERSION && version !== 1) {
     throw stateInvalid([
-      `its version must be ${LEARNED_STATE_VERSION}, got ${describeValue(x['version'])}: export it again with this version of zeta-router`,
+      `its version must be 1 or ${LEARNED_STATE_VERSION}, got ${describeValue(version)}: export it again with this version of zeta-router`,
     ]);
   }
+  const v2 = version === LEARNED_STATE_VERSION;
   if (x['bands'] !== bands)
     problems.push(`bands must be ${bands}, got ${describeValue(x['bands'])}`);
-  problems.push(...extraKeys(x, ['format', 'version', 'bands', 'models', 'calibration'], 'state'));
+  const top = ['format', 'version', 'bands', 'models', 'calibration'];
+  problems.push(...extraKeys(x, v2 ? [...top, 'fleet'] : top, 'state'));
   const ids = new Set<string>();
   list(x, 'models', 'state', problems).forEach((m, i) => {
     const at = `models[${i}]`;
@@ -206,9 +269,12 @@ export function parseLearnedState(
       problems.push(`${at} must be an object, got ${describeValue(m)}`);
       return;
     }
-    problems.push(...extraKeys(m, ['id', 'quality', 'tasks'], at));
+    problems.push(
+      ...extraKeys(m, v2 ? ['id', 'quality', 'tasks', 'speed'] : ['id', 'quality', 'tasks'], at),
+    );
     name(m, 'id', at, ids, problems);
     evidence(m['quality'], `${at}.quality`, problems);
+    if (v2) speed(m['speed'], `${at}.speed`, problems);
     const tasks = list(m, 'tasks', at, problems);
     if (tasks.length > maxTaskTypes)
       problems.push(
@@ -230,6 +296,17 @@ export function parseLearnedState(
     numbers(c, CALIBRATION_KEYS, at, problems, ['task']);
     if (isRecord(c)) name(c, 'task', at, seen, problems);
   });
+  if (v2) {
+    const levels = list(x, 'fleet', 'state', problems);
+    if (levels.length > maxTaskTypes)
+      problems.push(
+        `fleet has ${levels.length} task types, more than maxTaskTypes ${maxTaskTypes}`,
+      );
+    const tasks = new Set<string>();
+    levels.forEach((f, i) => {
+      fleetLevel(f, `fleet[${i}]`, bands, problems, tasks);
+    });
+  }
   if (problems.length > 0) throw stateInvalid(problems);
   return x as unknown as LearnedState;
 }

@@ -232,9 +232,11 @@ export interface ZetaRouterOptions<
   readonly abortGraceMs?: number;
   /**
    * In fleets where more than `sampleSize` models serve a task type, each decision ranks
-   * `sampleSize` models drawn at random plus up to `sampleSize` of the type's home models (all of
-   * them when there are that few, else drawn at random): power of d choices, so a decision over
-   * 1,000 models costs about what one over a few does. Smaller fleets are always ranked whole. Raise it
+   * `sampleSize` models drawn at random among those that allow the request's complexity and
+   * tokens, up to `sampleSize` of the type's home models (all of them when there are that few,
+   * else drawn at random), and the best `sampleSize` of the last such decision for the same task
+   * and complexity band: power of d choices with memory, so a decision over 1,000 models costs
+   * about what one over a few does, and a good model found by chance is kept. Smaller fleets are always ranked whole. Raise it
    * to trade decision cost for better choices. An integer >= 2.
    * @default 4
    */

@@ -1,7 +1,7 @@
 import type { CandidateState, RoutingInput, ScoredCandidate } from '../types.js';
 import { type NumberRule, resolveNumericOptions, rules } from '../utils/options.js';
 import { sortByScore } from './internal/rankBy.js';
-import { expectedService, fleetPrior } from './internal/serviceEstimate.js';
+import { expectedService, fleetPrior, priorService } from './internal/serviceEstimate.js';
 import type { Strategy } from './Strategy.js';
 
 /** Options of {@link createAdaptiveStrategy}. */
@@ -159,8 +159,13 @@ const MAX_GROWTH = 2;
  * mean) while evidence is thin; with real token usage known, the fit of latency on output tokens
  * prices the request's predicted output. It is scaled up when the model's running calls have
  * overrun their usual durations by more than `overrunThreshold`, so a model that has turned slow
- * is avoided before those calls finish. With a small probability (`explore`), a free candidate
- * whose evidence has faded is tried first, so a model that recovered wins its traffic back.
+ * is avoided before those calls finish. A model that has not served the task yet is priced by the
+ * fleet's level for the task times its speed on the tasks it did serve (so one seen fast at simple
+ * chat is expected fast at reasoning). In a large fleet (a sampled decision), a model nothing at
+ * all is known of is priced as if it ran one call at a time until its first answer (slow start),
+ * so an unknown slow model cannot take a burst. With a small probability (`explore`), a free
+ * candidate whose evidence has faded is tried first, so a model that recovered wins its traffic
+ * back.
  *
  * @example
  * const router = new ZetaDynamicRouter({ models, strategy: createAdaptiveStrategy({ costWeight: 50 }) });
@@ -237,6 +242,7 @@ const REASON_OBSERVED = 'service time from its latency window (blended with the 
 const REASON_COLD = 'cold start: service time from the prior';
 const REASON_SLOW_RUNNING = 'its running calls have overrun their usual duration';
 const REASON_BUSY = 'no free slot: waits behind the work ahead';
+const REASON_SLOW_START = 'slow start: unknown yet, priced as one call at a time';
 const REASON_RISING = 'arrivals forecast to rise: its outstanding work counted as growing';
 const REASON_ERRORS = 'recent errors: expected retries added';
 const REASON_HOME = 'home model';
@@ -253,7 +259,7 @@ function scoreCandidate(
   o: Resolved,
 ): ScoredCandidate {
   const reasons: string[] = [];
-  const prior = c.priorLatencyMs ?? (Number.isNaN(fleet) ? o.defaultPriorMs : fleet);
+  const prior = priorService(c, fleet, o.defaultPriorMs);
   const est = expectedService(c, input.task, prior, o.priorWeight, o.tailWeight);
   let serviceMs = est.ms;
   const l = c.learned;
@@ -272,14 +278,27 @@ function scoreCandidate(
   // load, the outstanding work is counted as it is forecast to grow.
   const outstanding = c.inFlight + c.queued + c.waiting;
   const grown = outstanding * (1 + growth);
-  let ahead = c.free ? 0 : Math.max(1, outstanding - c.concurrency + 1);
+  // Slow start in large fleets (a sampled decision): a model nothing is known of yet (no latency
+  // prior, no call of the task, no speed from other tasks) is priced as if it ran one call at a
+  // time until its first call answers, so an unknown slow model cannot take a burst before it has
+  // shown what it is. In small fleets the home table is trusted instead.
+  const unproven =
+    input.sampled === true &&
+    c.inFlight > 0 &&
+    c.priorLatencyMs === undefined &&
+    est.evidence < 1 &&
+    !((l?.speedWeight ?? 0) >= 1);
+  const slots = unproven ? 1 : c.concurrency;
+  const free = c.free && !unproven;
+  let ahead = free ? 0 : Math.max(1, outstanding - slots + 1);
   if (growth > 0 && grown >= c.concurrency) {
     ahead = Math.max(ahead, grown - c.concurrency + 1);
     reasons.push(REASON_RISING);
   }
   // Joining a queue also delays whoever queues behind: a busy model's wait counts queueWeight times.
-  const waitMs = ((ahead * serviceMs) / c.concurrency) * (c.free ? 1 : o.queueWeight);
+  const waitMs = ((ahead * serviceMs) / slots) * (free ? 1 : o.queueWeight);
   if (!c.free) reasons.push(REASON_BUSY);
+  else if (unproven) reasons.push(REASON_SLOW_START);
   let errorRate = c.errorRate;
   if (l !== undefined && l.bandFailures > 0) {
     const share = l.bandFailures / (l.bandFailures + l.bandWeight + o.priorWeight);

@@ -96,7 +96,9 @@ describe('ZetaDynamicRouter: exportState / importState', () => {
     const { router } = await trained();
     const state = router.exportState();
     expect(state.format).toBe('zeta-router/learned-state');
-    expect(state.version).toBe(1);
+    expect(state.version).toBe(2);
+    expect(state.models.find((m) => m.id === 'coder-7b')!.speed!.n).toBeGreaterThan(0);
+    expect(state.fleet!.map((f) => f.task)).toContain('code');
     const coder = state.models.find((m) => m.id === 'coder-7b')!;
     const learned = coder.tasks.find((t) => t.task === 'code')!;
     expect(learned.all.ok + learned.all.failed).toBeGreaterThan(0);
@@ -181,7 +183,16 @@ describe('ZetaDynamicRouter: exportState / importState', () => {
       ['{not json', /not JSON/],
       [42, /must be an object, got 42/],
       [{ ...good, format: 'other' }, /format must be 'zeta-router\/learned-state'/],
-      [{ ...good, version: 2 }, /version must be 1, got 2/],
+      [{ ...good, version: 3 }, /version must be 1 or 2, got 3/],
+      [{ ...good, version: 1 }, /unknown key 'fleet'/],
+      [
+        { ...good, models: [{ ...good.models[0]!, speed: { n: 1, logRatio: Number.NaN } }] },
+        /models\[0\]\.speed\.logRatio must be a finite number, got NaN/,
+      ],
+      [
+        { ...good, fleet: [{ task: 'code', all: { n: 1, latencyMs: 5 }, bands: [] }] },
+        /fleet\[0\]\.all\.logLatency must be/,
+      ],
       [{ ...good, bands: 3 }, /bands must be 4, got 3/],
       [{ ...good, models: 'no' }, /state\.models must be an array/],
       [{ ...good, extra: 1 }, /unknown key 'extra'/],
@@ -201,6 +212,24 @@ describe('ZetaDynamicRouter: exportState / importState', () => {
       expect(error.message).toMatch(/Nothing was imported/);
       expect(JSON.stringify(router.exportState())).toBe(before);
     }
+  });
+
+  it('reads a version 1 state (before speeds and fleet levels): what it has, with speeds fresh', async () => {
+    const { router } = await trained();
+    const v2 = router.exportState();
+    const v1 = {
+      ...v2,
+      version: 1 as const,
+      fleet: undefined,
+      models: v2.models.map(({ speed: _speed, ...m }) => m),
+    };
+    const fresh = fleet().router;
+    fresh.importState(JSON.stringify(v1));
+    const back = fresh.exportState();
+    expect(back.version).toBe(2);
+    expect(back.models.map((m) => m.tasks)).toEqual(v2.models.map((m) => m.tasks));
+    expect(back.models.every((m) => m.speed!.n === 0)).toBe(true);
+    expect(back.fleet).toEqual([]);
   });
 
   it('skips state of models the router does not have, or rejects it with unknownModels: error', async () => {

@@ -21,6 +21,9 @@ function learned(ms: number, weight: number, more: Partial<LearnedStats> = {}): 
     tokenWeight: 0,
     outputPerEstimatedToken: Number.NaN,
     realPerEstimatedToken: Number.NaN,
+    speed: Number.NaN,
+    speedWeight: 0,
+    fleetMeanMs: Number.NaN,
     ...more,
   };
 }

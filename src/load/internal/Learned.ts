@@ -156,10 +156,52 @@ export class TokenCalibration extends DecayedSums {
   }
 }
 
+/**
+ * Decayed latency sums of the whole fleet for one task type (or one of its bands): the level a
+ * model's speed is measured against. `logLatency / n` is the log of the geometric mean.
+ */
+export class FleetLevel extends DecayedSums {
+  n = 0;
+  latency = 0;
+  logLatency = 0;
+
+  protected scale(f: number): void {
+    this.n *= f;
+    this.latency *= f;
+    this.logLatency *= f;
+  }
+
+  add(latencyMs: number): void {
+    this.n += 1;
+    this.latency += latencyMs;
+    this.logLatency += Math.log(Math.max(latencyMs, 1));
+  }
+}
+
+/**
+ * A model's speed across task types: decayed sums of the log ratio of its latencies to the fleet's
+ * geometric mean for the same task (and band). `exp(logRatio / n)` is how many times slower than
+ * the fleet it runs (0.5: twice as fast), so what it showed on one task prices it on another.
+ */
+export class Speed extends DecayedSums {
+  n = 0;
+  logRatio = 0;
+
+  protected scale(f: number): void {
+    this.n *= f;
+    this.logRatio *= f;
+  }
+
+  add(logRatio: number): void {
+    this.n += 1;
+    this.logRatio += logRatio;
+  }
+}
+
 /** A {@link LearnedStats} the store refreshes in place (a read allocates nothing). */
 export type MutableStats = { -readonly [K in keyof LearnedStats]: LearnedStats[K] };
 
-function newStats(): MutableStats {
+export function newStats(): MutableStats {
   return {
     band: -1,
     bandWeight: 0,
@@ -175,6 +217,9 @@ function newStats(): MutableStats {
     tokenWeight: 0,
     outputPerEstimatedToken: Number.NaN,
     realPerEstimatedToken: Number.NaN,
+    speed: Number.NaN,
+    speedWeight: 0,
+    fleetMeanMs: Number.NaN,
   };
 }
 

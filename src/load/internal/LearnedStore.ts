@@ -2,9 +2,11 @@ import type { FinishDetails, LearnedStats, TaskType } from '../../types.js';
 import {
   type CalibrationState,
   type EvidenceState,
+  type FleetLevelState,
   LEARNED_STATE_FORMAT,
   LEARNED_STATE_VERSION,
   type LearnedState,
+  type LevelState,
   type ModelLearnedState,
 } from '../learnedState.js';
 import {
@@ -12,9 +14,12 @@ import {
   COMPLEXITY_BANDS,
   decayFactor,
   Evidence,
+  FleetLevel,
   isTokenCount,
   type MutableStats,
+  newStats,
   PairLearning,
+  Speed,
   TokenCalibration,
 } from './Learned.js';
 import type { ModelState, PairState } from './state.js';
@@ -23,9 +28,14 @@ import type { ModelState, PairState } from './state.js';
 interface PreparedState {
   readonly models: ReadonlyMap<
     string,
-    { readonly quality: Evidence; readonly tasks: ReadonlyMap<TaskType, PairLearning> }
+    {
+      readonly quality: Evidence;
+      readonly speed: Speed;
+      readonly tasks: ReadonlyMap<TaskType, PairLearning>;
+    }
   >;
   readonly calibration: ReadonlyMap<TaskType, TokenCalibration>;
+  readonly fleet: ReadonlyMap<TaskType, FleetLevel[]>;
 }
 
 /**
@@ -39,6 +49,8 @@ export class LearnedStore {
   readonly #maxTaskTypes: number;
   readonly #otherKey: TaskType;
   readonly #calibration = new Map<TaskType, TokenCalibration>();
+  /** The fleet's latency level per task type: index 0 the task as a whole, then one per band. */
+  readonly #fleet = new Map<TaskType, FleetLevel[]>();
   /**
    * Bumped on changes that must show at once (quality reports, imports): a cached view of an
    * older version is stale. Finished calls show within 1 ms (see `read`).
@@ -51,8 +63,12 @@ export class LearnedStore {
     this.#otherKey = otherKey;
   }
 
-  /** A finished call of `task`: its outcome for its band, its usage for the token fit and calibration. */
+  /**
+   * A finished call of `task`: its outcome for its band, its latency for the model's speed and
+   * the fleet's level, its usage for the token fit and calibration.
+   */
   finish(
+    model: ModelState,
     pair: PairState,
     task: TaskType,
     latencyMs: number,
@@ -70,6 +86,7 @@ export class LearnedStore {
       learning.bands[band]!.decayTo(now, lambda);
       learning.bands[band]!.addOutcome(ok, latencyMs);
     }
+    if (ok) this.#speed(model, task, band, Math.max(latencyMs, 0), now);
     const usage = details?.usage;
     if (!ok || usage === undefined || !isTokenCount(usage.completionTokens)) return;
     learning.tokens.decayTo(now, lambda);
@@ -85,6 +102,31 @@ export class LearnedStore {
       cal.decayTo(now, lambda);
       cal.add(estimated, usage.promptTokens, usage.completionTokens);
     }
+  }
+
+  /**
+   * The call's latency against the fleet's level for its task (its band's once that has a call's
+   * weight), for the model's speed; then the latency joins the fleet's level.
+   */
+  #speed(model: ModelState, task: TaskType, band: number, latencyMs: number, now: number): void {
+    const lambda = this.#lambda;
+    const key = bounded(this.#fleet, task, this.#maxTaskTypes, this.#otherKey);
+    let levels = this.#fleet.get(key);
+    if (levels === undefined) {
+      levels = Array.from({ length: COMPLEXITY_BANDS + 1 }, () => new FleetLevel());
+      this.#fleet.set(key, levels);
+    }
+    const all = levels[0]!;
+    const own = band >= 0 ? levels[band + 1]! : undefined;
+    all.decayTo(now, lambda);
+    own?.decayTo(now, lambda);
+    const ref = own !== undefined && own.n >= 1 ? own : all;
+    if (ref.n > 0) {
+      model.speed.decayTo(now, lambda);
+      model.speed.add(Math.log(Math.max(latencyMs, 1)) - ref.logLatency / ref.n);
+    }
+    all.add(latencyMs);
+    own?.add(latencyMs);
   }
 
   /** A quality report of a model, and of its (task, band) when the pair is given. */
@@ -110,14 +152,24 @@ export class LearnedStore {
     this.#version++;
   }
 
-  /** What is known of a pair for `complexity`, decayed to `now`. */
+  /**
+   * What is known of a pair for `complexity`, decayed to `now`. Of a model that has not served the
+   * task yet (no `pair`), only its speed and the fleet's level (a fresh view: such reads stop once
+   * it serves the task).
+   */
   read(
     model: ModelState,
-    pair: PairState,
+    pair: PairState | undefined,
     task: TaskType,
     complexity: number,
     now: number,
   ): LearnedStats {
+    if (pair === undefined) {
+      const v = newStats();
+      v.band = bandOf(complexity);
+      this.#refreshSpeed(v, model, task, now);
+      return v;
+    }
     const learning = pair.learning;
     const band = bandOf(complexity);
     const slot = band + 1;
@@ -168,6 +220,16 @@ export class LearnedStore {
     v.tokenWeight = tokens.n * decayFactor(lambda, now - tokens.at);
     v.outputPerEstimatedToken = calOk ? cal.completion / cal.estimated : Number.NaN;
     v.realPerEstimatedToken = calOk ? (cal.prompt + cal.completion) / cal.estimated : Number.NaN;
+    this.#refreshSpeed(v, model, task, now);
+  }
+
+  /** The model's speed and the fleet's level for `task`, in `v`. */
+  #refreshSpeed(v: MutableStats, model: ModelState, task: TaskType, now: number): void {
+    const sp = model.speed;
+    v.speed = sp.n > 0 ? Math.exp(sp.logRatio / sp.n) : Number.NaN;
+    v.speedWeight = sp.n * decayFactor(this.#lambda, now - sp.at);
+    const level = this.#fleet.size === 0 ? undefined : this.#fleet.get(this.#fleetKey(task))?.[0];
+    v.fleetMeanMs = level !== undefined && level.n > 0 ? level.latency / level.n : Number.NaN;
   }
 
   /** Everything learned of `models`, decayed to `now`, as plain data. */
@@ -196,8 +258,23 @@ export class LearnedStore {
           tokens: { n: t.n, sx: t.sx, sy: t.sy, sxx: t.sxx, sxy: t.sxy },
         };
       });
-      out.push({ id, quality: ev(m.quality), tasks });
+      m.speed.decayTo(now, lambda);
+      out.push({
+        id,
+        quality: ev(m.quality),
+        tasks,
+        speed: { n: m.speed.n, logRatio: m.speed.logRatio },
+      });
     }
+    const level = (l: FleetLevel): LevelState => {
+      l.decayTo(now, lambda);
+      return { n: l.n, latencyMs: l.latency, logLatency: l.logLatency };
+    };
+    const fleet: FleetLevelState[] = [...this.#fleet].map(([task, levels]) => ({
+      task,
+      all: level(levels[0]!),
+      bands: levels.slice(1).map(level),
+    }));
     const calibration: CalibrationState[] = [...this.#calibration].map(([task, c]) => {
       c.decayTo(now, lambda);
       return { task, n: c.n, estimated: c.estimated, prompt: c.prompt, completion: c.completion };
@@ -208,6 +285,7 @@ export class LearnedStore {
       bands: COMPLEXITY_BANDS,
       models: out,
       calibration,
+      fleet,
     };
   }
 
@@ -222,7 +300,10 @@ export class LearnedStore {
       e.at = now;
       return e;
     };
-    const models = new Map<string, { quality: Evidence; tasks: Map<TaskType, PairLearning> }>();
+    const models = new Map<
+      string,
+      { quality: Evidence; speed: Speed; tasks: Map<TaskType, PairLearning> }
+    >();
     for (const m of state.models) {
       const tasks = new Map<TaskType, PairLearning>();
       for (const t of m.tasks) {
@@ -235,7 +316,13 @@ export class LearnedStore {
         p.tokens.at = now;
         tasks.set(t.task, p);
       }
-      models.set(m.id, { quality: load(new Evidence(), m.quality), tasks });
+      const speed = new Speed();
+      if (m.speed !== undefined) {
+        speed.n = m.speed.n;
+        speed.logRatio = m.speed.logRatio;
+        speed.at = now;
+      }
+      models.set(m.id, { quality: load(new Evidence(), m.quality), speed, tasks });
     }
     const calibration = new Map<TaskType, TokenCalibration>();
     for (const c of state.calibration) {
@@ -247,7 +334,17 @@ export class LearnedStore {
       cal.at = now;
       calibration.set(c.task, cal);
     }
-    return { models, calibration };
+    const fleet = new Map<TaskType, FleetLevel[]>();
+    const level = (l: LevelState): FleetLevel => {
+      const f = new FleetLevel();
+      f.n = l.n;
+      f.latency = l.latencyMs;
+      f.logLatency = l.logLatency;
+      f.at = now;
+      return f;
+    };
+    for (const f of state.fleet ?? []) fleet.set(f.task, [level(f.all), ...f.bands.map(level)]);
+    return { models, calibration, fleet };
   }
 
   /**
@@ -267,20 +364,37 @@ export class LearnedStore {
     const prepared = this.#prepare(state, now);
     for (const m of models.values()) {
       m.quality = new Evidence();
+      m.speed = new Speed();
       for (const pair of m.tasks.values()) pair.learning = new PairLearning();
     }
     for (const [id, learned] of prepared.models) {
       const m = make.model(id);
       m.quality = learned.quality;
+      m.speed = learned.speed;
       for (const [task, learning] of learned.tasks) make.pair(m, task).learning = learning;
     }
     this.#calibration.clear();
     for (const [k, v] of prepared.calibration) this.#calibration.set(k, v);
+    this.#fleet.clear();
+    for (const [k, v] of prepared.fleet) this.#fleet.set(k, v);
     this.#version++;
   }
 
   #key(task: TaskType): TaskType {
-    const map = this.#calibration;
-    return map.has(task) || map.size < this.#maxTaskTypes ? task : this.#otherKey;
+    return bounded(this.#calibration, task, this.#maxTaskTypes, this.#otherKey);
   }
+
+  #fleetKey(task: TaskType): TaskType {
+    return bounded(this.#fleet, task, this.#maxTaskTypes, this.#otherKey);
+  }
+}
+
+/** `task`, or `otherKey` once `map` holds `max` task types and not this one: memory stays bounded. */
+function bounded(
+  map: ReadonlyMap<TaskType, unknown>,
+  task: TaskType,
+  max: number,
+  otherKey: TaskType,
+): TaskType {
+  return map.has(task) || map.size < max ? task : otherKey;
 }

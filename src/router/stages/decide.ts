@@ -21,6 +21,9 @@ import { canStartOn, type Fleet, isBusy, type ModelEntry } from './fleet.js';
  */
 const LIST_EXCLUDED_UP_TO = 32;
 
+/** Complexity bands of the sampling memory: a request's band decides which models can serve it. */
+const MEMORY_BANDS = 4;
+
 /** A model's latency prior for a task type (own keys only: a type may be called `toString`). */
 export function priorFor(
   prior: NormalizedModel<unknown, unknown>['latencyPriorMs'],
@@ -46,6 +49,12 @@ export class Decider<Req, Res> {
   readonly #tracker: LoadTracker;
   readonly #strategy: Strategy;
   readonly #sampleSize: number;
+  /**
+   * Power of d choices with memory: per task type and complexity band, the best-ranked models of
+   * the last sampled decision, ranked again with the next sample. So good models found by chance
+   * are kept, and a large fleet converges on its best free ones instead of a random few.
+   */
+  readonly #memory = new Map<TaskType, (readonly ModelEntry<Req, Res>[])[]>();
 
   constructor(
     fleet: Fleet<Req, Res>,
@@ -89,8 +98,9 @@ export class Decider<Req, Res> {
     const serving = fleet.serving(type);
     let pool: readonly ModelEntry<Req, Res>[] = serving;
     let notSampled = 0;
-    if (live && serving.length > this.#sampleSize) {
-      pool = this.#sample(serving, type, random);
+    const sampled = live && serving.length > this.#sampleSize;
+    if (sampled) {
+      pool = this.#sample(serving, task, tokens, random);
       notSampled = serving.length - pool.length;
     } else if (!live || fleet.size <= LIST_EXCLUDED_UP_TO || serving.length === 0) {
       for (const x of fleet.notServing(type)) excluded.push(x);
@@ -123,8 +133,9 @@ export class Decider<Req, Res> {
       return { decision: withArm(decision, arm), ranked: [] };
     }
     const index = candidateIndex(candidates);
-    const ranking = this.#rank(by, arm, task, candidates, index, now, random, streaming);
+    const ranking = this.#rank(by, arm, task, candidates, index, now, random, streaming, sampled);
     const ranked = ranking.map((r) => entries[index.get(r.id)!]!);
+    if (sampled && arm === undefined) this.#remember(task, ranked);
     const unranked: string[] = [];
     if (ranking.length < candidates.length) {
       const inRanking = new Set(ranking.map((r) => r.id));
@@ -176,6 +187,7 @@ export class Decider<Req, Res> {
     now: number,
     random: RandomSource,
     streaming: boolean,
+    sampled: boolean,
   ): readonly ScoredCandidate[] {
     let ranking: readonly ScoredCandidate[];
     const arrivals = this.#tracker.arrivals(task.type, now);
@@ -187,6 +199,7 @@ export class Decider<Req, Res> {
         random,
         arrivals,
         ...(streaming ? { streaming } : {}),
+        ...(sampled ? { sampled } : {}),
       });
     } catch (error) {
       throw new ZetaError(
@@ -227,29 +240,40 @@ export class Decider<Req, Res> {
   }
 
   /**
-   * The power of d choices: `sampleSize` models drawn at random from those serving the type, plus up
-   * to `sampleSize` of its home models (all of them when there are that few).
+   * The power of d choices with memory: up to `sampleSize` home models of the type (all of them
+   * when there are that few), the models remembered for the type and complexity band, and
+   * `sampleSize` models drawn at random among those that can take the request's complexity and
+   * tokens (a bounded number of draws).
    */
   #sample(
     serving: readonly ModelEntry<Req, Res>[],
-    type: TaskType,
+    task: TaskProfile,
+    tokens: number,
     random: RandomSource,
   ): ModelEntry<Req, Res>[] {
     // A few entries: an array with a linear membership test beats a Set here.
     const picked: ModelEntry<Req, Res>[] = [];
     const d = this.#sampleSize;
-    const draw = (from: readonly ModelEntry<Req, Res>[], count: number): void => {
-      const want = Math.min(from.length, picked.length + count);
-      for (let tries = 0; picked.length < want && tries < count * 4; tries++) {
-        const e = from[Math.floor(random() * from.length)]!;
-        if (!picked.includes(e)) picked.push(e);
-      }
-    };
+    const type = task.type;
     const homes = this.#fleet.homes(type);
     if (homes.length <= d) for (const h of homes) picked.push(h);
-    else draw(homes, d);
-    draw(serving, d);
+    else draw(picked, homes, d, random, undefined, 0);
+    const remembered = this.#memory.get(type)?.[bandOf(task.complexity)];
+    if (remembered !== undefined)
+      for (const e of remembered) if (!picked.includes(e)) picked.push(e);
+    draw(picked, serving, d, random, task.complexity, tokens);
     return picked;
+  }
+
+  /** Remembers the best `sampleSize` of a sampled decision's ranking for its type and band. */
+  #remember(task: TaskProfile, ranked: readonly ModelEntry<Req, Res>[]): void {
+    let bands = this.#memory.get(task.type);
+    if (bands === undefined) {
+      bands = [];
+      this.#memory.set(task.type, bands);
+    }
+    bands[bandOf(task.complexity)] =
+      ranked.length <= this.#sampleSize ? ranked : ranked.slice(0, this.#sampleSize);
   }
 
   #candidate(
@@ -296,6 +320,37 @@ export class Decider<Req, Res> {
       ...(e.probe?.load !== undefined ? { server: e.probe.load } : {}),
     };
   }
+}
+
+/**
+ * Adds up to `count` distinct entries of `from`, drawn at random, to `picked` (at most `4 * count`
+ * draws). With a `complexity`, only models that allow it and fit `tokens` are taken.
+ */
+function draw<Req, Res>(
+  picked: ModelEntry<Req, Res>[],
+  from: readonly ModelEntry<Req, Res>[],
+  count: number,
+  random: RandomSource,
+  complexity: number | undefined,
+  tokens: number,
+): void {
+  let added = 0;
+  for (let tries = 0; added < count && tries < count * 4; tries++) {
+    const e = from[Math.floor(random() * from.length)]!;
+    if (picked.includes(e)) continue;
+    if (
+      complexity !== undefined &&
+      (complexity > e.model.maxComplexity || tokens > e.model.maxTokens)
+    )
+      continue;
+    picked.push(e);
+    added++;
+  }
+}
+
+/** The complexity band a memory of the sample is kept for (the learned bands'). */
+function bandOf(complexity: number): number {
+  return complexity >= 1 ? MEMORY_BANDS - 1 : Math.max(0, Math.floor(complexity * MEMORY_BANDS));
 }
 
 /** A strategy as messages name it: with its experiment arm, when there is one. */

@@ -48,6 +48,26 @@ export function fleetPrior(candidates: readonly CandidateState[]): number {
   return n > 0 ? sum / n : Number.NaN;
 }
 
+/** How many calls' weight the neutral speed (1: as fast as the fleet) has against a model's own. */
+const SPEED_PRIOR_WEIGHT = 1;
+
+/**
+ * The prior service time of `c` for the task, before its own evidence of the task: its configured
+ * `latencyPriorMs`; else the fleet's level for the task (what the tracker learned of every model,
+ * else `fleet`, the candidates' mean, else `defaultMs`) times the model's speed across the tasks it
+ * served (shrunk towards 1 by one call's weight), so a model seen fast at one task is expected
+ * fast at another.
+ */
+export function priorService(c: CandidateState, fleet: number, defaultMs: number): number {
+  if (c.priorLatencyMs !== undefined) return c.priorLatencyMs;
+  const l = c.learned;
+  const level =
+    l !== undefined && l.fleetMeanMs > 0 ? l.fleetMeanMs : Number.isNaN(fleet) ? defaultMs : fleet;
+  if (l === undefined || !(l.speedWeight > 0) || !(l.speed > 0)) return level;
+  const w = l.speedWeight;
+  return level * Math.exp((w * Math.log(l.speed)) / (w + SPEED_PRIOR_WEIGHT));
+}
+
 /**
  * Expected service time of `task` on `c`: the task's learned mean shrunk to `prior` (weight `k`),
  * the request's band shrunk to that, then (with real usage known and a token estimate on the

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { Decision } from '../../../src/router/events.js';
+import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
+import { seededRandom } from '../../../src/utils/random.js';
+import { ManualClock } from '../../helpers/manualClock.js';
+
+/**
+ * A fleet of 60 models serving `code`, too many to rank whole (sampleSize 4): `m00` is fast, the
+ * rest slow; every other model allows complexity up to 0.3 only.
+ */
+function bigFleet() {
+  const clock = new ManualClock();
+  const decisions: Decision[] = [];
+  const router = new ZetaDynamicRouter<string, string>({
+    clock,
+    random: seededRandom(7),
+    sampleSize: 4,
+    models: Array.from({ length: 60 }, (_, i) => ({
+      id: `m${String(i).padStart(2, '0')}`,
+      tasks: ['code'],
+      concurrency: 4,
+      maxComplexity: i % 2 === 0 ? 1 : 0.3,
+      latencyPriorMs: i === 0 ? 10 : 1000,
+      call: async (req: string) => req,
+    })),
+  });
+  router.on('decision', (e) => decisions.push(e.decision));
+  return { router, decisions };
+}
+
+describe('Decider: sampling a large fleet', () => {
+  it('keeps the best model it found in the next decisions of the task and band (memory)', async () => {
+    const { router, decisions } = bigFleet();
+    for (let i = 0; i < 200; i++)
+      await router.run(`r${i}`, { task: { type: 'code', complexity: 0.5 } });
+    const first = decisions.findIndex((d) => d.ranking.some((r) => r.id === 'm00'));
+    expect(first).toBeGreaterThanOrEqual(0); // found by chance among the random draws
+    for (const d of decisions.slice(first + 1)) {
+      expect(d.notSampled).toBeGreaterThan(0);
+      expect(d.model).toBe('m00');
+    }
+  });
+
+  it('draws only models that allow the complexity (none are wasted on exclusions)', async () => {
+    const { router, decisions } = bigFleet();
+    for (let i = 0; i < 50; i++)
+      await router.run(`r${i}`, { task: { type: 'code', complexity: 0.8 } });
+    for (const d of decisions) {
+      expect(d.excluded).toEqual([]);
+      expect(d.ranking.length).toBeGreaterThanOrEqual(4);
+      for (const r of d.ranking) expect(Number(r.id.slice(1)) % 2).toBe(0);
+    }
+  });
+});

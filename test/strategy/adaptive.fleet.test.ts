@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { CandidateState, LearnedStats } from '../../src/types.js';
+import { all } from './adaptive.harness.js';
+import { candidate, ids, input, scoreOf } from './candidates.js';
+
+/** What a tracker knows of a model that never served the task: its speed and the fleet's level. */
+function known(speed: number, speedWeight: number, fleetMeanMs = 1000): LearnedStats {
+  return {
+    band: 2,
+    bandWeight: 0,
+    bandMeanMs: Number.NaN,
+    bandFailures: 0,
+    taskWeight: 0,
+    taskMeanMs: Number.NaN,
+    taskFailures: 0,
+    quality: Number.NaN,
+    qualityWeight: 0,
+    tokenBaseMs: Number.NaN,
+    msPerOutputToken: Number.NaN,
+    tokenWeight: 0,
+    outputPerEstimatedToken: Number.NaN,
+    realPerEstimatedToken: Number.NaN,
+    speed,
+    speedWeight,
+    fleetMeanMs,
+  };
+}
+
+describe('adaptive: a model on a task it has not served yet', () => {
+  it("is priced at the fleet's level times its speed on other tasks, shrunk by one call", () => {
+    const ranking = all().rank(
+      input([
+        candidate({ id: 'fast', learned: known(0.5, 9) }),
+        candidate({ id: 'slow', learned: known(3, 9) }),
+        candidate({ id: 'unknown', learned: known(Number.NaN, 0) }),
+      ]),
+    );
+    expect(ids(ranking)).toEqual(['fast', 'unknown', 'slow']);
+    expect(scoreOf(ranking, 'fast').components.serviceMs).toBeCloseTo(1000 * 0.5 ** 0.9, 6);
+    expect(scoreOf(ranking, 'slow').components.serviceMs).toBeCloseTo(1000 * 3 ** 0.9, 6);
+    expect(scoreOf(ranking, 'unknown').components.serviceMs).toBe(1000);
+  });
+
+  it('keeps a configured latency prior over the speed', () => {
+    const c = candidate({ id: 'a', priorLatencyMs: 200, learned: known(4, 50) });
+    expect(scoreOf(all().rank(input([c])), 'a').components.serviceMs).toBe(200);
+  });
+});
+
+describe('adaptive: slow start in large fleets', () => {
+  const cold = (over: Partial<CandidateState> = {}) =>
+    candidate({ id: 'cold', concurrency: 4, inFlight: 1, ...over });
+
+  it('prices an unknown model with a call running as one slot, in a sampled decision only', () => {
+    const sampled = scoreOf(all().rank({ ...input([cold()]), sampled: true }), 'cold');
+    expect(sampled.components.waitMs).toBeGreaterThan(0);
+    expect(sampled.reasons.join('; ')).toMatch(/slow start/);
+    const small = scoreOf(all().rank(input([cold()])), 'cold');
+    expect(small.components.waitMs).toBe(0);
+    expect(small.reasons.join('; ')).not.toMatch(/slow start/);
+  });
+
+  it('ends once anything is known: a call of the task, a speed, a prior, or no call running', () => {
+    for (const c of [
+      cold({ inFlight: 0 }),
+      cold({ priorLatencyMs: 500 }),
+      cold({ learned: known(1, 1) }),
+      cold({ latency: { count: 1, mean: 500, p50: 500, p95: 500, p99: 500 } }),
+    ]) {
+      const r = scoreOf(all().rank({ ...input([c]), sampled: true }), 'cold');
+      expect(r.components.waitMs).toBe(0);
+    }
+  });
+
+  it('sends a burst to a known model before a second call to an unknown one', () => {
+    const knownModel = candidate({
+      id: 'known',
+      concurrency: 4,
+      inFlight: 1,
+      learned: known(1, 5),
+    });
+    const ranking = all().rank({ ...input([cold(), knownModel]), sampled: true });
+    expect(ids(ranking)[0]).toBe('known');
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAdaptiveStrategy } from '../../src/strategy/adaptive.js';
-import type { LearnedStats, RoutingInput } from '../../src/types.js';
+import type { LearnedStats } from '../../src/types.js';
 import { all } from './adaptive.harness.js';
 import { candidate, ids, input, loaded, scoreOf } from './candidates.js';
 
@@ -130,50 +130,5 @@ describe('adaptive: exploration', () => {
     never([known, { ...stale, free: false, inFlight: 4 }]);
     never([known, { ...stale, learned: learned(1000, 0.5) }]);
     never([{ ...known, learned: learned(100, 1) }, stale]);
-  });
-});
-
-describe('adaptive: arrival forecast', () => {
-  const rising = (rate: number, trend: number): NonNullable<RoutingInput['arrivals']> => ({
-    rate,
-    forecast: rate + (trend * 5000) / 1000,
-    trend,
-    horizonMs: 5000,
-  });
-  const at = (arrivals: NonNullable<RoutingInput['arrivals']>) => ({ ...input([]), arrivals });
-
-  it('counts a filling model as full when arrivals are forecast to rise', () => {
-    const filling = loaded('filling', { inFlight: 7, concurrency: 8 }, { priorLatencyMs: 100 });
-    const empty = loaded('empty', { concurrency: 8 }, { priorLatencyMs: 130 });
-    const steady = { ...at(rising(10, 0)), candidates: [filling, empty] };
-    expect(ids(all().rank(steady))[0]).toBe('filling');
-    // Forecast: 10/s now, 15/s in 5 s (+50%): 7 outstanding count as 10.5 of 8 slots, so
-    // 3.5 calls are ahead: 3.5 * 100 / 8 ms of wait, and 143.75 ms beats the empty model's 130.
-    const ramp = { ...at(rising(10, 1)), candidates: [filling, empty] };
-    const ranking = all().rank(ramp);
-    expect(ids(ranking)[0]).toBe('empty');
-    expect(scoreOf(ranking, 'filling').components.waitMs).toBeGreaterThan(0);
-    expect(ids(all({ forecastWeight: 0 }).rank(ramp))[0]).toBe('filling');
-  });
-
-  it('ignores a falling or flat forecast', () => {
-    const c = loaded('a', { inFlight: 7, concurrency: 8 }, { priorLatencyMs: 100 });
-    for (const trend of [0, -2]) {
-      const r = all().rank({ ...at(rising(10, trend)), candidates: [c] });
-      expect(r[0]!.components.waitMs).toBe(0);
-    }
-  });
-});
-
-describe('adaptive: streamed requests', () => {
-  it('prices a stream partly by time to first token with firstTokenWeight', () => {
-    const slowStart = candidate({ id: 'slow-start', priorLatencyMs: 1000, firstTokenMs: 800 });
-    const quickStart = candidate({ id: 'quick-start', priorLatencyMs: 1200, firstTokenMs: 50 });
-    const stream = { ...input([slowStart, quickStart]), streaming: true };
-    expect(ids(all().rank(stream))[0]).toBe('slow-start');
-    expect(ids(all({ firstTokenWeight: 1 }).rank(stream))[0]).toBe('quick-start');
-    // Not streamed: time to first token does not count.
-    const run = input([slowStart, quickStart]);
-    expect(ids(all({ firstTokenWeight: 1 }).rank(run))[0]).toBe('slow-start');
   });
 });

@@ -300,8 +300,9 @@ function scoreCandidate(
   const free = c.free && !unproven;
   let ahead = free ? 0 : Math.max(1, outstanding - slots + 1);
   // At home, the task's forecast arrivals over the service time beyond what the model completes
-  // in that time (horizon = expected service time) will queue there: count them as ahead.
-  if (growth !== undefined && c.home) {
+  // in that time (horizon = expected service time) will queue there: count them as ahead. Not in
+  // a sampled decision: a large fleet spreads the task's flow over many models, not its homes.
+  if (growth !== undefined && c.home && input.sampled !== true) {
     const s = serviceMs / 1000;
     const excess = o.forecastWeight * (growth.level + (growth.trend * s) / 2 - c.throughput) * s;
     const future = outstanding + excess - c.concurrency + 1;

@@ -83,3 +83,20 @@ describe('adaptive: slow start in large fleets', () => {
     expect(ids(ranking)[0]).toBe('known');
   });
 });
+
+describe('adaptive: the arrival forecast in a large fleet', () => {
+  it("does not charge the task's whole flow to each home model of a sampled decision", () => {
+    const home = candidate({
+      id: 'h',
+      home: true,
+      concurrency: 4,
+      throughput: 1,
+      priorLatencyMs: 1000,
+    });
+    const arrivals = { rate: 100, forecast: 100, trend: 0, horizonMs: 5000 };
+    const small = scoreOf(all().rank({ ...input([home]), arrivals }), 'h');
+    expect(small.components.waitMs).toBeGreaterThan(0); // one home takes the flow: a queue builds
+    const sampled = scoreOf(all().rank({ ...input([home]), arrivals, sampled: true }), 'h');
+    expect(sampled.components.waitMs).toBe(0);
+  });
+});

@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateState, LearnedStats } from '../../src/types.js';
 import { all } from './adaptive.harness.js';
-import { candidate, ids, input, scoreOf } from './candidates.js';
+import { candidate, ids, input, learnedStats, scoreOf } from './candidates.js';
 
 /** What a tracker knows of a model that never served the task: its speed and the fleet's level. */
-function known(speed: number, speedWeight: number, fleetMeanMs = 1000): LearnedStats {
-  return {
-    band: 2,
-    bandWeight: 0,
-    bandMeanMs: Number.NaN,
-    bandFailures: 0,
-    taskWeight: 0,
-    taskMeanMs: Number.NaN,
-    taskFailures: 0,
-    quality: Number.NaN,
-    qualityWeight: 0,
-    tokenBaseMs: Number.NaN,
-    msPerOutputToken: Number.NaN,
-    tokenWeight: 0,
-    outputPerEstimatedToken: Number.NaN,
-    realPerEstimatedToken: Number.NaN,
-    speed,
-    speedWeight,
-    fleetMeanMs,
-  };
-}
+const known = (speed: number, speedWeight: number, fleetMeanMs = 1000): LearnedStats =>
+  learnedStats({ speed, speedWeight, fleetMeanMs });
 
 describe('adaptive: a model on a task it has not served yet', () => {
   it("is priced at the fleet's level times its speed on other tasks, shrunk by one call", () => {

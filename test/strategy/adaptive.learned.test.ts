@@ -2,30 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { createAdaptiveStrategy } from '../../src/strategy/adaptive.js';
 import type { LearnedStats } from '../../src/types.js';
 import { all } from './adaptive.harness.js';
-import { candidate, ids, input, loaded, scoreOf } from './candidates.js';
+import { candidate, ids, input, learnedStats, loaded, scoreOf } from './candidates.js';
 
 /** Learned figures: `weight` calls of mean `ms` for the task, the same in the request's band. */
 function learned(ms: number, weight: number, more: Partial<LearnedStats> = {}): LearnedStats {
-  return {
-    band: 2,
+  return learnedStats({
     bandWeight: weight,
     bandMeanMs: ms,
-    bandFailures: 0,
     taskWeight: weight,
     taskMeanMs: ms,
-    taskFailures: 0,
-    quality: Number.NaN,
-    qualityWeight: 0,
-    tokenBaseMs: Number.NaN,
-    msPerOutputToken: Number.NaN,
-    tokenWeight: 0,
-    outputPerEstimatedToken: Number.NaN,
-    realPerEstimatedToken: Number.NaN,
-    speed: Number.NaN,
-    speedWeight: 0,
-    fleetMeanMs: Number.NaN,
     ...more,
-  };
+  });
 }
 
 describe('adaptive: learned service times', () => {

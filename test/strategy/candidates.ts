@@ -1,7 +1,9 @@
 import fc from 'fast-check';
+import { newStats } from '../../src/load/internal/Learned.js';
 import type {
   CandidateState,
   LatencyStats,
+  LearnedStats,
   RoutingInput,
   ScoredCandidate,
   TaskProfile,
@@ -20,6 +22,11 @@ export const noSamples: LatencyStats = {
 /** Latency stats of `count` samples with the given mean (and p95, which defaults to the mean). */
 export function samples(count: number, mean: number, p95 = mean): LatencyStats {
   return { count, mean, p50: mean, p95, p99: p95 };
+}
+
+/** Learned figures with nothing known (no evidence, NaN means); the overrides set what a test needs. */
+export function learnedStats(overrides: Partial<LearnedStats> = {}): LearnedStats {
+  return { ...newStats(), band: 2, ...overrides };
 }
 
 /**

@@ -169,11 +169,11 @@ interface Forecast {
  * mean) while evidence is thin; with real token usage known, the fit of latency on output tokens
  * prices the request's predicted output. It is scaled up when the model's running calls have
  * overrun their usual durations by more than `overrunThreshold`, so a model that has turned slow
- * is avoided before those calls finish. A model that has not served the task yet is priced by the
- * fleet's level for the task times its speed on the tasks it did serve (so one seen fast at simple
- * chat is expected fast at reasoning). In a large fleet (a sampled decision), a model nothing at
- * all is known of is priced as if it ran one call at a time until its first answer (slow start),
- * so an unknown slow model cannot take a burst. With a small probability (`explore`), a free
+ * is avoided before those calls finish. In a large fleet (a sampled decision), the prior of a
+ * model is the fleet's level for the task times its speed on the tasks it did serve (so one seen
+ * fast at simple chat is expected fast at reasoning), and a model nothing at all is known of is
+ * priced as if it ran one call at a time until its first answer (slow start), so an unknown slow
+ * model cannot take a burst. With a small probability (`explore`), a free
  * candidate whose evidence has faded is tried first, so a model that recovered wins its traffic
  * back.
  *
@@ -269,7 +269,7 @@ function scoreCandidate(
   o: Resolved,
 ): ScoredCandidate {
   const reasons: string[] = [];
-  const prior = priorService(c, fleet, o.defaultPriorMs);
+  const prior = priorService(c, fleet, o.defaultPriorMs, input.sampled === true);
   const est = expectedService(c, input.task, prior, o.priorWeight, o.tailWeight);
   let serviceMs = est.ms;
   const l = c.learned;

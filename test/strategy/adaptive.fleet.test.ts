@@ -9,17 +9,19 @@ const known = (speed: number, speedWeight: number, fleetMeanMs = 1000): LearnedS
 
 describe('adaptive: a model on a task it has not served yet', () => {
   it("is priced at the fleet's level times its speed on other tasks, shrunk by one call", () => {
-    const ranking = all().rank(
-      input([
-        candidate({ id: 'fast', learned: known(0.5, 9) }),
-        candidate({ id: 'slow', learned: known(3, 9) }),
-        candidate({ id: 'unknown', learned: known(Number.NaN, 0) }),
-      ]),
-    );
+    const candidates = [
+      candidate({ id: 'fast', learned: known(0.5, 9) }),
+      candidate({ id: 'slow', learned: known(3, 9) }),
+      candidate({ id: 'unknown', learned: known(Number.NaN, 0) }),
+    ];
+    const ranking = all().rank({ ...input(candidates), sampled: true });
     expect(ids(ranking)).toEqual(['fast', 'unknown', 'slow']);
     expect(scoreOf(ranking, 'fast').components.serviceMs).toBeCloseTo(1000 * 0.5 ** 0.9, 6);
     expect(scoreOf(ranking, 'slow').components.serviceMs).toBeCloseTo(1000 * 3 ** 0.9, 6);
     expect(scoreOf(ranking, 'unknown').components.serviceMs).toBe(1000);
+    // A small fleet (every model ranked each time) keeps the candidates' own prior: all alike.
+    const small = all().rank(input(candidates));
+    expect(new Set(small.map((r) => r.components.serviceMs)).size).toBe(1);
   });
 
   it('keeps a configured latency prior over the speed', () => {

@@ -53,17 +53,25 @@ const SPEED_PRIOR_WEIGHT = 1;
 
 /**
  * The prior service time of `c` for the task, before its own evidence of the task: its configured
- * `latencyPriorMs`; else the fleet's level for the task (what the tracker learned of every model,
- * else `fleet`, the candidates' mean, else `defaultMs`) times the model's speed across the tasks it
- * served (shrunk towards 1 by one call's weight), so a model seen fast at one task is expected
- * fast at another.
+ * `latencyPriorMs`; else `fleet` (the candidates' mean, else `defaultMs`). In a large fleet
+ * (`sampled`: the candidates are a few of many, most of them never seen by this decision), the
+ * fleet's level for the task as the tracker learned it from every model, times the model's speed
+ * across the tasks it served (shrunk towards 1 by one call's weight), so a model seen fast at one
+ * task is expected fast at another. Small fleets rank every model each time and learn each pair
+ * quickly: there the speed only blurred what a pair showed (a model turned slow at one task).
  */
-export function priorService(c: CandidateState, fleet: number, defaultMs: number): number {
+export function priorService(
+  c: CandidateState,
+  fleet: number,
+  defaultMs: number,
+  sampled: boolean,
+): number {
   if (c.priorLatencyMs !== undefined) return c.priorLatencyMs;
+  const base = Number.isNaN(fleet) ? defaultMs : fleet;
   const l = c.learned;
-  const level =
-    l !== undefined && l.fleetMeanMs > 0 ? l.fleetMeanMs : Number.isNaN(fleet) ? defaultMs : fleet;
-  if (l === undefined || !(l.speedWeight > 0) || !(l.speed > 0)) return level;
+  if (!sampled || l === undefined) return base;
+  const level = l.fleetMeanMs > 0 ? l.fleetMeanMs : base;
+  if (!(l.speedWeight > 0) || !(l.speed > 0)) return level;
   const w = l.speedWeight;
   return level * Math.exp((w * Math.log(l.speed)) / (w + SPEED_PRIOR_WEIGHT));
 }

@@ -144,6 +144,16 @@ export interface CandidateState {
   readonly concurrency: number;
   /** Calls running now. */
   readonly inFlight: number;
+  /**
+   * Calls running as a time-decayed mean over the last seconds (time constant 2 s): how busy the
+   * model has been of late. Absent when the router did not say (a strategy then uses `inFlight`).
+   */
+  readonly meanInFlight?: number;
+  /**
+   * Whether the model is the only one serving some task type it serves (its traffic of that type
+   * has nowhere else to go). Absent when the router did not say.
+   */
+  readonly soleServer?: boolean;
   /** Requests bound to this model's lane but not started yet. */
   readonly queued: number;
   /** Requests waiting in the router's admission queue whose best candidate is this model. */

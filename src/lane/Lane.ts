@@ -113,12 +113,18 @@ class LaneJob<T> implements LaneJobTicket<T> {
  * times; a slot is held until the call's own promise settles, so a caller's timeout or abort never
  * frees capacity that a still-running call is using.
  */
+/** Time constant of {@link Lane.meanInFlight}, in milliseconds. */
+const BUSY_TIME_CONSTANT_MS = 2000;
+
 export class Lane {
   readonly #queue: PQueue;
   readonly #limits: LaneLimits;
   readonly #onFree: () => void;
   readonly #now: () => number;
   #inFlight = 0;
+  /** Time-decayed mean of `inFlight` as of `#busyAt` (see `meanInFlight`). */
+  #busyMean = 0;
+  #busyAt = Number.NaN;
   #queued = 0;
   #tokens = 0;
   #startSum = 0;
@@ -154,6 +160,26 @@ export class Lane {
   /** Calls running now. */
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /**
+   * Calls running, as a time-decayed mean (time constant 2 s; 0 before the first call): how busy
+   * the model has been of late rather than at this instant, which a burst of short calls swings.
+   */
+  meanInFlight(now: number): number {
+    if (Number.isNaN(this.#busyAt)) return 0;
+    const f = now > this.#busyAt ? Math.exp(-(now - this.#busyAt) / BUSY_TIME_CONSTANT_MS) : 1;
+    return this.#busyMean * f + this.#inFlight * (1 - f);
+  }
+
+  /** Folds the calls running until `now` into the mean (before `inFlight` changes). */
+  #foldBusy(now: number): void {
+    if (!(now > this.#busyAt)) {
+      if (Number.isNaN(this.#busyAt)) this.#busyAt = now;
+      return;
+    }
+    this.#busyMean = this.meanInFlight(now);
+    this.#busyAt = now;
   }
 
   /** Requests bound here and not started. */
@@ -308,8 +334,9 @@ export class Lane {
     if (job.state !== 'queued') return Promise.resolve();
     job.state = 'running';
     this.#queued--;
-    this.#inFlight++;
     const start = this.#now();
+    this.#foldBusy(start);
+    this.#inFlight++;
     job.start = start;
     this.#startSum += start;
     this.#running.set(job.id, start);
@@ -349,6 +376,7 @@ export class Lane {
         });
       }
     }
+    this.#foldBusy(this.#now());
     this.#inFlight--;
     this.#releaseTokens(job.tokens);
     const start = job.start;

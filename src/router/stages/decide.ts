@@ -301,6 +301,8 @@ export class Decider<Req, Res> {
       home: m.home.has(type),
       concurrency: m.concurrency,
       inFlight: lane.inFlight,
+      meanInFlight: lane.meanInFlight(now),
+      soleServer: e.soleServer,
       queued: lane.queued,
       waiting: e.waitingFor,
       tokensInFlight: lane.tokensInFlight,

@@ -43,6 +43,8 @@ export interface ModelEntry<Req, Res> {
   completionTokens: number;
   /** Whether the capacity coordinator reports the model full across the routers sharing it. */
   sharedFull: boolean;
+  /** Whether it is the only model serving some task type it serves (kept by the fleet's index). */
+  soleServer: boolean;
 }
 
 /**
@@ -184,6 +186,7 @@ export class Fleet<Req, Res> {
       promptTokens: 0,
       completionTokens: 0,
       sharedFull: false,
+      soleServer: false,
       lane: new Lane(
         {
           concurrency: model.concurrency,
@@ -231,9 +234,11 @@ export class Fleet<Req, Res> {
         else byType.set(t, [e]);
       }
     }
+    for (const e of this.#entries.values()) e.soleServer = false;
     for (const [type, list] of byType) {
       const h = list.filter((e) => e.model.home.has(type));
       if (h.length > 0) homes.set(type, h);
+      if (list.length === 1) list[0]!.soleServer = true;
     }
     this.#byType = byType;
     this.#homesByType = homes;

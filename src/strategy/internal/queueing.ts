@@ -1,0 +1,33 @@
+/**
+ * M/M/c queueing figures for the adaptive strategy: how much a call delays the others waiting for
+ * a model. Pure.
+ */
+
+/** Highest utilization priced: beyond it the M/M/c figures grow without bound and say little. */
+const MAX_UTILIZATION = 0.98;
+
+/**
+ * Mean number waiting in an M/M/c queue with `c` servers and an offered load of `a` Erlangs
+ * (busy servers on average): Erlang C times `a / (c - a)`. 0 for no load.
+ */
+export function queueLength(c: number, a: number): number {
+  if (!(a > 0) || !(c >= 1)) return 0;
+  const load = Math.min(a, MAX_UTILIZATION * c);
+  // Erlang B by its stable recursion, then Erlang C (the chance that an arrival waits).
+  let b = 1;
+  for (let k = 1; k <= c; k++) b = (load * b) / (k + load * b);
+  const waitChance = (c * b) / (c - load * (1 - b));
+  return (waitChance * load) / (c - load);
+}
+
+/**
+ * The waiting a call of `serviceMs` adds to the others on a model with `c` slots busy `a` on
+ * average: `serviceMs × dLq/da` (the time-integral of the queue grows by the slope of the mean
+ * queue length in the load, times the load the call adds). 0 on an idle model.
+ */
+export function delayOnOthersMs(c: number, a: number, serviceMs: number): number {
+  if (!(a > 0) || !(serviceMs > 0)) return 0;
+  const h = 0.05;
+  const slope = (queueLength(c, a + h) - queueLength(c, a)) / h;
+  return serviceMs * Math.max(0, slope);
+}

@@ -65,8 +65,11 @@ export interface AdaptiveStrategyOptions {
   /**
    * Probability, per decision, of exploring: ranking first a free candidate with stale evidence
    * (less than `priorWeight`, e.g. a model avoided since it failed, whose evidence has faded) whose
-   * score is within `exploreSlack` of the best. Draws from the router's seeded `random`, only when
-   * such a candidate exists. 0 never explores. Range [0, 1].
+   * score is within `exploreSlack` of the best. Stale means the router has stopped hearing from the
+   * model: little evidence for the task and, when the tracker learns speeds, little of any task
+   * (a model busy with other tasks shows whether it works; in the simulator, exploring it for a
+   * task it is merely slower at cost steady's median 0.5%). Draws from the router's seeded
+   * `random`, only when such a candidate exists. 0 never explores. Range [0, 1].
    * @default 0.01
    */
   readonly explore?: number;
@@ -232,8 +235,9 @@ function forecastGrowth(input: RoutingInput, o: Resolved): Forecast | undefined 
 }
 
 /**
- * With probability `explore`, moves a free candidate with stale evidence (scoring within
- * `exploreSlack` of the best) to the front. Draws only when such a candidate exists.
+ * With probability `explore`, moves a free candidate with stale evidence, for the task and for the
+ * model as a whole (scoring within `exploreSlack` of the best), to the front. Draws only when such
+ * a candidate exists.
  */
 function explore(ranked: ScoredCandidate[], input: RoutingInput, o: Resolved): ScoredCandidate[] {
   const best = ranked[0]!;
@@ -241,7 +245,12 @@ function explore(ranked: ScoredCandidate[], input: RoutingInput, o: Resolved): S
   const stale: number[] = [];
   for (let i = 1; i < ranked.length; i++) {
     const c = ranked[i]!.components;
-    if (c.free === 1 && (c.evidence ?? 0) < o.priorWeight && ranked[i]!.score <= limit)
+    if (
+      c.free === 1 &&
+      (c.evidence ?? 0) < o.priorWeight &&
+      (c.modelEvidence ?? 0) < o.priorWeight &&
+      ranked[i]!.score <= limit
+    )
       stale.push(i);
   }
   // Only when the best is well known: on a cold start the prior ranks, and nothing is stale.
@@ -378,6 +387,7 @@ function scoreCandidate(
       qualityFactor,
       healthFactor,
       evidence: est.evidence,
+      modelEvidence: l?.speedWeight ?? 0,
       free: c.free ? 1 : 0,
     },
     reasons,

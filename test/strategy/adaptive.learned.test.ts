@@ -117,5 +117,7 @@ describe('adaptive: exploration', () => {
     never([known, { ...stale, free: false, inFlight: 4 }]);
     never([known, { ...stale, learned: learned(1000, 0.5) }]);
     never([{ ...known, learned: learned(100, 1) }, stale]);
+    // Not stale as a model: it is busy with other tasks (the evidence behind its speed).
+    never([known, { ...stale, learned: learned(150, 0.5, { speed: 1.5, speedWeight: 40 }) }]);
   });
 });

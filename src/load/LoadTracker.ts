@@ -226,9 +226,11 @@ export interface LoadTracker {
   /**
    * What has been learned of (model, task) for a request of this complexity: time-decayed
    * outcomes per complexity band and for the task as a whole, reported quality, the fit of latency
-   * on output tokens and the task's token calibration (see {@link LearnedStats}). Optional: the
-   * adaptive strategy falls back to the latency window without it. Must be cheap (read per
-   * candidate per decision); `undefined` when nothing is known. The returned object may be
+   * on output tokens and the task's token calibration, the model's speed across task types and the
+   * fleet's level for the task (see {@link LearnedStats}). Optional: the adaptive strategy falls
+   * back to the latency window without it. Must be cheap (read per candidate per decision);
+   * `undefined` when nothing is known of the model. A model that has not served the task yet
+   * still has its speed and the fleet's level (task figures 0 or NaN). The returned object may be
    * reused and refreshed in place by a later read: use its figures at once, do not keep it.
    *
    * @param model - The model id.

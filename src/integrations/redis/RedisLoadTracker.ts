@@ -71,6 +71,14 @@ const COMPRESSION = 0.01;
  */
 export class RedisLoadTracker extends EventEmitter<RedisLoadEvents> implements LoadTracker {
   readonly #inner: LoadTracker;
+  /** What the wrapped tracker learned (this instance's own outcomes), when it learns. */
+  readonly learned?: NonNullable<LoadTracker['learned']>;
+  /** Quality reports, to the wrapped tracker. */
+  readonly recordQuality?: NonNullable<LoadTracker['recordQuality']>;
+  /** The wrapped tracker's learned state, for `router.exportState()`. */
+  readonly exportLearned?: NonNullable<LoadTracker['exportLearned']>;
+  /** Into the wrapped tracker, for `router.importState()`. */
+  readonly importLearned?: NonNullable<LoadTracker['importLearned']>;
   readonly #client: RedisScriptClient;
   readonly #clock: Clock;
   readonly #keys: [string, string];
@@ -93,7 +101,16 @@ export class RedisLoadTracker extends EventEmitter<RedisLoadEvents> implements L
   constructor(options: RedisLoadTrackerOptions) {
     super();
     const o = checkLoadOptions(options);
-    this.#inner = o.tracker ?? new InMemoryLoadTracker();
+    const inner = o.tracker ?? new InMemoryLoadTracker();
+    this.#inner = inner;
+    // The learning stays per instance (its own outcomes): the shared view is load and latency.
+    if (inner.learned) this.learned = (m, t, c, now) => inner.learned!(m, t, c, now);
+    if (inner.recordQuality)
+      this.recordQuality = (m, q, now, t) => inner.recordQuality!(m, q, now, t);
+    if (inner.exportLearned && inner.importLearned) {
+      this.exportLearned = (now) => inner.exportLearned!(now);
+      this.importLearned = (state, now) => inner.importLearned!(state, now);
+    }
     this.#client = o.client;
     this.#clock = o.clock ?? systemClock;
     this.#keys = registryKeys(o.prefix ?? 'zeta', 'load');

@@ -6,6 +6,7 @@ import {
   RedisLoadTracker,
   type RedisScriptClient,
 } from '../../../src/integrations/redis/index.js';
+import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
 import { configError } from '../../helpers/configError.js';
 import { poll } from '../../helpers/prometheus.js';
 import { redisAvailable, sharedRedis } from '../../helpers/redis.js';
@@ -95,6 +96,39 @@ describe.runIf(run)('RedisLoadTracker against a real redis-server', () => {
       10,
     );
     expect(events.map((e) => e.state)).toEqual(['down', 'up']);
+  });
+
+  it("keeps the router's learning: learned figures, quality reports, exportState and importState", async () => {
+    const prefix = `learn-${process.pid}`;
+    const router = new ZetaDynamicRouter<string, string>({
+      tracker: make(nodeRedisClient(node), prefix),
+      models: [
+        { id: 'a', tasks: ['code'], concurrency: 2, call: async (r: string) => r },
+        { id: 'b', tasks: ['code'], concurrency: 2, call: async (r: string) => r },
+      ],
+    });
+    for (let i = 0; i < 20; i++)
+      await router.run(`r${i}`, { task: { type: 'code', complexity: 0.5 } });
+    router.reportQuality('a', 0.2, { type: 'code', complexity: 0.5 });
+    const state = router.exportState();
+    const a = state.models.find((m) => m.id === 'a')!;
+    expect(a.quality.qualityWeight).toBeGreaterThan(0);
+    const served = state.models.flatMap((m) => m.tasks).reduce((n, t) => n + t.all.ok, 0);
+    expect(served).toBeCloseTo(20, 0);
+    const ranking = router.explain({ type: 'code', complexity: 0.5 }).ranking;
+    expect(Math.max(...ranking.map((r) => Number(r.components.evidence ?? 0)))).toBeGreaterThan(0);
+    const fresh = new ZetaDynamicRouter<string, string>({
+      tracker: make(nodeRedisClient(node), `${prefix}-2`),
+      models: [
+        { id: 'a', tasks: ['code'], concurrency: 2, call: async (r: string) => r },
+        { id: 'b', tasks: ['code'], concurrency: 2, call: async (r: string) => r },
+      ],
+    });
+    fresh.importState(state);
+    expect(fresh.exportState().models.find((m) => m.id === 'a')!.quality.qualityWeight).toBeCloseTo(
+      a.quality.qualityWeight,
+      3,
+    );
   });
 
   it('rejects bad options with CONFIG_INVALID naming each problem', () => {

@@ -154,8 +154,8 @@ export class LearnedStore {
 
   /**
    * What is known of a pair for `complexity`, decayed to `now`. Of a model that has not served the
-   * task yet (no `pair`), only its speed and the fleet's level (a fresh view: such reads stop once
-   * it serves the task).
+   * task yet (no `pair`), only its speed and the fleet's level (one view per model, refreshed in
+   * place).
    */
   read(
     model: ModelState,
@@ -165,7 +165,9 @@ export class LearnedStore {
     now: number,
   ): LearnedStats {
     if (pair === undefined) {
-      const v = newStats();
+      // Only band, speed and the fleet's level change here: the rest stays as newStats made it.
+      model.coldView ??= newStats();
+      const v = model.coldView;
       v.band = bandOf(complexity);
       this.#refreshSpeed(v, model, task, now);
       return v;

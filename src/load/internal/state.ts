@@ -3,7 +3,7 @@ import type { ModelLoadStats } from '../LoadTracker.js';
 import { DecayingRate } from './DecayingRate.js';
 import { HoltForecaster } from './HoltForecaster.js';
 import { LatencyWindow } from './LatencyWindow.js';
-import { Evidence, PairLearning, Speed } from './Learned.js';
+import { Evidence, type MutableStats, PairLearning, Speed } from './Learned.js';
 import type { ResolvedLoadTrackerOptions } from './resolveOptions.js';
 
 /** Counters and latency window of one (model, task) pair. */
@@ -39,6 +39,8 @@ export class ModelState {
   quality = new Evidence();
   /** Its speed relative to the fleet, across task types (replaced whole by an import). */
   speed = new Speed();
+  /** The view read for a task it has not served yet (its speed, the fleet's level), reused. */
+  coldView: MutableStats | undefined;
   /** Bumped on every record, so a cached stats view knows when it is stale. */
   version = 0;
   /** The last stats view handed out, with the version and time it was made for. */

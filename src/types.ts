@@ -168,7 +168,11 @@ export interface CandidateState {
   readonly cost: number;
   /** Latency of this model for this task type over the window. */
   readonly latency: LatencyStats;
-  /** Prior expected latency in milliseconds for this task, used until enough samples exist. */
+  /**
+   * Prior expected latency in milliseconds for this task, used until enough samples exist: the
+   * model's `latencyPriorMs`, else the last window mean seen once its window has emptied (never its
+   * live window, which is already in `latency`); undefined when neither exists.
+   */
   readonly priorLatencyMs: number | undefined;
   /** Mean elapsed time of the calls running now, in milliseconds (0 when none run). */
   readonly inFlightMeanElapsedMs: number;

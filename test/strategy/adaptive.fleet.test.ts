@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateState, LearnedStats } from '../../src/types.js';
 import { all } from './adaptive.harness.js';
-import { candidate, ids, input, learnedStats, scoreOf } from './candidates.js';
+import { candidate, ids, input, learnedStats, samples, scoreOf } from './candidates.js';
 
 /** What a tracker knows of a model that never served the task: its speed and the fleet's level. */
 const known = (speed: number, speedWeight: number, fleetMeanMs = 1000): LearnedStats =>
@@ -22,6 +22,24 @@ describe('adaptive: a model on a task it has not served yet', () => {
     // A small fleet (every model ranked each time) keeps the candidates' own prior: all alike.
     const small = all().rank(input(candidates));
     expect(new Set(small.map((r) => r.components.serviceMs)).size).toBe(1);
+  });
+
+  it('shrinks what a model showed of the task towards its speed prior, not its own window', () => {
+    // One lucky call of 1,000 ms on a model three times slower than the fleet's level (1,000):
+    // with the default priorWeight 5, (1 x 1000 + 5 x 1000 x 3^(20/21)) / 6.
+    const lucky = candidate({
+      id: 'lucky',
+      latency: samples(1, 1000),
+      learned: learnedStats({
+        taskWeight: 1,
+        taskMeanMs: 1000,
+        speed: 3,
+        speedWeight: 20,
+        fleetMeanMs: 1000,
+      }),
+    });
+    const r = scoreOf(all().rank({ ...input([lucky]), sampled: true }), 'lucky');
+    expect(r.components.serviceMs).toBeCloseTo((1000 + 5 * 1000 * 3 ** (20 / 21)) / 6, 6);
   });
 
   it('keeps a configured latency prior over the speed', () => {

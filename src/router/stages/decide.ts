@@ -293,7 +293,9 @@ export class Decider<Req, Res> {
     const learned = tracker.learned?.(m.id, type, task.complexity, now);
     const firstToken = streaming ? tracker.firstToken?.(m.id, type, now) : undefined;
     // The last mean seen stands in as the prior once the window has emptied, so a model that went
-    // unused for a window is not mistaken for a cold one (and re-explored) every window.
+    // unused for a window is not mistaken for a cold one (and re-explored) every window. Not while
+    // the window holds calls: those are the evidence, and as the prior too they would count twice
+    // (one lucky call would price a model as if proven).
     if (live && latency.count > 0 && Number.isFinite(latency.mean))
       this.#fleet.rememberMean(e, type, latency.mean);
     return {
@@ -310,7 +312,9 @@ export class Decider<Req, Res> {
       free: canStartOn(e, tokens),
       cost: m.cost,
       latency,
-      priorLatencyMs: priorFor(m.latencyPriorMs, type) ?? e.lastMeanMs.get(type),
+      priorLatencyMs:
+        priorFor(m.latencyPriorMs, type) ??
+        (latency.count > 0 ? undefined : e.lastMeanMs.get(type)),
       inFlightMeanElapsedMs: lane.meanElapsedMs(now),
       inFlightMaxElapsedMs: lane.maxElapsedMs(now),
       inFlightOverrun: lane.overrun(now),

@@ -53,7 +53,9 @@ const SPEED_PRIOR_WEIGHT = 1;
 
 /**
  * The prior service time of `c` for the task, before its own evidence of the task: its configured
- * `latencyPriorMs`; else `fleet` (the candidates' mean, else `defaultMs`). In a large fleet
+ * `latencyPriorMs` (or the last mean remembered once its window emptied); else, in a small fleet,
+ * its own window's mean when it has one (every model is ranked each time there, so its window is
+ * fresh), else `fleet` (the candidates' mean, else `defaultMs`). In a large fleet
  * (`sampled`: the candidates are a few of many, most of them never seen by this decision), the
  * fleet's level for the task as the tracker learned it from every model, times the model's speed
  * across the tasks it served (shrunk towards 1 by one call's weight), so a model seen fast at one
@@ -67,6 +69,7 @@ export function priorService(
   sampled: boolean,
 ): number {
   if (c.priorLatencyMs !== undefined) return c.priorLatencyMs;
+  if (!sampled && c.latency.count > 0 && Number.isFinite(c.latency.mean)) return c.latency.mean;
   const base = Number.isNaN(fleet) ? defaultMs : fleet;
   const l = c.learned;
   if (!sampled || l === undefined) return base;

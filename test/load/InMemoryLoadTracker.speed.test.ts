@@ -20,7 +20,31 @@ describe('InMemoryLoadTracker: speed across task types', () => {
     expect(slow.speed).toBeGreaterThan(1);
     expect(slow.speed / fast.speed).toBeGreaterThan(1.6); // twice as slow, less the early calls
     expect(fast.speedWeight).toBeGreaterThan(15);
-    expect(fast.fleetMeanMs).toBeCloseTo(1000, 6); // only 'slow' served code
+    // The level is that of a model of speed 1: only 'slow' served code, in 1000 ms at speed ~1.5.
+    // The prior it gives (level x speed) is what each takes: 500 ms for 'fast', 1000 for 'slow'.
+    expect(fast.fleetMeanMs).toBeLessThan(1000);
+    expect(Math.abs((fast.fleetMeanMs * fast.speed) / 500 - 1)).toBeLessThan(0.1);
+    expect(Math.abs((slow.fleetMeanMs * slow.speed) / 1000 - 1)).toBeLessThan(0.05);
+  });
+
+  it('measures a speed the same whichever models served the task before (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.2, max: 5, noNaN: true }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.double({ min: 0.2, max: 5, noNaN: true }),
+        (s, n, k) => {
+          const t = tracker();
+          // 'ref' (speed 1) sets the level; then the router moves the task to 'other' (speed s) for
+          // n calls, which shifts the mix of latencies seen; then 'm' (speed k) runs one call.
+          for (let i = 0; i < 50; i++) t.recordFinish('ref', 'code', 1000, true, 0);
+          for (let i = 0; i < n; i++) t.recordFinish('other', 'code', 1000 * s, true, 0);
+          t.recordFinish('m', 'code', 1000 * k, true, 0);
+          const speed = t.learned('m', 'simple', 0.5, 0)!.speed;
+          expect(Math.abs(Math.log(speed / k))).toBeLessThan(0.15);
+        },
+      ),
+    );
   });
 
   it('knows no speed before a call, and none of a model it has never seen', () => {

@@ -157,8 +157,9 @@ export class TokenCalibration extends DecayedSums {
 }
 
 /**
- * Decayed latency sums of the whole fleet for one task type (or one of its bands): the level a
- * model's speed is measured against. `logLatency / n` is the log of the geometric mean.
+ * Decayed latency sums of the whole fleet for one task type (or one of its bands), each latency
+ * divided by its model's speed: the level of a model of speed 1, which a model's speed is measured
+ * against. `logLatency / n` is the log of its geometric mean, `latency / n` its mean.
  */
 export class FleetLevel extends DecayedSums {
   n = 0;
@@ -171,10 +172,11 @@ export class FleetLevel extends DecayedSums {
     this.logLatency *= f;
   }
 
-  add(latencyMs: number): void {
+  /** One call's latency (already divided by its model's speed) and its log. */
+  add(latencyMs: number, logLatency: number): void {
     this.n += 1;
     this.latency += latencyMs;
-    this.logLatency += Math.log(Math.max(latencyMs, 1));
+    this.logLatency += logLatency;
   }
 }
 

@@ -24,6 +24,12 @@ import {
 } from './Learned.js';
 import type { ModelState, PairState } from './state.js';
 
+/**
+ * How many calls' weight the neutral speed 1 has against a model's own when its latencies join
+ * the fleet's level (as the adaptive strategy's prior shrinks it).
+ */
+const SPEED_LEVEL_PRIOR = 1;
+
 /** A state checked by `parseLearnedState`, built into learning objects, ready to swap in. */
 interface PreparedState {
   readonly models: ReadonlyMap<
@@ -106,7 +112,10 @@ export class LearnedStore {
 
   /**
    * The call's latency against the fleet's level for its task (its band's once that has a call's
-   * weight), for the model's speed; then the latency joins the fleet's level.
+   * weight), for the model's speed; then the latency, divided by the model's speed as known before
+   * it (shrunk towards 1 by one call), joins the fleet's level. So the level is that of a model of
+   * speed 1 whichever models served the task, and speeds stay comparable while the router's choice
+   * of models (and with it the mix of latencies seen) changes: a two-way fixed-effects fit, online.
    */
   #speed(model: ModelState, task: TaskType, band: number, latencyMs: number, now: number): void {
     const lambda = this.#lambda;
@@ -120,13 +129,15 @@ export class LearnedStore {
     const own = band >= 0 ? levels[band + 1]! : undefined;
     all.decayTo(now, lambda);
     own?.decayTo(now, lambda);
+    const speed = model.speed;
+    speed.decayTo(now, lambda);
+    const logSpeed = speed.n > 0 ? speed.logRatio / (speed.n + SPEED_LEVEL_PRIOR) : 0;
     const ref = own !== undefined && own.n >= 1 ? own : all;
-    if (ref.n > 0) {
-      model.speed.decayTo(now, lambda);
-      model.speed.add(Math.log(Math.max(latencyMs, 1)) - ref.logLatency / ref.n);
-    }
-    all.add(latencyMs);
-    own?.add(latencyMs);
+    const logLatency = Math.log(Math.max(latencyMs, 1));
+    if (ref.n > 0) speed.add(logLatency - ref.logLatency / ref.n);
+    const factor = Math.exp(-logSpeed);
+    all.add(latencyMs * factor, logLatency - logSpeed);
+    own?.add(latencyMs * factor, logLatency - logSpeed);
   }
 
   /** A quality report of a model, and of its (task, band) when the pair is given. */

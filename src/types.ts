@@ -234,11 +234,12 @@ export interface RoutingInput {
   /** Whether the request is streamed (`router.stream`): its caller waits for the first chunk. */
   readonly streaming?: boolean;
   /**
-   * Whether `candidates` are a sample of a larger fleet (more models serve the task than the
-   * router's `sampleSize`; power of d choices): most models of such a fleet are unknown to any one
-   * decision, and the home table names a class of models rather than a chosen few.
+   * Whether the candidates come from a large fleet: more models serve the task than the router's
+   * `sampleSize` (so `candidates` are a sample, power of d choices), or more than 32 (ranked whole
+   * when `sampleSize` is that high, or by `explain()`). Most models of such a fleet are little
+   * known to any one decision, and the home table names a class of models rather than a chosen few.
    */
-  readonly sampled?: boolean;
+  readonly largeFleet?: boolean;
 }
 
 /** One ranked candidate: lower `score` is better. */

@@ -187,7 +187,7 @@ interface Forecast {
  * mean) while evidence is thin; with real token usage known, the fit of latency on output tokens
  * prices the request's predicted output. It is scaled up when the model's running calls have
  * overrun their usual durations by more than `overrunThreshold`, so a model that has turned slow
- * is avoided before those calls finish. In a large fleet (a sampled decision), the prior of a
+ * is avoided before those calls finish. In a large fleet (`RoutingInput.largeFleet`), the prior of a
  * model is the fleet's level for the task times its speed on the tasks it did serve (so one seen
  * fast at simple chat is expected fast at reasoning), and a model nothing at all is known of is
  * priced as if it ran one call at a time until its first answer (slow start), so an unknown slow
@@ -294,7 +294,7 @@ function scoreCandidate(
   o: Resolved,
 ): ScoredCandidate {
   const reasons: string[] = [];
-  const prior = priorService(c, fleet, o.defaultPriorMs, input.sampled === true);
+  const prior = priorService(c, fleet, o.defaultPriorMs, input.largeFleet === true);
   const est = expectedService(c, input.task, prior, o.priorWeight, o.tailWeight);
   let serviceMs = est.ms;
   const l = c.learned;
@@ -311,12 +311,12 @@ function scoreCandidate(
   // A model that cannot start the request now (no slot, or no token room) must finish at least one
   // call first: a token-blocked model with idle slots is not as good as a free one.
   const outstanding = c.inFlight + c.queued + c.waiting;
-  // Slow start in large fleets (a sampled decision): a model nothing is known of yet (no latency
+  // Slow start in large fleets (`largeFleet`): a model nothing is known of yet (no latency
   // prior, no call of the task, no speed from other tasks) is priced as if it ran one call at a
   // time until its first call answers, so an unknown slow model cannot take a burst before it has
   // shown what it is. In small fleets the home table is trusted instead.
   const unproven =
-    input.sampled === true &&
+    input.largeFleet === true &&
     c.inFlight > 0 &&
     c.priorLatencyMs === undefined &&
     est.evidence < 1 &&
@@ -326,8 +326,8 @@ function scoreCandidate(
   let ahead = free ? 0 : Math.max(1, outstanding - slots + 1);
   // At home, the task's forecast arrivals over the service time beyond what the model completes
   // in that time (horizon = expected service time) will queue there: count them as ahead. Not in
-  // a sampled decision: a large fleet spreads the task's flow over many models, not its homes.
-  if (growth !== undefined && c.home && input.sampled !== true) {
+  // a large fleet: it spreads the task's flow over many models, not its homes.
+  if (growth !== undefined && c.home && input.largeFleet !== true) {
     const s = serviceMs / 1000;
     const excess = o.forecastWeight * (growth.level + (growth.trend * s) / 2 - c.throughput) * s;
     const future = outstanding + excess - c.concurrency + 1;

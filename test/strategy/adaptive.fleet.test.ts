@@ -14,7 +14,7 @@ describe('adaptive: a model on a task it has not served yet', () => {
       candidate({ id: 'slow', learned: known(3, 9) }),
       candidate({ id: 'unknown', learned: known(Number.NaN, 0) }),
     ];
-    const ranking = all().rank({ ...input(candidates), sampled: true });
+    const ranking = all().rank({ ...input(candidates), largeFleet: true });
     expect(ids(ranking)).toEqual(['fast', 'unknown', 'slow']);
     expect(scoreOf(ranking, 'fast').components.serviceMs).toBeCloseTo(1000 * 0.5 ** 0.9, 6);
     expect(scoreOf(ranking, 'slow').components.serviceMs).toBeCloseTo(1000 * 3 ** 0.9, 6);
@@ -38,7 +38,7 @@ describe('adaptive: a model on a task it has not served yet', () => {
         fleetMeanMs: 1000,
       }),
     });
-    const r = scoreOf(all().rank({ ...input([lucky]), sampled: true }), 'lucky');
+    const r = scoreOf(all().rank({ ...input([lucky]), largeFleet: true }), 'lucky');
     expect(r.components.serviceMs).toBeCloseTo((1000 + 5 * 1000 * 3 ** (20 / 21)) / 6, 6);
   });
 
@@ -53,7 +53,7 @@ describe('adaptive: slow start in large fleets', () => {
     candidate({ id: 'cold', concurrency: 4, inFlight: 1, ...over });
 
   it('prices an unknown model with a call running as one slot, in a sampled decision only', () => {
-    const sampled = scoreOf(all().rank({ ...input([cold()]), sampled: true }), 'cold');
+    const sampled = scoreOf(all().rank({ ...input([cold()]), largeFleet: true }), 'cold');
     expect(sampled.components.waitMs).toBeGreaterThan(0);
     expect(sampled.reasons.join('; ')).toMatch(/slow start/);
     const small = scoreOf(all().rank(input([cold()])), 'cold');
@@ -68,7 +68,7 @@ describe('adaptive: slow start in large fleets', () => {
       cold({ learned: known(1, 1) }),
       cold({ latency: { count: 1, mean: 500, p50: 500, p95: 500, p99: 500 } }),
     ]) {
-      const r = scoreOf(all().rank({ ...input([c]), sampled: true }), 'cold');
+      const r = scoreOf(all().rank({ ...input([c]), largeFleet: true }), 'cold');
       expect(r.components.waitMs).toBe(0);
     }
   });
@@ -80,7 +80,7 @@ describe('adaptive: slow start in large fleets', () => {
       inFlight: 1,
       learned: known(1, 5),
     });
-    const ranking = all().rank({ ...input([cold(), knownModel]), sampled: true });
+    const ranking = all().rank({ ...input([cold(), knownModel]), largeFleet: true });
     expect(ids(ranking)[0]).toBe('known');
   });
 });
@@ -97,7 +97,7 @@ describe('adaptive: the arrival forecast in a large fleet', () => {
     const arrivals = { rate: 100, forecast: 100, trend: 0, horizonMs: 5000 };
     const small = scoreOf(all().rank({ ...input([home]), arrivals }), 'h');
     expect(small.components.waitMs).toBeGreaterThan(0); // one home takes the flow: a queue builds
-    const sampled = scoreOf(all().rank({ ...input([home]), arrivals, sampled: true }), 'h');
+    const sampled = scoreOf(all().rank({ ...input([home]), arrivals, largeFleet: true }), 'h');
     expect(sampled.components.waitMs).toBe(0);
   });
 });

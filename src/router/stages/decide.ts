@@ -21,6 +21,13 @@ import { canStartOn, type Fleet, isBusy, type ModelEntry } from './fleet.js';
  */
 const LIST_EXCLUDED_UP_TO = 32;
 
+/**
+ * Above this many models serving a task type, a fleet is large for the strategy (see
+ * `RoutingInput.largeFleet`) even when a decision ranks all of them (`sampleSize` that high, or
+ * `explain()`), so its pricing does not change with how many are ranked.
+ */
+const LARGE_FLEET = 32;
+
 /** Complexity bands of the sampling memory: a request's band decides which models can serve it. */
 const MEMORY_BANDS = 4;
 
@@ -133,7 +140,8 @@ export class Decider<Req, Res> {
       return { decision: withArm(decision, arm), ranked: [] };
     }
     const index = candidateIndex(candidates);
-    const ranking = this.#rank(by, arm, task, candidates, index, now, random, streaming, sampled);
+    const large = serving.length > Math.min(this.#sampleSize, LARGE_FLEET);
+    const ranking = this.#rank(by, arm, task, candidates, index, now, random, streaming, large);
     const ranked = ranking.map((r) => entries[index.get(r.id)!]!);
     if (sampled && arm === undefined) this.#remember(task, ranked);
     const unranked: string[] = [];
@@ -187,7 +195,7 @@ export class Decider<Req, Res> {
     now: number,
     random: RandomSource,
     streaming: boolean,
-    sampled: boolean,
+    largeFleet: boolean,
   ): readonly ScoredCandidate[] {
     let ranking: readonly ScoredCandidate[];
     const arrivals = this.#tracker.arrivals(task.type, now);
@@ -199,7 +207,7 @@ export class Decider<Req, Res> {
         random,
         arrivals,
         ...(streaming ? { streaming } : {}),
-        ...(sampled ? { sampled } : {}),
+        ...(largeFleet ? { largeFleet } : {}),
       });
     } catch (error) {
       throw new ZetaError(

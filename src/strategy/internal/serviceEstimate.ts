@@ -56,7 +56,7 @@ const SPEED_PRIOR_WEIGHT = 1;
  * `latencyPriorMs` (or the last mean remembered once its window emptied); else, in a small fleet,
  * its own window's mean when it has one (every model is ranked each time there, so its window is
  * fresh), else `fleet` (the candidates' mean, else `defaultMs`). In a large fleet
- * (`sampled`: the candidates are a few of many, most of them never seen by this decision), the
+ * (`large`: the candidates are a few of many, or many, most of them little known), the
  * fleet's level for the task as the tracker learned it from every model, times the model's speed
  * across the tasks it served (shrunk towards 1 by one call's weight), so a model seen fast at one
  * task is expected fast at another. Small fleets rank every model each time and learn each pair
@@ -66,13 +66,13 @@ export function priorService(
   c: CandidateState,
   fleet: number,
   defaultMs: number,
-  sampled: boolean,
+  large: boolean,
 ): number {
   if (c.priorLatencyMs !== undefined) return c.priorLatencyMs;
-  if (!sampled && c.latency.count > 0 && Number.isFinite(c.latency.mean)) return c.latency.mean;
+  if (!large && c.latency.count > 0 && Number.isFinite(c.latency.mean)) return c.latency.mean;
   const base = Number.isNaN(fleet) ? defaultMs : fleet;
   const l = c.learned;
-  if (!sampled || l === undefined) return base;
+  if (!large || l === undefined) return base;
   const level = l.fleetMeanMs > 0 ? l.fleetMeanMs : base;
   if (!(l.speedWeight > 0) || !(l.speed > 0)) return level;
   const w = l.speedWeight;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/router/events.js';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
+import type { RoutingInput } from '../../../src/types.js';
 import { seededRandom } from '../../../src/utils/random.js';
 import { ManualClock } from '../../helpers/manualClock.js';
 
@@ -49,6 +50,44 @@ describe('Decider: sampling a large fleet', () => {
       expect(d.excluded).toEqual([]);
       expect(d.ranking.length).toBeGreaterThanOrEqual(4);
       for (const r of d.ranking) expect(Number(r.id.slice(1)) % 2).toBe(0);
+    }
+  });
+});
+
+describe('Decider: what the strategy is told of the fleet', () => {
+  const seen: boolean[] = [];
+  const strategy = {
+    name: 'spy',
+    rank: (input: RoutingInput) => {
+      seen.push(input.largeFleet === true);
+      return input.candidates.map((c) => ({ id: c.id, score: 0, components: {}, reasons: [] }));
+    },
+  };
+  const fleet = (count: number, sampleSize: number) =>
+    new ZetaDynamicRouter<string, string>({
+      clock: new ManualClock(),
+      strategy,
+      sampleSize,
+      models: Array.from({ length: count }, (_, i) => ({
+        id: `m${i}`,
+        tasks: ['code'],
+        call: async (req: string) => req,
+      })),
+    });
+
+  it('says largeFleet when it samples, or when more than 32 models serve the task, however many it ranks', async () => {
+    const cases: [count: number, sampleSize: number, large: boolean][] = [
+      [3, 4, false],
+      [5, 4, true], // sampled
+      [20, 64, false], // ranked whole, and few
+      [40, 64, true], // ranked whole, but many
+    ];
+    for (const [count, sampleSize, large] of cases) {
+      const router = fleet(count, sampleSize);
+      seen.length = 0;
+      await router.run('x', { task: 'code' });
+      router.explain({ type: 'code', complexity: 0.5 });
+      expect({ count, sampleSize, seen }).toEqual({ count, sampleSize, seen: [large, large] });
     }
   });
 });

@@ -35,6 +35,7 @@ export type {
 // Events
 export type {
   CloseEvent,
+  CompletedStream,
   CompleteEvent,
   Decision,
   DecisionEvent,

@@ -283,7 +283,8 @@ export class ZetaDynamicRouter<
    * the iteration with `MODEL_FAILED`. `timeoutMs` covers the wait for the first chunk; `signal`
    * covers the whole stream. The model's slot is held until the stream ends: iterate it to the end
    * or stop it (`break`, `return()`, the signal), which aborts the model's call and frees the slot
-   * at once. A `firstToken` event gives the time to the first chunk. Once it came, the stream's
+   * at once. A `firstToken` event gives the time to the first chunk; `complete` comes when the
+   * stream ends (`reject` when it broke after it started). Once it came, the stream's
    * `info` says which model serves it, after how many calls and how long a wait.
    *
    * @example

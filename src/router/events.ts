@@ -69,7 +69,7 @@ export interface DispatchEvent {
   readonly decision: Decision;
 }
 
-/** Payload of `complete`: a request succeeded. */
+/** Payload of `complete`: a request succeeded (a stream: when it ended, see `stream`). */
 export interface CompleteEvent {
   readonly requestId: number;
   readonly model: string;
@@ -85,6 +85,19 @@ export interface CompleteEvent {
   readonly experiment?: string;
   /** The real token counts of the successful call, when its client reported them. */
   readonly usage?: TokenUsage;
+  /**
+   * Set for a stream (`router.stream()`), whose `complete` comes when the stream ends (its request
+   * settled at the first chunk): then `latencyMs` is the whole call, `totalMs` runs to the end.
+   */
+  readonly stream?: CompletedStream;
+}
+
+/** How a stream that completed ended. */
+export interface CompletedStream {
+  /** From the serving call's start to its first chunk, in milliseconds. */
+  readonly ttftMs: number;
+  /** Whether its consumer stopped it (`break`, `return()`, its signal) before its last chunk. */
+  readonly cancelled: boolean;
 }
 
 /**
@@ -131,7 +144,10 @@ export interface OverflowEvent {
   readonly waiting: number;
 }
 
-/** Payload of `reject`: `run()` rejected. */
+/**
+ * Payload of `reject`: `run()` rejected; or a stream broke after its first chunk (its request
+ * settled then, and its consumer gets this `error` from the iterator).
+ */
 export interface RejectEvent {
   readonly requestId: number;
   readonly task: TaskProfile | undefined;

@@ -296,6 +296,9 @@ class Tracing implements OtelTracing {
       [ZETA.queueWaitMs]: e.queuedMs,
       [ZETA.latencyMs]: e.latencyMs,
       ...(usage ? usageAttributes(usage) : {}),
+      ...(e.stream === undefined
+        ? {}
+        : { [ZETA.ttftMs]: e.stream.ttftMs, [ZETA.streamCancelled]: e.stream.cancelled }),
     });
     run.span.end();
     const attributes: Attributes = {

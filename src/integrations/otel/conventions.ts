@@ -55,4 +55,8 @@ export const ZETA = {
   queueWaitMs: 'zeta.queue_wait_ms',
   latencyMs: 'zeta.latency_ms',
   requestId: 'zeta.request_id',
+  /** A stream's time to its first chunk, in milliseconds (its span ends with the stream). */
+  ttftMs: 'zeta.stream.ttft_ms',
+  /** Whether a stream's consumer stopped it before its last chunk. */
+  streamCancelled: 'zeta.stream.cancelled',
 } as const;

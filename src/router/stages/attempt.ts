@@ -11,7 +11,7 @@ import type { Stages } from './context.js';
 import { exclusion } from './decide.js';
 import type { ModelEntry } from './fleet.js';
 import { giveBack, requestLease } from './lease.js';
-import { StreamHandle } from './stream.js';
+import { StreamHandle, streamBroke } from './stream.js';
 
 /** What a finished stream's slot holder resolves with (the chunks went to the consumer). */
 const STREAM_DONE = Symbol('stream done');
@@ -191,6 +191,7 @@ export class Attempts<Req, Res> {
             ttftMs,
           });
         }
+        call.ttftMs = ttftMs;
         const info = {
           model: e.model.id,
           task: p.profile!,
@@ -299,7 +300,11 @@ export class Attempts<Req, Res> {
       this.#s.admission.route(p);
       return;
     }
-    if (p.settled) return;
+    if (p.settled) {
+      // A stream settled its request at its first chunk: its end is still told to listeners.
+      if (Number.isFinite(call.ttftMs)) this.#streamEnded(call, ok, value);
+      return;
+    }
     if (ok) {
       this.#s.settlement.complete(
         p,
@@ -313,6 +318,41 @@ export class Attempts<Req, Res> {
       return;
     }
     this.#failed(call, value);
+  }
+
+  /**
+   * A started stream ended: `complete` when it ran to its end or its consumer stopped it, else
+   * `fail` (no retry: the caller already has chunks) and `reject` with the error its consumer got.
+   */
+  #streamEnded(call: Call<Req, Res>, ok: boolean, value: unknown): void {
+    const p = call.request;
+    const s = this.#s;
+    const stream = { ttftMs: call.ttftMs, cancelled: call.aborted };
+    if (ok) {
+      s.settlement.streamCompleted(
+        p,
+        call.entry,
+        call.latencyMs,
+        call.end,
+        call.number,
+        call.usage,
+        stream,
+      );
+      return;
+    }
+    const model = call.entry.model.id;
+    if (s.observer.listening('fail')) {
+      s.observer.notify('fail', {
+        requestId: p.id,
+        model,
+        task: p.profile!,
+        attempt: call.number,
+        error: value,
+        latencyMs: call.latencyMs,
+        willRetry: false,
+      });
+    }
+    s.settlement.streamBroke(p, streamBroke(model, value, p.id));
   }
 
   #failed(call: Call<Req, Res>, error: unknown): void {

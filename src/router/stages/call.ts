@@ -30,6 +30,8 @@ export class Call<Req, Res> extends LazyAbort implements CallState, LaneWork<unk
   latencyMs = Number.NaN;
   /** The real token counts: reported by the client while the call runs, read from its result at the end. */
   usage: TokenUsage | undefined = undefined;
+  /** Set when this call's stream handed its first chunk to the caller: the time it took, in ms. */
+  ttftMs = Number.NaN;
   /** The capacity lease the call holds (with a coordinator, from its start until it settles). */
   lease: CapacityLease | undefined = undefined;
   /** Set while the call waits for the coordinator's answer (it holds its slot, nothing runs yet). */

@@ -1,7 +1,7 @@
 import { describeError } from '../../errors/describeError.js';
 import { type FailedAttempt, ZetaError, type ZetaErrorCode } from '../../errors/ZetaError.js';
-import type { TaskProfile, TokenUsage } from '../../types.js';
-import type { Decision } from '../events.js';
+import type { TokenUsage } from '../../types.js';
+import type { CompletedStream, CompleteEvent, Decision, RejectEvent } from '../events.js';
 import { listSome } from '../internal/listSome.js';
 import type { RouterRequest } from '../internal/request.js';
 import type { Stages } from './context.js';
@@ -48,32 +48,40 @@ export class Settlement<Req, Res> {
   ): void {
     if (p.settled) return;
     this.#settle(p);
-    const figures: {
-      model: string;
-      task: TaskProfile;
-      attempts: number;
-      queuedMs: number;
-      latencyMs: number;
-      totalMs: number;
-      experiment?: string;
-    } = {
-      model: e.model.id,
-      task: p.profile!,
-      attempts,
-      queuedMs: p.queuedMs,
-      latencyMs,
-      totalMs: end - p.arrival,
-      ...(usage === undefined ? {} : { usage }),
-    };
+    const figures = completion(p, e, latencyMs, end, attempts, usage);
     const arm = p.arm;
-    if (arm !== undefined) {
+    if (arm !== undefined)
       this.#s.experiments!.completed(arm, p.id, figures.model, figures.totalMs, end);
-      figures.experiment = arm.name;
-    }
     const o = this.#s.observer;
-    if (o.listening('complete')) o.notify('complete', { requestId: p.id, ...figures });
-    p.resolve(p.wantInfo ? { id: p.id, result, ...figures, decision: p.decision! } : result);
+    if (o.listening('complete')) o.notify('complete', figures);
+    const { requestId: id, ...info } = figures;
+    p.resolve(p.wantInfo ? { id, result, ...info, decision: p.decision! } : result);
     this.checkIdle();
+  }
+
+  /**
+   * A stream that settled its request at its first chunk has ended, to its end or stopped by its
+   * consumer: `complete`, with the whole call's figures and `stream`. (Its experiment arm counted
+   * it when it started.)
+   */
+  streamCompleted(
+    p: RouterRequest<Req, Res>,
+    e: ModelEntry<Req, Res>,
+    latencyMs: number,
+    end: number,
+    attempts: number,
+    usage: TokenUsage | undefined,
+    stream: CompletedStream,
+  ): void {
+    const o = this.#s.observer;
+    if (!o.listening('complete')) return;
+    o.notify('complete', { ...completion(p, e, latencyMs, end, attempts, usage), stream });
+  }
+
+  /** A stream broke after its first chunk: `reject`, with the error its consumer got. */
+  streamBroke(p: RouterRequest<Req, Res>, error: ZetaError): void {
+    const o = this.#s.observer;
+    if (o.listening('reject')) o.notify('reject', rejection(p, error));
   }
 
   /** A stream's first chunk came: the request settles with the consumer's side of the stream. */
@@ -156,13 +164,7 @@ export class Settlement<Req, Res> {
     const arm = p.arm;
     if (arm !== undefined) this.#s.experiments!.failed(arm, error.code);
     const o = this.#s.observer;
-    if (o.listening('reject'))
-      o.notify(
-        'reject',
-        arm === undefined
-          ? { requestId: p.id, task: p.profile, error }
-          : { requestId: p.id, task: p.profile, error, experiment: arm.name },
-      );
+    if (o.listening('reject')) o.notify('reject', rejection(p, error));
     p.reject(error);
     this.checkIdle();
   }
@@ -195,4 +197,34 @@ export class Settlement<Req, Res> {
     p.cleanupSignal = undefined;
     this.#pending--;
   }
+}
+
+/** The figures of a request that completed on `e` (`complete`'s payload). */
+function completion<Req, Res>(
+  p: RouterRequest<Req, Res>,
+  e: ModelEntry<Req, Res>,
+  latencyMs: number,
+  end: number,
+  attempts: number,
+  usage: TokenUsage | undefined,
+): CompleteEvent {
+  return {
+    requestId: p.id,
+    model: e.model.id,
+    task: p.profile!,
+    attempts,
+    queuedMs: p.queuedMs,
+    latencyMs,
+    totalMs: end - p.arrival,
+    ...(p.arm === undefined ? {} : { experiment: p.arm.name }),
+    ...(usage === undefined ? {} : { usage }),
+  };
+}
+
+/** `reject`'s payload for `p` failing with `error`. */
+function rejection<Req, Res>(p: RouterRequest<Req, Res>, error: ZetaError): RejectEvent {
+  const arm = p.arm;
+  return arm === undefined
+    ? { requestId: p.id, task: p.profile, error }
+    : { requestId: p.id, task: p.profile, error, experiment: arm.name };
 }

@@ -2,6 +2,16 @@ import { describeError } from '../../errors/describeError.js';
 import { ZetaError } from '../../errors/ZetaError.js';
 import type { StreamInfo } from '../results.js';
 
+/** The error a stream that broke after its first chunk throws to its consumer. */
+export function streamBroke(model: string, error: unknown, requestId: number): ZetaError {
+  return new ZetaError(
+    'MODEL_FAILED',
+    `The stream from ${model} broke after it started: ${describeError(error)}`,
+    { requestId },
+    { cause: error },
+  );
+}
+
 /** How a stream ended, for the attempt that holds its slot. */
 export type StreamEnd =
   | { readonly ok: true; readonly cancelled: boolean }
@@ -66,12 +76,7 @@ export class StreamHandle<C> implements AsyncIterator<C> {
     } catch (error) {
       if (this.#ended) return { value: undefined, done: true };
       this.#end({ ok: false, error });
-      throw new ZetaError(
-        'MODEL_FAILED',
-        `The stream from ${this.info.model} broke after it started: ${describeError(error)}`,
-        { requestId: this.#requestId },
-        { cause: error },
-      );
+      throw streamBroke(this.info.model, error, this.#requestId);
     }
     if (this.#ended) return this.#finished();
     if (step.done) {

@@ -91,3 +91,27 @@ describe('Decider: what the strategy is told of the fleet', () => {
     }
   });
 });
+
+describe('Decider: a harder request ranks a larger sample', () => {
+  it('draws sampleSize x (1 + 3 x complexity) models at random: 4 for an easy one, 16 for the hardest', async () => {
+    const pool = async (complexity: number): Promise<number> => {
+      const router = new ZetaDynamicRouter<string, string>({
+        clock: new ManualClock(),
+        random: seededRandom(3),
+        sampleSize: 4,
+        models: Array.from({ length: 200 }, (_, i) => ({
+          id: `m${i}`,
+          tasks: ['code'],
+          call: async (req: string) => req,
+        })),
+      });
+      const decisions: Decision[] = [];
+      router.on('decision', (e) => decisions.push(e.decision));
+      await router.run('x', { task: { type: 'code', complexity } });
+      return 200 - decisions[0]!.notSampled; // no home models, nothing remembered yet
+    };
+    expect(await pool(0)).toBe(4);
+    expect(await pool(0.5)).toBe(10);
+    expect(await pool(1)).toBe(16);
+  });
+});

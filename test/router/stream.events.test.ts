@@ -3,31 +3,21 @@
 import { describe, expect, it } from 'vitest';
 import { ZetaError } from '../../src/errors/ZetaError.js';
 import type { CompleteEvent, FailEvent, RejectEvent } from '../../src/router/events.js';
-import type { ModelConfig } from '../../src/router/options.js';
-import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
 import { flush, ManualClock } from '../helpers/manualClock.js';
+import { streamingRouter } from '../helpers/streamingRouter.js';
 
-/** A router on one streaming model that yields 'one', waits `gate`, then runs `rest`. */
-function setup(rest: () => AsyncGenerator<string>) {
-  const clock = new ManualClock();
+/** The one-model streaming router, its stream held after 'one' until `release()`. */
+function setup(breaks = false) {
   let release!: () => void;
   const gate = new Promise<void>((r) => {
     release = r;
   });
-  const model: ModelConfig<string, string> = {
-    id: 'a',
-    tasks: ['simple'],
-    concurrency: 1,
-    call: async (req) => req,
-    stream: async function* () {
-      await clock.advance(40);
-      yield 'one';
-      await gate;
-      await clock.advance(60);
-      yield* rest();
-    },
-  };
-  const router = new ZetaDynamicRouter<string, string>({ models: [model], clock });
+  const router = streamingRouter(new ManualClock(), {
+    ttftMs: 40,
+    restMs: 60,
+    gate,
+    breaks: () => breaks,
+  });
   const seen: { complete: CompleteEvent[]; fail: FailEvent[]; reject: RejectEvent[] } = {
     complete: [],
     fail: [],
@@ -41,9 +31,7 @@ function setup(rest: () => AsyncGenerator<string>) {
 
 describe('router.stream: events at the end of a stream', () => {
   it('emits complete once, when the stream ends, with the whole call and its time to first chunk', async () => {
-    const { router, release, seen } = setup(async function* () {
-      yield 'two';
-    });
+    const { router, release, seen } = setup();
     const it = router.stream('x', { task: 'simple' })[Symbol.asyncIterator]();
     expect(await it.next()).toEqual({ value: 'one', done: false });
     await flush();
@@ -70,9 +58,7 @@ describe('router.stream: events at the end of a stream', () => {
   });
 
   it('says cancelled when its consumer stops it before the end', async () => {
-    const { router, release, seen } = setup(async function* () {
-      yield 'two';
-    });
+    const { router, release, seen } = setup();
     for await (const chunk of router.stream('x', { task: 'simple' })) {
       expect(chunk).toBe('one');
       break;
@@ -87,10 +73,7 @@ describe('router.stream: events at the end of a stream', () => {
   });
 
   it('emits fail (no retry) and reject with the error its consumer gets when it breaks', async () => {
-    // biome-ignore lint/correctness/useYield: it breaks after its first chunk
-    const { router, release, seen } = setup(async function* () {
-      throw new Error('connection reset');
-    });
+    const { router, release, seen } = setup(true);
     const it = router.stream('x', { task: 'simple' })[Symbol.asyncIterator]();
     expect(await it.next()).toEqual({ value: 'one', done: false });
     release();

@@ -306,15 +306,7 @@ export class Attempts<Req, Res> {
       return;
     }
     if (ok) {
-      this.#s.settlement.complete(
-        p,
-        call.entry,
-        value as Res,
-        call.latencyMs,
-        call.end,
-        call.number,
-        call.usage,
-      );
+      this.#s.settlement.complete(p, call, value as Res);
       return;
     }
     this.#failed(call, value);
@@ -329,15 +321,7 @@ export class Attempts<Req, Res> {
     const s = this.#s;
     const stream = { ttftMs: call.ttftMs, cancelled: call.aborted };
     if (ok) {
-      s.settlement.streamCompleted(
-        p,
-        call.entry,
-        call.latencyMs,
-        call.end,
-        call.number,
-        call.usage,
-        stream,
-      );
+      s.settlement.streamCompleted(p, call, stream);
       return;
     }
     const model = call.entry.model.id;

@@ -37,21 +37,14 @@ export class Settlement<Req, Res> {
     this.#pending++;
   }
 
-  complete(
-    p: RouterRequest<Req, Res>,
-    e: ModelEntry<Req, Res>,
-    result: Res,
-    latencyMs: number,
-    end: number,
-    attempts: number,
-    usage: TokenUsage | undefined,
-  ): void {
+  /** `p` succeeded with `result`, from the call `served`. */
+  complete(p: RouterRequest<Req, Res>, served: Served<Req, Res>, result: Res): void {
     if (p.settled) return;
     this.#settle(p);
-    const figures = completion(p, e, latencyMs, end, attempts, usage);
+    const figures = completion(p, served);
     const arm = p.arm;
     if (arm !== undefined)
-      this.#s.experiments!.completed(arm, p.id, figures.model, figures.totalMs, end);
+      this.#s.experiments!.completed(arm, p.id, figures.model, figures.totalMs, served.end);
     const o = this.#s.observer;
     if (o.listening('complete')) o.notify('complete', figures);
     const { requestId: id, ...info } = figures;
@@ -66,16 +59,12 @@ export class Settlement<Req, Res> {
    */
   streamCompleted(
     p: RouterRequest<Req, Res>,
-    e: ModelEntry<Req, Res>,
-    latencyMs: number,
-    end: number,
-    attempts: number,
-    usage: TokenUsage | undefined,
+    served: Served<Req, Res>,
     stream: CompletedStream,
   ): void {
     const o = this.#s.observer;
     if (!o.listening('complete')) return;
-    o.notify('complete', { ...completion(p, e, latencyMs, end, attempts, usage), stream });
+    o.notify('complete', { ...completion(p, served), stream });
   }
 
   /** A stream broke after its first chunk: `reject`, with the error its consumer got. */
@@ -199,23 +188,27 @@ export class Settlement<Req, Res> {
   }
 }
 
-/** The figures of a request that completed on `e` (`complete`'s payload). */
-function completion<Req, Res>(
-  p: RouterRequest<Req, Res>,
-  e: ModelEntry<Req, Res>,
-  latencyMs: number,
-  end: number,
-  attempts: number,
-  usage: TokenUsage | undefined,
-): CompleteEvent {
+/** The call a request completed with (a `Call`, as far as settling reads it). */
+export interface Served<Req, Res> {
+  readonly entry: ModelEntry<Req, Res>;
+  /** Its number among the request's calls. */
+  readonly number: number;
+  readonly latencyMs: number;
+  readonly end: number;
+  readonly usage: TokenUsage | undefined;
+}
+
+/** The figures of a request that completed with `served` (`complete`'s payload). */
+function completion<Req, Res>(p: RouterRequest<Req, Res>, served: Served<Req, Res>): CompleteEvent {
+  const usage = served.usage;
   return {
     requestId: p.id,
-    model: e.model.id,
+    model: served.entry.model.id,
     task: p.profile!,
-    attempts,
+    attempts: served.number,
     queuedMs: p.queuedMs,
-    latencyMs,
-    totalMs: end - p.arrival,
+    latencyMs: served.latencyMs,
+    totalMs: served.end - p.arrival,
     ...(p.arm === undefined ? {} : { experiment: p.arm.name }),
     ...(usage === undefined ? {} : { usage }),
   };

@@ -3,36 +3,17 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { instrumentRouter } from '../../../src/integrations/otel/index.js';
-import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
 import { flush, ManualClock } from '../../helpers/manualClock.js';
+import { streamingRouter } from '../../helpers/streamingRouter.js';
 import { sdk } from './sdk.js';
 
-function streamingRouter(breakAfterFirst: boolean) {
-  const clock = new ManualClock();
-  const router = new ZetaDynamicRouter<string, string>({
-    clock,
-    models: [
-      {
-        id: 'a',
-        tasks: ['simple'],
-        call: async (req) => req,
-        stream: async function* () {
-          await clock.advance(30);
-          yield 'one';
-          await clock.advance(70);
-          if (breakAfterFirst) throw new Error('connection reset');
-          yield 'two';
-        },
-      },
-    ],
-  });
-  return router;
-}
+const oneModel = (breaks: boolean) =>
+  streamingRouter(new ManualClock(), { ttftMs: 30, restMs: 70, breaks: () => breaks });
 
 describe('OpenTelemetry tracing of streams', () => {
   it('ends each stream’s run span when the stream ends, with its time to first chunk', async () => {
     const otel = sdk();
-    const router = streamingRouter(false);
+    const router = oneModel(false);
     instrumentRouter(router, otel.options);
     for (let i = 0; i < 3; i++) {
       const chunks: string[] = [];
@@ -61,7 +42,7 @@ describe('OpenTelemetry tracing of streams', () => {
 
   it('ends a stream that broke after it started as an error (MODEL_FAILED)', async () => {
     const otel = sdk();
-    const router = streamingRouter(true);
+    const router = oneModel(true);
     instrumentRouter(router, otel.options);
     const chunks: string[] = [];
     const error = await (async () => {

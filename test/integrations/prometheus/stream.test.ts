@@ -2,30 +2,15 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { registerPrometheusMetrics } from '../../../src/integrations/prometheus/index.js';
-import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
 import { flush, ManualClock } from '../../helpers/manualClock.js';
+import { streamingRouter } from '../../helpers/streamingRouter.js';
 import { value } from './samples.js';
 
 describe('registerPrometheusMetrics: streams', () => {
   it('counts a stream when it ends: success with its whole duration, or error when it broke', async () => {
     const clock = new ManualClock();
     let breakNext = false;
-    const router = new ZetaDynamicRouter<string, string>({
-      clock,
-      models: [
-        {
-          id: 'a',
-          tasks: ['simple'],
-          call: async (req) => req,
-          stream: async function* () {
-            yield 'one';
-            await clock.advance(250);
-            if (breakNext) throw new Error('connection reset');
-            yield 'two';
-          },
-        },
-      ],
-    });
+    const router = streamingRouter(clock, { ttftMs: 0, restMs: 250, breaks: () => breakNext });
     const registry = new Registry();
     registerPrometheusMetrics(router, { registry });
     const labels = { model: 'a', task: 'simple' };

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryLoadTracker } from '../../../src/load/InMemoryLoadTracker.js';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
-import type { Strategy } from '../../../src/strategy/Strategy.js';
-import type { CandidateState } from '../../../src/types.js';
 import { ManualClock } from '../../helpers/manualClock.js';
-
-/** A strategy that ranks in the given order and keeps what it was shown. */
-function spy(): Strategy & { seen: CandidateState[][] } {
-  const seen: CandidateState[][] = [];
-  return {
-    name: 'spy',
-    seen,
-    rank: (input) => {
-      seen.push([...input.candidates]);
-      return input.candidates.map((c) => ({ id: c.id, score: 0, components: {}, reasons: [] }));
-    },
-  };
-}
+import { spyStrategy } from '../../helpers/spyStrategy.js';
 
 describe("Decider: a candidate's latency prior", () => {
   it('is its configured prior, or its last mean once its window has emptied, never the live window', async () => {
     const clock = new ManualClock();
-    const strategy = spy();
+    const strategy = spyStrategy();
     const router = new ZetaDynamicRouter<string, string>({
       clock,
       strategy,

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
-import type { Strategy } from '../../../src/strategy/Strategy.js';
-import type { CandidateState } from '../../../src/types.js';
 import { ManualClock } from '../../helpers/manualClock.js';
-
-/** A strategy that ranks in the given order and keeps what it was shown. */
-function spy(): Strategy & { seen: CandidateState[][] } {
-  const seen: CandidateState[][] = [];
-  return {
-    name: 'spy',
-    seen,
-    rank: (input) => {
-      seen.push([...input.candidates]);
-      return input.candidates.map((c) => ({ id: c.id, score: 0, components: {}, reasons: [] }));
-    },
-  };
-}
+import { spyStrategy } from '../../helpers/spyStrategy.js';
 
 const call = async (req: string) => req;
 
 describe('Decider: which candidates are the only model of some task type', () => {
   it('marks a sole server, and follows models added and removed', async () => {
-    const strategy = spy();
+    const strategy = spyStrategy();
     const router = new ZetaDynamicRouter<string, string>({
       clock: new ManualClock(),
       strategy,

@@ -202,6 +202,11 @@ export class Lane {
     return { inFlight: this.#inFlight, queued: this.#queued, tokensInFlight: this.#tokens };
   }
 
+  /** Whether `tokens` more would fit the token budget now (whatever the slots say). */
+  fitsTokens(tokens: number): boolean {
+    return this.#tokens + tokens <= this.#limits.maxTokens;
+  }
+
   /** Whether a request of `tokens` would start at once. */
   canStart(tokens: number): boolean {
     if (

@@ -4,7 +4,7 @@ import { listSome } from '../internal/listSome.js';
 import type { RouterRequest, WaitTicket } from '../internal/request.js';
 import type { Stages } from './context.js';
 import { type DecisionWithEntries, exclusion } from './decide.js';
-import { canStartOn, isBusy, type ModelEntry } from './fleet.js';
+import { canQueueNew, canStartNew, canStartOn, type ModelEntry } from './fleet.js';
 
 /**
  * The admit stage: routes a request (decide, then bind), and keeps the admission queue. A request
@@ -112,9 +112,7 @@ export class Admission<Req, Res> {
     const now = this.#s.now();
     if (now < e.coolUntil) return false;
     if (e.health !== undefined && !e.health.canRoute(now)) return false;
-    return binding === 'start'
-      ? canStartOn(e, tokens)
-      : e.waitingFor === 0 && !isBusy(e) && e.lane.canQueue(tokens);
+    return binding === 'start' ? canStartNew(e, tokens) : canQueueNew(e, tokens);
   }
 
   #enqueue(p: RouterRequest<Req, Res>, ranked: readonly ModelEntry<Req, Res>[]): void {
@@ -296,7 +294,7 @@ export class Admission<Req, Res> {
     if (!o.listening('overflow')) return;
     const type: TaskType = d.task.type;
     const homes = this.#s.fleet.homes(type);
-    const full = homes.filter((e) => !canStartOn(e, p.tokens)).map((e) => e.model.id);
+    const full = homes.filter((e) => !canStartNew(e, p.tokens)).map((e) => e.model.id);
     if (model !== undefined && full.length < homes.length) return; // a home had room: a choice, not an overflow
     o.notify('overflow', { requestId: p.id, task: d.task, home: full, model, waiting: this.size });
   }

@@ -13,7 +13,7 @@ import type { Decision, ExcludedModel } from '../events.js';
 import { listSome } from '../internal/listSome.js';
 import type { NormalizedModel } from '../internal/validate.js';
 import type { Arm } from './experiments.js';
-import { canStartOn, type Fleet, isBusy, type ModelEntry } from './fleet.js';
+import { canQueueNew, canStartNew, type Fleet, type ModelEntry } from './fleet.js';
 
 /**
  * Live decisions list every model that does not serve the task type among `excluded` up to this
@@ -162,10 +162,10 @@ export class Decider<Req, Res> {
     // admission queue and bind late to whichever ranked model frees first.
     let chosen: ModelEntry<Req, Res> | undefined;
     let binding: Decision['binding'] = 'wait';
-    if (ranked.some((e) => canStartOn(e, tokens))) {
+    if (ranked.some((e) => canStartNew(e, tokens))) {
       for (const e of ranked) {
-        if (canStartOn(e, tokens)) binding = 'start';
-        else if (e.waitingFor === 0 && !isBusy(e) && e.lane.canQueue(tokens)) binding = 'queue';
+        if (canStartNew(e, tokens)) binding = 'start';
+        else if (canQueueNew(e, tokens)) binding = 'queue';
         else continue;
         chosen = e;
         break;
@@ -326,7 +326,7 @@ export class Decider<Req, Res> {
       waiting: e.waitingFor,
       tokensInFlight: lane.tokensInFlight,
       maxTokens: m.maxTokens,
-      free: canStartOn(e, tokens),
+      free: canStartNew(e, tokens),
       cost: m.cost,
       latency,
       priorLatencyMs:

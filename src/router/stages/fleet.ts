@@ -56,6 +56,34 @@ export function canStartOn<Req, Res>(e: ModelEntry<Req, Res>, tokens: number): b
 }
 
 /**
+ * Whether a new request of `tokens` may start on `e` now: it could start (see {@link canStartOn}),
+ * and `e` is not held for a request already waiting for it (see {@link heldForWaiter}).
+ */
+export function canStartNew<Req, Res>(e: ModelEntry<Req, Res>, tokens: number): boolean {
+  return canStartOn(e, tokens) && !heldForWaiter(e);
+}
+
+/**
+ * Whether a new request of `tokens` may wait in `e`'s own queue (bound early, to `e` alone): no
+ * request waits for `e` first, `e` is not busy, and its queue has room.
+ */
+export function canQueueNew<Req, Res>(e: ModelEntry<Req, Res>, tokens: number): boolean {
+  return e.waitingFor === 0 && !isBusy(e) && !heldForWaiter(e) && e.lane.canQueue(tokens);
+}
+
+/**
+ * Whether `e` is held for the first request waiting for it, which needs more token room than is
+ * free now: a new request then joins the wait list (where priority and arrival order it) instead
+ * of starting or queueing on `e` directly. Else a stream of small requests could keep the tokens
+ * busy and a large request waiting for ever (a reservation, as schedulers make for a large job).
+ */
+export function heldForWaiter<Req, Res>(e: ModelEntry<Req, Res>): boolean {
+  if (e.waiters.size === 0) return false;
+  const head = e.waiters.peek();
+  return head !== undefined && !e.lane.fitsTokens(head.request.tokens);
+}
+
+/**
  * Whether the model is busy whatever its lane says: its server's probe reports it past `spillAt`,
  * or the capacity coordinator reports it full across the routers sharing it.
  */

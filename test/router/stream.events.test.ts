@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZetaError } from '../../src/errors/ZetaError.js';
 import type { CompleteEvent, FailEvent, RejectEvent } from '../../src/router/events.js';
+import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
 import { flush, ManualClock } from '../helpers/manualClock.js';
 import { streamingRouter } from '../helpers/streamingRouter.js';
 
@@ -89,6 +90,35 @@ describe('router.stream: events at the end of a stream', () => {
     expect(error.code).toBe('MODEL_FAILED');
     expect(error.message).toBe((thrown as ZetaError).message);
     expect(error.requestId).toBe(seen.reject[0]!.requestId);
+    await router.close();
+  });
+});
+
+describe('router.stream: an empty stream', () => {
+  it('ends like any other: complete, with its time to the end as its time to first chunk', async () => {
+    const clock = new ManualClock();
+    const router = new ZetaDynamicRouter<string, string>({
+      clock,
+      models: [
+        {
+          id: 'a',
+          tasks: ['simple'],
+          call: async (req) => req,
+          // biome-ignore lint/correctness/useYield: a model that stops at once
+          stream: async function* () {
+            await clock.advance(25);
+          },
+        },
+      ],
+    });
+    const complete: CompleteEvent[] = [];
+    router.on('complete', (e) => complete.push(e));
+    const chunks: unknown[] = [];
+    for await (const chunk of router.stream('x', { task: 'simple' })) chunks.push(chunk);
+    await flush();
+    expect(chunks).toEqual([]);
+    expect(complete).toHaveLength(1);
+    expect(complete[0]!.stream).toEqual({ ttftMs: 25, cancelled: false });
     await router.close();
   });
 });

@@ -138,6 +138,8 @@ export class Admission<Req, Res> {
   unwait(p: RouterRequest<Req, Res>): void {
     const t = p.wait;
     if (t === undefined) return;
+    // Models held for it (its first waiter, short of token room) serve the ones behind it now.
+    const held = this.#heldBy(t);
     p.wait = undefined;
     t.live = false;
     this.#live.delete(t);
@@ -145,6 +147,19 @@ export class Admission<Req, Res> {
     t.firstChoice = undefined;
     const fleet = this.#s.fleet;
     for (const id of t.accept) fleet.get(id)?.waiters.died();
+    if (held !== undefined) for (const e of held) queueMicrotask(() => this.pump(e));
+  }
+
+  /** The models `t` holds: it is their first waiter, with others behind it, and does not fit yet. */
+  #heldBy(t: WaitTicket<Req, Res>): ModelEntry<Req, Res>[] | undefined {
+    const held: ModelEntry<Req, Res>[] = [];
+    const fleet = this.#s.fleet;
+    for (const id of t.accept) {
+      const e = fleet.get(id);
+      if (e === undefined || e.waiters.size < 2 || e.lane.fitsTokens(t.request.tokens)) continue;
+      if (e.waiters.peek() === t) held.push(e);
+    }
+    return held.length === 0 ? undefined : held;
   }
 
   /** A lane has room (a call finished, a ticket was cancelled, a wake-up fired): bind waiting requests to it. */

@@ -176,7 +176,11 @@ export class Attempts<Req, Res> {
         if (p.settled || first.done) {
           // Timed out or aborted meanwhile, or an empty stream: nothing to hand over.
           if (!first.done) void Promise.resolve(upstream.return?.()).catch(() => undefined);
-          if (!p.settled) s.settlement.streamStarted(p, emptyStream());
+          if (!p.settled) {
+            // An empty stream: handed over (done at once), and it ends like any other.
+            call.ttftMs = s.now() - call.startedAt;
+            s.settlement.streamStarted(p, emptyStream());
+          }
           hold(STREAM_DONE);
           return;
         }

@@ -67,9 +67,13 @@ export class Decider<Req, Res> {
   /**
    * Power of d choices with memory: per task type and complexity band, the best-ranked models of
    * the last sampled decision, ranked again with the next sample. So good models found by chance
-   * are kept, and a large fleet converges on its best free ones instead of a random few.
+   * are kept, and a large fleet converges on its best free ones instead of a random few. Kept per
+   * experiment arm (key: its name; none without experiments), so arms do not steer each other.
    */
-  readonly #memory = new Map<TaskType, (readonly ModelEntry<Req, Res>[])[]>();
+  readonly #memory = new Map<
+    string | undefined,
+    Map<TaskType, (readonly ModelEntry<Req, Res>[])[]>
+  >();
 
   constructor(
     fleet: Fleet<Req, Res>,
@@ -115,7 +119,7 @@ export class Decider<Req, Res> {
     let notSampled = 0;
     const sampled = live && serving.length > this.#sampleSize;
     if (sampled) {
-      pool = this.#sample(serving, task, tokens, random);
+      pool = this.#sample(serving, task, tokens, random, arm?.name);
       notSampled = serving.length - pool.length;
     } else if (!live || fleet.size <= LIST_EXCLUDED_UP_TO || serving.length === 0) {
       for (const x of fleet.notServing(type)) excluded.push(x);
@@ -151,7 +155,7 @@ export class Decider<Req, Res> {
     const large = serving.length > Math.min(this.#sampleSize, LARGE_FLEET);
     const ranking = this.#rank(by, arm, task, candidates, index, now, random, streaming, large);
     const ranked = ranking.map((r) => entries[index.get(r.id)!]!);
-    if (sampled && arm === undefined) this.#remember(task, ranked);
+    if (sampled) this.#remember(task, ranked, arm?.name);
     const unranked: string[] = [];
     if (ranking.length < candidates.length) {
       const inRanking = new Set(ranking.map((r) => r.id));
@@ -257,7 +261,7 @@ export class Decider<Req, Res> {
 
   /**
    * The power of d choices with memory: up to `sampleSize` home models of the type (all of them
-   * when there are that few), the models remembered for the type and complexity band, and
+   * when there are that few), the models remembered for the arm, type and complexity band, and
    * `sampleSize` models, more for a hard request (see {@link SAMPLE_GROWTH}), drawn at random among
    * those that can take the request's complexity and tokens (a bounded number of draws).
    */
@@ -266,6 +270,7 @@ export class Decider<Req, Res> {
     task: TaskProfile,
     tokens: number,
     random: RandomSource,
+    armName: string | undefined,
   ): ModelEntry<Req, Res>[] {
     // A few entries: an array with a linear membership test beats a Set here.
     const picked: ModelEntry<Req, Res>[] = [];
@@ -274,7 +279,7 @@ export class Decider<Req, Res> {
     const homes = this.#fleet.homes(type);
     if (homes.length <= d) for (const h of homes) picked.push(h);
     else draw(picked, homes, d, random, undefined, 0);
-    const remembered = this.#memory.get(type)?.[bandOf(task.complexity)];
+    const remembered = this.#memory.get(armName)?.get(type)?.[bandOf(task.complexity)];
     if (remembered !== undefined)
       for (const e of remembered) if (!picked.includes(e)) picked.push(e);
     const draws = Math.round(d * (1 + SAMPLE_GROWTH * task.complexity));
@@ -282,12 +287,21 @@ export class Decider<Req, Res> {
     return picked;
   }
 
-  /** Remembers the best `sampleSize` of a sampled decision's ranking for its type and band. */
-  #remember(task: TaskProfile, ranked: readonly ModelEntry<Req, Res>[]): void {
-    let bands = this.#memory.get(task.type);
+  /** Remembers the best `sampleSize` of a sampled decision's ranking for its arm, type and band. */
+  #remember(
+    task: TaskProfile,
+    ranked: readonly ModelEntry<Req, Res>[],
+    armName: string | undefined,
+  ): void {
+    let byType = this.#memory.get(armName);
+    if (byType === undefined) {
+      byType = new Map();
+      this.#memory.set(armName, byType);
+    }
+    let bands = byType.get(task.type);
     if (bands === undefined) {
       bands = [];
-      this.#memory.set(task.type, bands);
+      byType.set(task.type, bands);
     }
     bands[bandOf(task.complexity)] =
       ranked.length <= this.#sampleSize ? ranked : ranked.slice(0, this.#sampleSize);

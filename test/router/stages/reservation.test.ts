@@ -1,7 +1,10 @@
 // A request that needs more of a model's token budget than is free is not starved by smaller ones
 // that keep arriving: the model is held for it (they wait behind it, in priority order).
 import { describe, expect, it } from 'vitest';
+import type { ZetaError } from '../../../src/errors/ZetaError.js';
+import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
 import { runSimulation, type SimModelSpec, type SimRequest } from '../../../src/sim/index.js';
+import { flush, ManualClock } from '../../helpers/manualClock.js';
 
 /** One model: 4 slots, a budget of 100 tokens, every call 100 ms. */
 const model: SimModelSpec = {
@@ -53,5 +56,38 @@ describe('Admission: token reservation', () => {
     const big = outcomes.find((o) => o.id === 1000)!;
     expect(big.ok).toBe(true);
     expect(big.start).toBeGreaterThanOrEqual(3960);
+  });
+});
+
+describe('Admission: a hold ends with the request it was for', () => {
+  it('serves the requests behind a held-for request at once when it leaves (timeout) without starting', async () => {
+    const clock = new ManualClock();
+    const router = new ZetaDynamicRouter<number, string>({
+      clock,
+      models: [
+        {
+          id: 'm',
+          tasks: ['simple'],
+          concurrency: 4,
+          maxTokens: 1000,
+          call: (ms) => new Promise((done) => clock.setTimeout(() => done('ok'), ms)),
+        },
+      ],
+    });
+    const task = (tokens: number) => ({ type: 'simple', complexity: 0, tokens });
+    const long = router.run(2000, { task: task(600) }); // holds 600 tokens for 2 s
+    const big = router.run(10, { task: task(900), timeoutMs: 200 }).catch((e: ZetaError) => e.code);
+    const small = router.runWithInfo(10, { task: task(50) }); // held behind the big one
+    await flush();
+    await clock.advance(200); // the big one times out
+    await flush();
+    expect(await big).toBe('TIMEOUT');
+    await clock.advance(10);
+    const info = await small;
+    // It starts when the big one leaves (200 ms), not when the long call ends (2,000 ms).
+    expect(info.queuedMs).toBe(200);
+    await clock.advance(2000);
+    await long;
+    await router.close();
   });
 });

@@ -115,3 +115,37 @@ describe('Decider: a harder request ranks a larger sample', () => {
     expect(await pool(1)).toBe(16);
   });
 });
+
+describe('Decider: sampling memory with experiments', () => {
+  it('keeps its memory per arm: an experiment does not turn it off for the control arm', async () => {
+    const served = async (withExperiment: boolean): Promise<number> => {
+      const router = new ZetaDynamicRouter<string, string>({
+        clock: new ManualClock(),
+        random: seededRandom(7),
+        models: Array.from({ length: 60 }, (_, i) => ({
+          id: i === 0 ? 'fast' : `slow-${i}`,
+          tasks: ['simple'],
+          concurrency: 4,
+          latencyPriorMs: i === 0 ? 10 : 1000,
+          call: async () => 'ok',
+        })),
+        ...(withExperiment
+          ? { experiments: [{ name: 'tiny', strategy: 'adaptive' as const, share: 0.01 }] }
+          : {}),
+      });
+      let fast = 0;
+      router.on('dispatch', (e) => {
+        if (e.model === 'fast') fast++;
+      });
+      for (let i = 0; i < 300; i++)
+        await router.run('x', {
+          task: 'simple',
+          ...(withExperiment ? { experiment: 'control' } : {}),
+        });
+      return fast;
+    };
+    const without = await served(false);
+    expect(without).toBeGreaterThan(280); // found by chance, then remembered
+    expect(await served(true)).toBe(without); // before: 20 of 300
+  });
+});

@@ -46,6 +46,7 @@ import {
   importState,
   type RouterState,
 } from './stages/state.js';
+import { withOwnAbort } from './stages/stream.js';
 
 export type {
   ExperimentArmSnapshot,
@@ -296,15 +297,14 @@ export class ZetaDynamicRouter<
   ): RouterStream<ModelStreamChunk<M>> {
     type C = ModelStreamChunk<M>;
     type Handle = AsyncIterator<C> & { readonly info: StreamInfo };
-    const started = this.#intake.start(req, options, false, true) as Promise<Handle>;
+    const { stop, opts } = withOwnAbort(options);
+    const started = this.#intake.start(req, opts, false, true) as Promise<Handle>;
     let handle: Handle | undefined;
     // Errors surface on the first next(); a stream nobody iterates must not be an unhandled rejection.
-    started.then(
-      (h) => {
-        handle = h;
-      },
-      () => undefined,
-    );
+    const ignore = (): undefined => undefined;
+    started.then((h) => {
+      handle = h;
+    }, ignore);
     let closed = false;
     const iterator: RouterStream<C> = {
       get info() {
@@ -317,13 +317,12 @@ export class ZetaDynamicRouter<
       },
       return: async () => {
         closed = true;
-        // Started: stop it now (its slot is free when this resolves). Not yet: stop it when it starts.
+        // Started: stop it now (its slot is free when this resolves). Not yet: abort the request.
         if (handle !== undefined) await handle.return?.();
-        else
-          started.then(
-            (h) => h.return?.(),
-            () => undefined,
-          );
+        else {
+          stop.abort();
+          started.then((h) => h.return?.(), ignore); // in case it started meanwhile
+        }
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() {

@@ -122,3 +122,41 @@ describe('router.stream: an empty stream', () => {
     await router.close();
   });
 });
+
+describe('router.stream: stopped before it started', () => {
+  it('leaves the admission queue at once, and its model is never called', async () => {
+    const clock = new ManualClock();
+    let streamCalls = 0;
+    const router = new ZetaDynamicRouter<string, string>({
+      clock,
+      models: [
+        {
+          id: 'a',
+          tasks: ['simple'],
+          concurrency: 1,
+          call: (req) => new Promise((done) => clock.setTimeout(() => done(req), 300)),
+          stream: async function* () {
+            streamCalls++;
+            yield 'one';
+          },
+        },
+      ],
+    });
+    const rejects: string[] = [];
+    router.on('reject', (e) => rejects.push(e.error.code));
+    const busy = router.run('busy', { task: 'simple' }); // holds the only slot for 300 ms
+    const stream = router.stream('x', { task: 'simple' });
+    await flush();
+    expect(router.snapshot().models[0]!.waiting).toBe(1);
+    await stream.return!();
+    await flush();
+    expect(router.snapshot().models[0]!.waiting).toBe(0);
+    expect(rejects).toEqual(['ABORTED']);
+    await clock.advance(300);
+    await busy;
+    await flush();
+    expect(streamCalls).toBe(0);
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+    await router.close();
+  });
+});

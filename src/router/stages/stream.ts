@@ -2,6 +2,20 @@ import { describeError } from '../../errors/describeError.js';
 import { ZetaError } from '../../errors/ZetaError.js';
 import type { StreamInfo } from '../results.js';
 
+/**
+ * A stream's own abort, for a consumer that stops it before it started, combined with the
+ * caller's `signal` (options left as they are when that is not a signal: the intake refuses it).
+ */
+export function withOwnAbort<O extends { readonly signal?: AbortSignal | undefined }>(
+  options: O | undefined,
+): { stop: AbortController; opts: O | undefined } {
+  const stop = new AbortController();
+  const own = options?.signal as unknown;
+  if (own !== undefined && !(own instanceof AbortSignal)) return { stop, opts: options };
+  const signal = own === undefined ? stop.signal : AbortSignal.any([own, stop.signal]);
+  return { stop, opts: { ...options, signal } as O };
+}
+
 /** The error a stream that broke after its first chunk throws to its consumer. */
 export function streamBroke(model: string, error: unknown, requestId: number): ZetaError {
   return new ZetaError(

@@ -209,10 +209,7 @@ export class Lane {
 
   /** Whether a request of `tokens` would start at once. */
   canStart(tokens: number): boolean {
-    if (
-      this.#inFlight + this.#queued >= this.#limits.concurrency ||
-      this.#tokens + tokens > this.#limits.maxTokens
-    ) {
+    if (this.#inFlight + this.#queued >= this.#limits.concurrency || !this.fitsTokens(tokens)) {
       return false;
     }
     if (this.#limits.rateLimit === undefined) return true;
@@ -238,7 +235,7 @@ export class Lane {
     return (
       this.#limits.rateLimit === undefined &&
       this.#queued < this.#limits.maxQueue &&
-      this.#tokens + tokens <= this.#limits.maxTokens
+      this.fitsTokens(tokens)
     );
   }
 

@@ -328,19 +328,24 @@ export class Attempts<Req, Res> {
       s.settlement.streamCompleted(p, call, stream);
       return;
     }
-    const model = call.entry.model.id;
-    if (s.observer.listening('fail')) {
-      s.observer.notify('fail', {
-        requestId: p.id,
-        model,
-        task: p.profile!,
-        attempt: call.number,
-        error: value,
-        latencyMs: call.latencyMs,
-        willRetry: false,
-      });
-    }
-    s.settlement.streamBroke(p, streamBroke(model, value, p.id));
+    this.#notifyFail(call, value, false);
+    s.settlement.streamBroke(p, streamBroke(call.entry.model.id, value, p.id));
+  }
+
+  /** The `fail` event of `call` (built only when someone listens). */
+  #notifyFail(call: Call<Req, Res>, error: unknown, willRetry: boolean): void {
+    const o = this.#s.observer;
+    if (!o.listening('fail')) return;
+    const p = call.request;
+    o.notify('fail', {
+      requestId: p.id,
+      model: call.entry.model.id,
+      task: p.profile!,
+      attempt: call.number,
+      error,
+      latencyMs: call.latencyMs,
+      willRetry,
+    });
   }
 
   #failed(call: Call<Req, Res>, error: unknown): void {
@@ -365,18 +370,8 @@ export class Attempts<Req, Res> {
       s.fleet
         .serving(task.type)
         .some((other) => exclusion(other, task, p.tokens, p.tried, now, p.streaming) === undefined);
-    if (s.observer.listening('fail')) {
-      s.observer.notify('fail', {
-        requestId: p.id,
-        model: e.model.id,
-        task,
-        attempt: call.number,
-        error,
-        latencyMs,
-        willRetry,
-      });
-      if (p.settled) return; // a listener aborted it
-    }
+    this.#notifyFail(call, error, willRetry);
+    if (p.settled) return; // a listener aborted it
     if (refused) {
       s.settlement.fail(
         p,

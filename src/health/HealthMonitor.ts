@@ -233,9 +233,7 @@ export class HealthMonitor {
       if (!this.#probing) return;
       this.#probing = false;
       if (ok) {
-        this.#cooldown = o.cooldownMs;
-        this.#errorRate = Math.min(this.#errorRate, o.degradedErrorRate);
-        this.#set('degraded', 'probe call succeeded', now);
+        this.#probeSucceeded('probe call succeeded', now);
       } else {
         this.#cooldown = Math.min(this.#cooldown * 2, o.maxCooldownMs);
         this.#retryAt = now + this.#cooldown;
@@ -253,6 +251,24 @@ export class HealthMonitor {
       return;
     }
     this.#evaluate(now);
+  }
+
+  /**
+   * A streamed call's first chunk came. If the call is the probe of an open model, the model
+   * answers again: the probe succeeded (the model turns `degraded` and takes traffic), without
+   * waiting for a stream that may run for minutes. The call's outcome, when it ends, counts like
+   * any other call's.
+   */
+  onFirstChunk(now: number): void {
+    if (this.#state !== 'open' || !this.#probing) return;
+    this.#probing = false;
+    this.#probeSucceeded('probe stream answered (its first chunk came)', now);
+  }
+
+  #probeSucceeded(reason: string, now: number): void {
+    this.#cooldown = this.#o.cooldownMs;
+    this.#errorRate = Math.min(this.#errorRate, this.#o.degradedErrorRate);
+    this.#set('degraded', reason, now);
   }
 
   /**

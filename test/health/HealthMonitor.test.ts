@@ -216,6 +216,31 @@ describe('HealthMonitor: open', () => {
     expect(m.state).toBe('open');
   });
 
+  it('a streamed probe succeeds at its first chunk; its end then counts like any call', () => {
+    const { m, ok, fail, changes, clock, path } = harness({ openAfterFailures: 1 });
+    ok(3);
+    m.onFirstChunk(0); // not open: nothing to judge
+    expect(changes).toEqual([]);
+    fail();
+    expect(m.state).toBe('open');
+    m.onFirstChunk(10); // open but no probe running: still nothing
+    expect(m.state).toBe('open');
+    clock.t = 5000;
+    expect(m.canRoute(5000)).toBe(true);
+    m.onStart();
+    m.onFirstChunk(5010);
+    expect(m.state).toBe('degraded');
+    expect(changes[1]).toMatchObject({ from: 'open', to: 'degraded', at: 5010 });
+    expect(changes[1]!.reason).toMatch(/probe stream answered/);
+    expect(m.canRoute(5010)).toBe(true);
+    m.onFirstChunk(5020); // judged once
+    expect(changes).toHaveLength(2);
+    // The stream breaks later: an ordinary failure, which opens the model again.
+    clock.t = 9000;
+    fail();
+    expect(path()).toEqual(['healthy->open', 'open->degraded', 'degraded->open']);
+  });
+
   it('ignores calls that finish while open without a probe (they started before it opened)', () => {
     const { m, ok, fail, changes } = harness({ openAfterFailures: 1 });
     fail();

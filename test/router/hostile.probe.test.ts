@@ -49,3 +49,55 @@ describe('a probe that never settles', () => {
     void probe;
   });
 });
+
+describe('a streamed probe', () => {
+  it('is judged by its first chunk: the model takes traffic again while the stream runs past abortGraceMs', async () => {
+    const clock = new ManualClock();
+    let down = true;
+    let release!: () => void;
+    const rest = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const health: string[] = [];
+    const router = new ZetaDynamicRouter<string, string>({
+      models: [
+        {
+          id: 'm',
+          tasks: ['simple'],
+          concurrency: 2,
+          call: (req) => (down ? Promise.reject(new Error('down')) : Promise.resolve(`ok:${req}`)),
+          stream: async function* (req) {
+            await clock.advance(10);
+            yield `${req}:1`;
+            await rest; // a long answer: it runs on past the grace
+            yield `${req}:2`;
+          },
+        },
+      ],
+      clock,
+      abortGraceMs: 1000,
+      health: { openAfterFailures: 1, cooldownMs: 100, maxCooldownMs: 10_000 },
+    });
+    router.on('health', (e) => health.push(`${e.to}: ${e.reason}`));
+    expect(await router.run('a', { task: 'simple' }).catch((e: ZetaError) => e.code)).toBe(
+      'MODEL_FAILED',
+    );
+    await clock.advance(100);
+    down = false;
+    const probe = router.stream('probe', { task: 'simple' });
+    expect((await probe.next()).value).toBe('probe:1');
+    expect(health).toEqual([
+      expect.stringMatching(/^open: /),
+      'degraded: probe stream answered (its first chunk came)',
+    ]);
+    // Past the grace, the stream still running: the probe is not failed, and the model is routed to.
+    await clock.advance(1500);
+    expect(router.snapshot().models[0]!.health).not.toBe('open');
+    expect(await router.run('x', { task: 'simple' })).toBe('ok:x');
+    release();
+    const chunks: unknown[] = [];
+    for await (const c of probe) chunks.push(c);
+    expect(chunks).toEqual(['probe:2']);
+    await router.close();
+  });
+});

@@ -185,6 +185,13 @@ export class Attempts<Req, Res> {
           return;
         }
         const at = s.now();
+        if (call.probeTimer !== undefined) {
+          // A streamed probe is judged by its first chunk: the model answers; the rest may run long.
+          s.clock.clearTimeout(call.probeTimer);
+          call.probeTimer = undefined;
+          e.health?.onFirstChunk(at);
+          s.admission.pump(e);
+        }
         const ttftMs = at - call.startedAt;
         s.observer.tracker.recordFirstToken?.(e.model.id, p.profile!.type, ttftMs, at);
         if (s.observer.listening('firstToken')) {

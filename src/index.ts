@@ -29,6 +29,7 @@ export type {
   ResultFor,
   RunOptions,
   StrategyName,
+  StreamOptions,
   ZetaRouterOptions,
 } from './router/options.js';
 

@@ -23,9 +23,10 @@ import type {
   ResultFor,
   RunOptions,
   StrategyName,
+  StreamOptions,
   ZetaRouterOptions,
 } from './options.js';
-import type { RouterSnapshot, RouterStream, RunInfo, StreamInfo } from './results.js';
+import type { RouterSnapshot, RouterStream, RunInfo } from './results.js';
 import { Admission } from './stages/admit.js';
 import { Attempts } from './stages/attempt.js';
 import type { Stages } from './stages/context.js';
@@ -46,7 +47,7 @@ import {
   importState,
   type RouterState,
 } from './stages/state.js';
-import { withOwnAbort } from './stages/stream.js';
+import { routerStream } from './stages/stream.js';
 
 export type {
   ExperimentArmSnapshot,
@@ -286,50 +287,23 @@ export class ZetaDynamicRouter<
    * or stop it (`break`, `return()`, the signal), which aborts the model's call and frees the slot
    * at once. A `firstToken` event gives the time to the first chunk; `complete` comes when the
    * stream ends (`reject` when it broke after it started). Once it came, the stream's
-   * `info` says which model serves it, after how many calls and how long a wait.
+   * `info` says which model serves it, after how many calls and how long a wait. With
+   * `callIfNoStream`, a task type no model can stream is served by a call, whose whole result is
+   * then the only item (`info.whole`).
    *
    * @example
    * for await (const chunk of router.stream(req, { signal })) process.stdout.write(text(chunk));
    */
   stream<Q extends ModelRequest<M>>(
     req: Q,
-    options?: RunOptions,
-  ): RouterStream<ModelStreamChunk<M>> {
-    type C = ModelStreamChunk<M>;
-    type Handle = AsyncIterator<C> & { readonly info: StreamInfo };
-    const { stop, opts } = withOwnAbort(options);
-    const started = this.#intake.start(req, opts, false, true) as Promise<Handle>;
-    let handle: Handle | undefined;
-    // Errors surface on the first next(); a stream nobody iterates must not be an unhandled rejection.
-    const ignore = (): undefined => undefined;
-    started.then((h) => {
-      handle = h;
-    }, ignore);
-    let closed = false;
-    const iterator: RouterStream<C> = {
-      get info() {
-        return handle?.info;
-      },
-      next: async () => {
-        if (closed) return { value: undefined, done: true };
-        handle = await started;
-        return handle.next();
-      },
-      return: async () => {
-        closed = true;
-        // Started: stop it now (its slot is free when this resolves). Not yet: abort the request.
-        if (handle !== undefined) await handle.return?.();
-        else {
-          stop.abort();
-          started.then((h) => h.return?.(), ignore); // in case it started meanwhile
-        }
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+    options: StreamOptions & { readonly callIfNoStream: true },
+  ): RouterStream<ModelStreamChunk<M> | ResultFor<M, Q>>;
+  stream<Q extends ModelRequest<M>>(
+    req: Q,
+    options?: StreamOptions,
+  ): RouterStream<ModelStreamChunk<M>>;
+  stream(req: ModelRequest<M>, options?: StreamOptions): RouterStream<unknown> {
+    return routerStream((opts) => this.#intake.start(req, opts, false, true), options);
   }
 
   /**

@@ -292,3 +292,17 @@ export interface RunOptions {
    */
   readonly experiment?: string;
 }
+
+/** Per-call options of `stream()`: those of `run()`, and what to do when no model can stream. */
+export interface StreamOptions extends RunOptions {
+  /**
+   * When no model serving the request's task type can stream (none has `stream` in its config),
+   * serve the request with a model's `call` instead of rejecting it with `NO_CAPABLE_MODEL`: the
+   * stream then gives the call's whole result as its only item, and `stream.info.whole` is true.
+   * It is one routed request either way, so events and metrics count it once (a failed `stream()`
+   * followed by a `run()` counts a rejection and two arrivals). The AI SDK adapter's `doStream`
+   * uses it to replay `doGenerate` for models that cannot stream.
+   * @default false
+   */
+  readonly callIfNoStream?: boolean;
+}

@@ -40,6 +40,11 @@ export interface StreamInfo {
   readonly queuedMs: number;
   /** From the serving call's start to its first chunk, in milliseconds. */
   readonly ttftMs: number;
+  /**
+   * True when no model could stream and a call served the request (`callIfNoStream`): the stream's
+   * only item is the call's whole result, and `ttftMs` is the call's duration.
+   */
+  readonly whole?: boolean;
 }
 
 /** What `router.stream()` returns: the chunks, and how the stream was served once it started. */

@@ -3,6 +3,7 @@ import {
   type CallContext,
   type Decision,
   type OverflowEvent,
+  type RouterStream,
   type RunInfo,
   type Strategy,
   type TaskProfile,
@@ -39,6 +40,30 @@ describe('public types', () => {
     expectTypeOf<RunInfo<Reply>['decision']>().toEqualTypeOf<Decision>();
     expectTypeOf(router.explain).returns.toEqualTypeOf<Decision>();
     expectTypeOf(router.explain).parameter(0).toEqualTypeOf<Chat | TaskProfile>();
+  });
+
+  it('types a stream by the chunks of the wrapped clients, and by their results too when it may be served whole', () => {
+    interface Delta {
+      readonly delta: string;
+    }
+    const streaming = new ZetaDynamicRouter({
+      models: [
+        {
+          id: 's',
+          tasks: ['simple'],
+          call: async (_req: Chat): Promise<Reply> => ({ text: 'hi' }),
+          stream: async function* (_req: Chat): AsyncGenerator<Delta> {
+            yield { delta: 'h' };
+          },
+        },
+      ],
+    });
+    const req: Chat = { messages: [] };
+    expectTypeOf(streaming.stream(req)).toEqualTypeOf<RouterStream<Delta>>();
+    expectTypeOf(streaming.stream(req, { callIfNoStream: true })).toEqualTypeOf<
+      RouterStream<Delta | Reply>
+    >();
+    void streaming.close();
   });
 
   it('types every event payload end to end', () => {

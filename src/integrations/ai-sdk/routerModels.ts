@@ -6,10 +6,9 @@ import type {
   LanguageModelV4,
   LanguageModelV4CallOptions,
   LanguageModelV4GenerateResult,
-  SharedV4ProviderMetadata,
+  LanguageModelV4StreamResult,
 } from '@ai-sdk/provider';
-import { isZetaError } from '../../errors/ZetaError.js';
-import type { RunOptions } from '../../router/options.js';
+import type { RunOptions, StreamOptions } from '../../router/options.js';
 import type { RouterStream, RunInfo, StreamInfo } from '../../router/results.js';
 import { toAiSdkError } from './callError.js';
 import { routedCall } from './internal/callOptions.js';
@@ -30,7 +29,7 @@ import {
 export interface LanguageRouter {
   runWithInfo(req: AiSdkLanguageRequest, options?: RunOptions): Promise<RunInfo<unknown>>;
   /** For an incremental `doStream` (without it, `doStream` replays one routed `doGenerate`). */
-  stream?(req: AiSdkLanguageRequest, options?: RunOptions): RouterStream<unknown>;
+  stream?(req: AiSdkLanguageRequest, options?: StreamOptions): RouterStream<unknown>;
 }
 
 /**
@@ -80,19 +79,38 @@ function zetaStreamMetadata(info: StreamInfo): ZetaProviderMetadata {
   };
 }
 
-function withZeta(
-  metadata: SharedV4ProviderMetadata | undefined,
-  info: RunInfo<unknown>,
-): SharedV4ProviderMetadata {
-  return { ...metadata, zeta: zetaMetadata(info) };
+/** A served `doGenerate` result, with the served model's id and `providerMetadata.zeta`. */
+function generated(
+  value: unknown,
+  model: string,
+  zeta: ZetaProviderMetadata,
+): LanguageModelV4GenerateResult {
+  expectResult(value, model, 'content');
+  const result = value as LanguageModelV4GenerateResult;
+  return {
+    ...result,
+    response: { ...result.response, modelId: result.response?.modelId ?? model },
+    providerMetadata: { ...result.providerMetadata, zeta },
+  };
+}
+
+/** A `doGenerate` result replayed as a `doStream` one. */
+function replayed(result: LanguageModelV4GenerateResult): LanguageModelV4StreamResult {
+  return {
+    stream: resultStream(result),
+    ...(result.request === undefined ? {} : { request: result.request }),
+    ...(result.response?.headers === undefined
+      ? {}
+      : { response: { headers: result.response.headers } }),
+  };
 }
 
 /** Throws when a served model's result is not of the kind asked for (a fleet mixing kinds under one task). */
-function expectResult(info: RunInfo<unknown>, field: 'content' | 'embeddings'): void {
-  const result = info.result as Record<string, unknown> | null | undefined;
+function expectResult(value: unknown, model: string, field: 'content' | 'embeddings'): void {
+  const result = value as Record<string, unknown> | null | undefined;
   if (typeof result !== 'object' || result === null || !Array.isArray(result[field])) {
     throw new TypeError(
-      `zeta-router: model '${info.model}' served a result without \`${field}\`; give AI SDK language and embedding models different task types`,
+      `zeta-router: model '${model}' served a result without \`${field}\`; give AI SDK language and embedding models different task types`,
     );
   }
 }
@@ -117,7 +135,8 @@ function expectResult(info: RunInfo<unknown>, field: 'content' | 'embeddings'): 
  *   with a `stream`, e.g. made by `aiSdkModel`), failing over until the first token; the served
  *   model in the response metadata and `providerMetadata.zeta` on the `finish` part; the
  *   call's `abortSignal` or a cancelled stream frees the model's slot at once. When no model that
- *   can stream serves the task, it replays one routed `doGenerate` as a stream.
+ *   can stream serves the task, a model's `doGenerate` serves it, replayed as a stream: one routed
+ *   request either way (`callIfNoStream`), counted once in events and metrics.
  *
  * @throws ZetaError `CONFIG_INVALID` listing every problem with `options`.
  * @example
@@ -156,13 +175,7 @@ export function languageModel(
     } catch (error) {
       throw toAiSdkError(error, o.retryAfterMs);
     }
-    expectResult(info, 'content');
-    const result = info.result as LanguageModelV4GenerateResult;
-    return {
-      ...result,
-      response: { ...result.response, modelId: result.response?.modelId ?? info.model },
-      providerMetadata: withZeta(result.providerMetadata, info),
-    };
+    return generated(info.result, info.model, zetaMetadata(info));
   };
   return {
     specificationVersion: 'v4',
@@ -171,27 +184,21 @@ export function languageModel(
     supportedUrls: {},
     doGenerate: generate,
     doStream: async (callOptions) => {
-      if (router.stream !== undefined) {
-        const { req, run } = request(callOptions);
-        const stream = router.stream(req, run);
-        let first: IteratorResult<unknown> | undefined;
-        try {
-          first = await stream.next();
-        } catch (error) {
-          // No model that can stream serves the task: replay a generate call below.
-          if (!isZetaError(error) || error.code !== 'NO_CAPABLE_MODEL')
-            throw toAiSdkError(error, o.retryAfterMs);
-        }
-        if (first !== undefined) return routedStream(stream, first, zetaStreamMetadata);
+      if (router.stream === undefined) return replayed(await generate(callOptions));
+      const { req, run } = request(callOptions);
+      // One routed request: a model that cannot stream serves it whole when none can stream.
+      const stream = router.stream(req, { ...run, callIfNoStream: true });
+      let first: IteratorResult<unknown>;
+      try {
+        first = await stream.next();
+      } catch (error) {
+        throw toAiSdkError(error, o.retryAfterMs);
       }
-      const result = await generate(callOptions);
-      return {
-        stream: resultStream(result),
-        ...(result.request === undefined ? {} : { request: result.request }),
-        ...(result.response?.headers === undefined
-          ? {}
-          : { response: { headers: result.response.headers } }),
-      };
+      const info = stream.info;
+      if (info?.whole !== true) return routedStream(stream, first, zetaStreamMetadata);
+      const whole = { ...zetaStreamMetadata(info), latencyMs: info.ttftMs };
+      delete whole.ttftMs;
+      return replayed(generated(first.value, info.model, whole));
     },
   };
 }
@@ -238,9 +245,12 @@ export function embeddingModel(
       } catch (error) {
         throw toAiSdkError(error, o.retryAfterMs);
       }
-      expectResult(info, 'embeddings');
+      expectResult(info.result, info.model, 'embeddings');
       const result = info.result as EmbeddingModelV4Result;
-      return { ...result, providerMetadata: withZeta(result.providerMetadata, info) };
+      return {
+        ...result,
+        providerMetadata: { ...result.providerMetadata, zeta: zetaMetadata(info) },
+      };
     },
   };
 }

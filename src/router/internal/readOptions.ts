@@ -125,6 +125,8 @@ export function readRunOptions(options: unknown): ReadResult {
     const experiment = o['experiment'];
     if (experimentKey !== undefined) copy['experimentKey'] = experimentKey;
     if (experiment !== undefined) copy['experiment'] = experiment;
+    const callIfNoStream = o['callIfNoStream'];
+    if (callIfNoStream !== undefined) copy['callIfNoStream'] = callIfNoStream;
   } catch (error) {
     problems.push(`run options cannot be read (${describeError(error)}): pass a plain object`);
     return { value: {}, problems };

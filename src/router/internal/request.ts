@@ -44,10 +44,16 @@ export interface RouterRequest<Req, Res> {
   readonly req: Req;
   /** Arrival time on the router's clock, in milliseconds. */
   readonly arrival: number;
-  /** Whether the caller wants the RunInfo (`runWithInfo`) or just the result (`run`). */
-  readonly wantInfo: boolean;
-  /** Whether the caller asked for a stream (`router.stream()`): it settles when the stream starts. */
-  readonly streaming: boolean;
+  /**
+   * Whether the caller wants the RunInfo (`runWithInfo`, or a stream served whole) or just the
+   * result (`run`).
+   */
+  wantInfo: boolean;
+  /**
+   * Whether the request is a stream (`router.stream()`): it settles when the stream starts. Cleared
+   * at acceptance for a stream served whole by a call (`callIfNoStream`).
+   */
+  streaming: boolean;
   /** The caller's signal, if any (a started stream keeps listening to it). */
   readonly signal: AbortSignal | undefined;
   readonly resolve: (value: Res | RunInfo<Res>) => void;

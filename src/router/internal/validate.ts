@@ -2,7 +2,7 @@ import { healthOptionProblems } from '../../health/HealthMonitor.js';
 import type { ModelProbe, SpillAt } from '../../probe/ModelProbe.js';
 import type { TaskProfile, TaskType } from '../../types.js';
 import { describeValue, unknownKeyProblems } from '../../utils/options.js';
-import type { ModelConfig, RunOptions, ZetaRouterOptions } from '../options.js';
+import type { ModelConfig, StreamOptions, ZetaRouterOptions } from '../options.js';
 
 /** A model config with every default applied. */
 export interface NormalizedModel<Req, Res> {
@@ -75,7 +75,8 @@ export const runKeys = new Set<string>([
   'priority',
   'experimentKey',
   'experiment',
-] satisfies (keyof RunOptions)[]);
+  'callIfNoStream',
+] satisfies (keyof StreamOptions)[]);
 
 const isPosInt = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 1;
@@ -397,7 +398,7 @@ export function taskProblems(value: unknown, where: string): string[] {
 }
 
 /** Problems with per-call options; empty when valid. */
-export function runOptionProblems(opts: RunOptions | undefined): string[] {
+export function runOptionProblems(opts: StreamOptions | undefined): string[] {
   if (opts === undefined) return [];
   if (typeof opts !== 'object' || opts === null)
     return [`run options must be an object, got ${describeValue(opts)}`];
@@ -434,6 +435,8 @@ export function runOptionProblems(opts: RunOptions | undefined): string[] {
     p.push(
       `options.experiment must be the name of an arm ('control' or an experiment's name), got ${describeValue(opts.experiment)}`,
     );
+  if (opts.callIfNoStream !== undefined && typeof opts.callIfNoStream !== 'boolean')
+    p.push(`options.callIfNoStream must be a boolean, got ${describeValue(opts.callIfNoStream)}`);
   return p;
 }
 

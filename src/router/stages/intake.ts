@@ -5,7 +5,7 @@ import type { TaskProfile } from '../../types.js';
 import { readRunOptions, readTaskProfile } from '../internal/readOptions.js';
 import type { RouterRequest } from '../internal/request.js';
 import { profileFromType, runOptionProblems, taskProblems } from '../internal/validate.js';
-import type { RunOptions } from '../options.js';
+import type { StreamOptions } from '../options.js';
 import type { RunInfo } from '../results.js';
 import type { Stages } from './context.js';
 import { type Arm, unknownArmProblem } from './experiments.js';
@@ -61,11 +61,17 @@ export class Intake<Req, Res> {
       }
       const read = readRunOptions(rawOptions);
       const problems = [...read.problems];
-      if (problems.length === 0) problems.push(...runOptionProblems(read.value as RunOptions));
+      if (problems.length === 0) problems.push(...runOptionProblems(read.value as StreamOptions));
+      if (
+        problems.length === 0 &&
+        !streaming &&
+        (read.value as StreamOptions | undefined)?.callIfNoStream !== undefined
+      )
+        problems.push('options.callIfNoStream applies to router.stream() only: remove it here');
       const experiments = this.#s.experiments;
       let arm: Arm | undefined;
       if (problems.length === 0) {
-        const o = read.value as RunOptions;
+        const o = read.value as StreamOptions;
         if (experiments !== undefined) arm = experiments.pick(id, o.experimentKey, o.experiment);
         if (arm === undefined && o.experiment !== undefined) {
           const problem = unknownArmProblem(o.experiment, experiments);
@@ -83,7 +89,7 @@ export class Intake<Req, Res> {
         );
         return;
       }
-      const options = read.value as RunOptions;
+      const options = read.value as StreamOptions;
       const signal = options.signal;
       if (signal?.aborted) {
         reject(
@@ -155,7 +161,7 @@ export class Intake<Req, Res> {
     });
   }
 
-  #classify(p: RouterRequest<Req, Res>, options: RunOptions): void {
+  #classify(p: RouterRequest<Req, Res>, options: StreamOptions): void {
     const task = options.task;
     if (typeof task === 'string') {
       this.#accept(p, profileFromType(task), options, p.arrival);
@@ -193,7 +199,7 @@ export class Intake<Req, Res> {
   #classified(
     p: RouterRequest<Req, Res>,
     profile: unknown,
-    options: RunOptions,
+    options: StreamOptions,
     now: number,
   ): void {
     if (p.settled) return;
@@ -215,10 +221,15 @@ export class Intake<Req, Res> {
   }
 
   /** Routes `p` by a checked task profile; `now` is the router's time (read by the caller). */
-  #accept(p: RouterRequest<Req, Res>, t: TaskProfile, options: RunOptions, now: number): void {
+  #accept(p: RouterRequest<Req, Res>, t: TaskProfile, options: StreamOptions, now: number): void {
     p.profile = t;
     p.tokens = t.tokens ?? 0;
     p.priority = options.priority ?? t.priority ?? 0;
+    if (p.streaming && options.callIfNoStream === true && !this.#s.fleet.streams(t.type)) {
+      // No model of the type can stream: one routed call, its whole result the stream's one item.
+      p.streaming = false;
+      p.wantInfo = true;
+    }
     this.#s.observer.tracker.recordArrival(t.type, p.arrival);
     this.#s.admission.route(p, now);
   }

@@ -1,6 +1,82 @@
 import { describeError } from '../../errors/describeError.js';
 import { ZetaError } from '../../errors/ZetaError.js';
-import type { StreamInfo } from '../results.js';
+import type { StreamOptions } from '../options.js';
+import type { RouterStream, RunInfo, StreamInfo } from '../results.js';
+
+type Handle<C> = AsyncIterator<C> & { readonly info?: StreamInfo | undefined };
+
+/**
+ * The caller's side of `router.stream()`. Routing starts at once (`start`, given the options with
+ * the stream's own abort); errors surface on the first `next()`. Stopped before it started, the
+ * request is aborted; after, the model's call. A request served whole (`callIfNoStream`) settles
+ * with its RunInfo: the call's result is then the only item.
+ */
+export function routerStream<C>(
+  start: (options: StreamOptions | undefined) => Promise<unknown>,
+  options: StreamOptions | undefined,
+): RouterStream<C> {
+  const { stop, opts } = withOwnAbort(options);
+  const started = start(opts).then((h) =>
+    typeof (h as Partial<Handle<C>>).next === 'function'
+      ? (h as Handle<C>)
+      : servedWhole(h as RunInfo<C>),
+  );
+  let handle: Handle<C> | undefined;
+  // Errors surface on the first next(); a stream nobody iterates must not be an unhandled rejection.
+  const ignore = (): undefined => undefined;
+  started.then((h) => {
+    handle = h;
+  }, ignore);
+  let closed = false;
+  const iterator: RouterStream<C> = {
+    get info() {
+      return handle?.info;
+    },
+    next: async () => {
+      if (closed) return { value: undefined, done: true };
+      handle = await started;
+      return handle.next();
+    },
+    return: async () => {
+      closed = true;
+      // Started: stop it now (its slot is free when this resolves). Not yet: abort the request.
+      if (handle !== undefined) await handle.return?.();
+      else {
+        stop.abort();
+        started.then((h) => h.return?.(), ignore); // in case it started meanwhile
+      }
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+/** A stream of one item: the whole result of the call that served it (`info.whole`). */
+function servedWhole<C>(run: RunInfo<C>): Handle<C> {
+  let given = false;
+  return {
+    info: {
+      model: run.model,
+      task: run.task,
+      attempts: run.attempts,
+      queuedMs: run.queuedMs,
+      ttftMs: run.latencyMs,
+      whole: true,
+    },
+    next: async () => {
+      if (given) return { value: undefined, done: true };
+      given = true;
+      return { value: run.result, done: false };
+    },
+    return: async () => {
+      given = true;
+      return { value: undefined, done: true };
+    },
+  };
+}
 
 /**
  * A stream's own abort, for a consumer that stops it before it started, combined with the

@@ -260,6 +260,9 @@ describe('languageModel(router) with streamText', () => {
     });
     const router = new ZetaDynamicRouter({ models: [generateOnly] });
     routers.push(router);
+    const seen: string[] = [];
+    for (const name of ['decision', 'complete', 'reject'] as const)
+      router.on(name, () => seen.push(name));
     const result = streamText({
       model: languageModel(router),
       prompt: 'hi',
@@ -268,9 +271,15 @@ describe('languageModel(router) with streamText', () => {
     const chunks: string[] = [];
     for await (const chunk of result.textStream) chunks.push(chunk);
     expect(chunks.join('')).toBe('from coder');
-    expect((await result.providerMetadata)?.['zeta']?.['model']).toBe('coder');
+    const zeta = (await result.providerMetadata)?.['zeta'];
+    expect(zeta).toMatchObject({ model: 'coder', task: 'code', attempts: 1 });
+    expect(zeta?.['latencyMs']).toBeGreaterThanOrEqual(0);
+    expect(zeta).not.toHaveProperty('ttftMs');
     expect((await result.response).modelId).toBe('coder-7b-2026-01');
     expect(await result.finishReason).toBe('stop');
+    // One routed request: no phantom rejection from a stream no model could serve, one call.
+    expect(seen).toEqual(['decision', 'complete']);
+    expect(coder.doGenerateCalls).toHaveLength(1);
   });
 });
 

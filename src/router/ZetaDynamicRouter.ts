@@ -300,8 +300,12 @@ export class ZetaDynamicRouter<
   ): RouterStream<ModelStreamChunk<M> | ResultFor<M, Q>>;
   stream<Q extends ModelRequest<M>>(
     req: Q,
-    options?: StreamOptions,
+    options?: RunOptions & { readonly callIfNoStream?: false },
   ): RouterStream<ModelStreamChunk<M>>;
+  stream<Q extends ModelRequest<M>>(
+    req: Q,
+    options?: StreamOptions,
+  ): RouterStream<ModelStreamChunk<M> | ResultFor<M, Q>>;
   stream(req: ModelRequest<M>, options?: StreamOptions): RouterStream<unknown> {
     return routerStream((opts) => this.#intake.start(req, opts, false, true), options);
   }

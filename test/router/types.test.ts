@@ -6,6 +6,7 @@ import {
   type RouterStream,
   type RunInfo,
   type Strategy,
+  type StreamOptions,
   type TaskProfile,
   ZetaDynamicRouter,
   type ZetaError,
@@ -63,6 +64,11 @@ describe('public types', () => {
     expectTypeOf(streaming.stream(req, { callIfNoStream: true })).toEqualTypeOf<
       RouterStream<Delta | Reply>
     >();
+    expectTypeOf(streaming.stream(req, { callIfNoStream: false })).toEqualTypeOf<
+      RouterStream<Delta>
+    >();
+    const maybe: StreamOptions = { callIfNoStream: Math.random() > 0.5 };
+    expectTypeOf(streaming.stream(req, maybe)).toEqualTypeOf<RouterStream<Delta | Reply>>();
     void streaming.close();
   });
 

@@ -200,14 +200,19 @@ describe('adaptive: large fleets', () => {
             expect(inputIds.has(r.id)).toBe(true);
             expect(Number.isFinite(r.score)).toBe(true);
           }
-          for (let i = 1; i < ranking.length; i++)
-            expect(ranking[i]!.score).toBeGreaterThanOrEqual(ranking[i - 1]!.score);
+          // Exploration (1% of decisions) may put one free candidate first, marked `explored`,
+          // within exploreSlack of the best: the rest stays best-first with the best kept.
+          const explored = ranking[0]!.components['explored'] === 1;
+          const rest = explored ? ranking.slice(1) : ranking;
+          for (let i = 1; i < rest.length; i++)
+            expect(rest[i]!.score).toBeGreaterThanOrEqual(rest[i - 1]!.score);
           const bestOfAll = Math.min(
             ...all()
               .rank(input(cs, seed))
               .map((r) => r.score),
           );
-          expect(ranking[0]!.score).toBe(bestOfAll);
+          expect(rest[0]!.score).toBe(bestOfAll);
+          if (explored) expect(ranking[0]!.score).toBeLessThanOrEqual(2 * bestOfAll);
         },
       ),
       { numRuns: 10 },

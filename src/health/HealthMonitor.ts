@@ -262,6 +262,7 @@ export class HealthMonitor {
   onFirstChunk(now: number): void {
     if (this.#state !== 'open' || !this.#probing) return;
     this.#probing = false;
+    this.#consecutive = 0;
     this.#probeSucceeded('probe stream answered (its first chunk came)', now);
   }
 

@@ -288,8 +288,8 @@ export class ZetaDynamicRouter<
    * at once. A `firstToken` event gives the time to the first chunk; `complete` comes when the
    * stream ends (`reject` when it broke after it started). Once it came, the stream's
    * `info` says which model serves it, after how many calls and how long a wait. With
-   * `callIfNoStream`, a task type no model can stream is served by a call, whose whole result is
-   * then the only item (`info.whole`).
+   * `callIfNoStream`, a request no model able to stream can take is served by a call, whose whole
+   * result is then the only item (`info.whole`).
    *
    * @example
    * for await (const chunk of router.stream(req, { signal })) process.stdout.write(text(chunk));

@@ -296,9 +296,11 @@ export interface RunOptions {
 /** Per-call options of `stream()`: those of `run()`, and what to do when no model can stream. */
 export interface StreamOptions extends RunOptions {
   /**
-   * When no model serving the request's task type can stream (none has `stream` in its config),
-   * serve the request with a model's `call` instead of rejecting it with `NO_CAPABLE_MODEL`: the
+   * When no model able to stream can take the request (none of its capable models has `stream` in
+   * its config, or those that have are excluded: complexity, tokens, open, removed, already
+   * failed), serve it with a model's `call` instead of rejecting it with `NO_CAPABLE_MODEL`: the
    * stream then gives the call's whole result as its only item, and `stream.info.whole` is true.
+   * Decided each time the request is routed (a retry, a removed model).
    * It is one routed request either way, so events and metrics count it once (a failed `stream()`
    * followed by a `run()` counts a rejection and two arrivals). The AI SDK adapter's `doStream`
    * uses it to replay `doGenerate` for models that cannot stream.

@@ -241,6 +241,20 @@ describe('HealthMonitor: open', () => {
     expect(path()).toEqual(['healthy->open', 'open->degraded', 'degraded->open']);
   });
 
+  it('a streamed probe that answered clears the failure streak, as a call probe does', () => {
+    for (const streamed of [false, true]) {
+      const { m, fail, clock } = harness({ openAfterFailures: 3 });
+      fail(3);
+      expect(m.state).toBe('open');
+      clock.t = 5000;
+      m.onStart();
+      if (streamed) m.onFirstChunk(5000);
+      else m.onFinish(true, 100, 5000);
+      fail(); // one failure after the probe: not three in a row
+      expect(m.state).not.toBe('open');
+    }
+  });
+
   it('ignores calls that finish while open without a probe (they started before it opened)', () => {
     const { m, ok, fail, changes } = harness({ openAfterFailures: 1 });
     fail();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ZetaError } from '../../src/errors/ZetaError.js';
 import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
-import { ManualClock } from '../helpers/manualClock.js';
+import { flush, ManualClock } from '../helpers/manualClock.js';
 
 /** 'caller' serves code by call only; 'streamer' streams simple requests. */
 function setup() {
@@ -98,8 +98,13 @@ describe('router.stream with callIfNoStream', () => {
       .catch((e: ZetaError) => e);
     expect(run).toMatchObject({ code: 'CONFIG_INVALID' });
     expect((run as ZetaError).message).toContain(
-      'options.callIfNoStream applies to router.stream() only',
+      'options.callIfNoStream is an option of router.stream() only',
     );
+    const unknown = await router
+      .run('x', { task: 'code', bogus: 1 } as never)
+      .catch((e: ZetaError) => e);
+    expect((unknown as ZetaError).message).toContain('(known: task, signal, timeoutMs, priority');
+    expect((unknown as ZetaError).message).not.toContain('callIfNoStream');
     const bad = await router
       .stream('x', { task: 'code', callIfNoStream: 'yes' as never })
       .next()
@@ -108,5 +113,100 @@ describe('router.stream with callIfNoStream', () => {
       'options.callIfNoStream must be a boolean, got "yes"',
     );
     expect(calls).toEqual([]);
+  });
+});
+
+/** A streaming model and a call-only one for the same task type, 'chat'. */
+function pair(options: { streamerMaxComplexity?: number; streamerFails?: boolean } = {}) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const router = new ZetaDynamicRouter<string, string>({
+    models: [
+      {
+        id: 'streamer',
+        tasks: ['chat'],
+        concurrency: 1,
+        maxComplexity: options.streamerMaxComplexity ?? 1,
+        call: async (req) => `streamer-call:${req}`,
+        stream: async function* (req) {
+          await gate;
+          if (options.streamerFails === true) throw new Error('connection refused');
+          yield `${req}:1`;
+        },
+      },
+      {
+        id: 'caller',
+        tasks: ['chat'],
+        concurrency: 1,
+        call: async (req) => {
+          await gate;
+          return `caller:${req}`;
+        },
+      },
+    ],
+  });
+  return { router, release };
+}
+
+describe('router.stream with callIfNoStream: decided for the request, when it is routed', () => {
+  it('serves whole by a call a request that no model able to stream can take (its complexity)', async () => {
+    const { router, release } = pair({ streamerMaxComplexity: 0.3 });
+    release();
+    const stream = router.stream('q', {
+      task: { type: 'chat', complexity: 0.9 },
+      callIfNoStream: true,
+    });
+    expect(await items(stream)).toEqual(['caller:q']);
+    expect(stream.info).toMatchObject({ model: 'caller', whole: true });
+    // A request the streaming model can take still streams.
+    expect(await items(router.stream('r', { task: 'chat', callIfNoStream: true }))).toEqual([
+      'r:1',
+    ]);
+  });
+
+  it('serves whole a waiting stream whose only streaming model is removed', async () => {
+    const { router, release } = pair();
+    const busy = items(router.stream('a', { task: 'chat' }));
+    const other = router.run('b', { task: 'chat' });
+    await flush();
+    const waiting = items(router.stream('q', { task: 'chat', callIfNoStream: true }));
+    await flush();
+    expect(router.waiting).toBe(1);
+    const removed = router.removeModel('streamer');
+    release();
+    expect(await waiting).toEqual(['caller:q']);
+    await Promise.all([busy, other, removed]);
+  });
+
+  it('fails over to a model that cannot stream when the streaming one fails before its first chunk', async () => {
+    const { router, release } = pair({ streamerFails: true });
+    const seen: string[] = [];
+    router.on('fail', (e) => seen.push(`fail ${e.model} retry=${e.willRetry}`));
+    router.on('complete', (e) => seen.push(`complete ${e.model}`));
+    const stream = router.stream('q', { task: 'chat', callIfNoStream: true });
+    release();
+    expect(await items(stream)).toEqual(['caller:q']);
+    expect(stream.info).toMatchObject({ model: 'caller', attempts: 2, whole: true });
+    expect(seen).toEqual(['fail streamer retry=true', 'complete caller']);
+  });
+
+  it('ends with ABORTED when its signal aborts before the item was taken, like any stream', async () => {
+    const { router, release } = pair({ streamerMaxComplexity: 0 });
+    release();
+    const controller = new AbortController();
+    const stream = router.stream('q', {
+      task: { type: 'chat', complexity: 0.5 },
+      callIfNoStream: true,
+      signal: controller.signal,
+    });
+    await flush();
+    await flush();
+    expect(stream.info).toMatchObject({ model: 'caller', whole: true }); // settled, not yet read
+    controller.abort();
+    const error = await stream.next().catch((e: ZetaError) => e);
+    expect(error).toMatchObject({ code: 'ABORTED' });
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
   });
 });

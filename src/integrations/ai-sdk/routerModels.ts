@@ -135,8 +135,8 @@ function expectResult(value: unknown, model: string, field: 'content' | 'embeddi
  *   with a `stream`, e.g. made by `aiSdkModel`), failing over until the first token; the served
  *   model in the response metadata and `providerMetadata.zeta` on the `finish` part; the
  *   call's `abortSignal` or a cancelled stream frees the model's slot at once. When no model that
- *   can stream serves the task, a model's `doGenerate` serves it, replayed as a stream: one routed
- *   request either way (`callIfNoStream`), counted once in events and metrics.
+ *   can stream can take the call, a model's `doGenerate` serves it, replayed as a stream: one
+ *   routed request either way (`callIfNoStream`), counted once in events and metrics.
  *
  * @throws ZetaError `CONFIG_INVALID` listing every problem with `options`.
  * @example

@@ -50,10 +50,15 @@ export interface RouterRequest<Req, Res> {
    */
   wantInfo: boolean;
   /**
-   * Whether the request is a stream (`router.stream()`): it settles when the stream starts. Cleared
-   * at acceptance for a stream served whole by a call (`callIfNoStream`).
+   * Whether the request is a stream (`router.stream()`): it settles when the stream starts.
+   * Cleared when it is served whole by a call (`callIfNoStream`).
    */
   streaming: boolean;
+  /**
+   * A stream that no model can serve as one (none capable of it can stream) is served whole by a
+   * call instead (`callIfNoStream`).
+   */
+  callIfNoStream: boolean;
   /** The caller's signal, if any (a started stream keeps listening to it). */
   readonly signal: AbortSignal | undefined;
   readonly resolve: (value: Res | RunInfo<Res>) => void;

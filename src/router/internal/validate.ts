@@ -397,8 +397,11 @@ export function taskProblems(value: unknown, where: string): string[] {
   return p;
 }
 
-/** Problems with per-call options; empty when valid. */
-export function runOptionProblems(opts: StreamOptions | undefined): string[] {
+/**
+ * Problems with per-call options; empty when valid. `callIfNoStream` is an option of `stream()`
+ * only (`forStream`).
+ */
+export function runOptionProblems(opts: StreamOptions | undefined, forStream = false): string[] {
   if (opts === undefined) return [];
   if (typeof opts !== 'object' || opts === null)
     return [`run options must be an object, got ${describeValue(opts)}`];
@@ -413,9 +416,13 @@ export function runOptionProblems(opts: StreamOptions | undefined): string[] {
     );
   }
   for (const key of Object.keys(opts)) {
-    if (!runKeys.has(key))
-      p.push(`unknown run option \`${key}\` (known: ${[...runKeys].join(', ')})`);
+    if (!runKeys.has(key)) {
+      const known = forStream ? [...runKeys] : [...runKeys].filter((k) => k !== 'callIfNoStream');
+      p.push(`unknown run option \`${key}\` (known: ${known.join(', ')})`);
+    }
   }
+  if (!forStream && opts.callIfNoStream !== undefined)
+    p.push('options.callIfNoStream is an option of router.stream() only: remove it here');
   if (
     opts.priority !== undefined &&
     !(typeof opts.priority === 'number' && Number.isFinite(opts.priority))
@@ -435,7 +442,7 @@ export function runOptionProblems(opts: StreamOptions | undefined): string[] {
     p.push(
       `options.experiment must be the name of an arm ('control' or an experiment's name), got ${describeValue(opts.experiment)}`,
     );
-  if (opts.callIfNoStream !== undefined && typeof opts.callIfNoStream !== 'boolean')
+  if (forStream && opts.callIfNoStream !== undefined && typeof opts.callIfNoStream !== 'boolean')
     p.push(`options.callIfNoStream must be a boolean, got ${describeValue(opts.callIfNoStream)}`);
   return p;
 }

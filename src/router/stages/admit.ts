@@ -38,22 +38,33 @@ export class Admission<Req, Res> {
     const s = this.#s;
     let dw: DecisionWithEntries<Req, Res>;
     try {
-      dw = s.decider.decide(
-        p.id,
-        p.profile!,
-        p.tokens,
-        p.tried,
-        s.random,
-        true,
-        now,
-        p.streaming,
-        p.arm,
-      );
+      dw = this.#decide(p, now);
+      if (dw.decision.binding === 'none' && p.streaming && p.callIfNoStream) {
+        // No model that can take it can stream: serve it whole by a call (its RunInfo settles it).
+        p.streaming = false;
+        p.wantInfo = true;
+        dw = this.#decide(p, now);
+      }
     } catch (error) {
       s.settlement.strategyFailed(p, error);
       return;
     }
     this.#admit(p, dw);
+  }
+
+  #decide(p: RouterRequest<Req, Res>, now: number): DecisionWithEntries<Req, Res> {
+    const s = this.#s;
+    return s.decider.decide(
+      p.id,
+      p.profile!,
+      p.tokens,
+      p.tried,
+      s.random,
+      true,
+      now,
+      p.streaming,
+      p.arm,
+    );
   }
 
   #admit(p: RouterRequest<Req, Res>, { decision: d, ranked }: DecisionWithEntries<Req, Res>): void {

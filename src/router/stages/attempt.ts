@@ -369,6 +369,8 @@ export class Attempts<Req, Res> {
     const now = s.now();
     // A refused request is not the model's fault, and another model would refuse it too.
     const refused = failure?.kind === 'rejected-request';
+    // A stream that may be served whole (`callIfNoStream`) may go on to a model that cannot stream.
+    const asStream = p.streaming && !p.callIfNoStream;
     // Overloads do not use up attempts: the request goes on to the next candidate (each model
     // once, so this ends).
     const willRetry =
@@ -376,7 +378,7 @@ export class Attempts<Req, Res> {
       p.attempts.length - p.overloads < this.#maxAttempts &&
       s.fleet
         .serving(task.type)
-        .some((other) => exclusion(other, task, p.tokens, p.tried, now, p.streaming) === undefined);
+        .some((other) => exclusion(other, task, p.tokens, p.tried, now, asStream) === undefined);
     this.#notifyFail(call, error, willRetry);
     if (p.settled) return; // a listener aborted it
     if (refused) {

@@ -151,11 +151,6 @@ export class Fleet<Req, Res> {
     return this.#byType.get(type) ?? [];
   }
 
-  /** Whether some model serving `type` can stream (has `stream` in its config). */
-  streams(type: TaskType): boolean {
-    return this.serving(type).some((e) => e.model.stream !== undefined);
-  }
-
   /** The home models of `type`. */
   homes(type: TaskType): readonly ModelEntry<Req, Res>[] {
     return this.#homesByType.get(type) ?? [];

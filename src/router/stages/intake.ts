@@ -61,13 +61,8 @@ export class Intake<Req, Res> {
       }
       const read = readRunOptions(rawOptions);
       const problems = [...read.problems];
-      if (problems.length === 0) problems.push(...runOptionProblems(read.value as StreamOptions));
-      if (
-        problems.length === 0 &&
-        !streaming &&
-        (read.value as StreamOptions | undefined)?.callIfNoStream !== undefined
-      )
-        problems.push('options.callIfNoStream applies to router.stream() only: remove it here');
+      if (problems.length === 0)
+        problems.push(...runOptionProblems(read.value as StreamOptions, streaming));
       const experiments = this.#s.experiments;
       let arm: Arm | undefined;
       if (problems.length === 0) {
@@ -111,6 +106,7 @@ export class Intake<Req, Res> {
         arrival: now,
         wantInfo,
         streaming,
+        callIfNoStream: false,
         signal,
         resolve,
         reject,
@@ -225,11 +221,7 @@ export class Intake<Req, Res> {
     p.profile = t;
     p.tokens = t.tokens ?? 0;
     p.priority = options.priority ?? t.priority ?? 0;
-    if (p.streaming && options.callIfNoStream === true && !this.#s.fleet.streams(t.type)) {
-      // No model of the type can stream: one routed call, its whole result the stream's one item.
-      p.streaming = false;
-      p.wantInfo = true;
-    }
+    p.callIfNoStream = p.streaming && options.callIfNoStream === true;
     this.#s.observer.tracker.recordArrival(t.type, p.arrival);
     this.#s.admission.route(p, now);
   }

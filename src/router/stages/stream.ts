@@ -19,7 +19,7 @@ export function routerStream<C>(
   const started = start(opts).then((h) =>
     typeof (h as Partial<Handle<C>>).next === 'function'
       ? (h as Handle<C>)
-      : servedWhole(h as RunInfo<C>),
+      : servedWhole(h as RunInfo<C>, opts?.signal),
   );
   let handle: Handle<C> | undefined;
   // Errors surface on the first next(); a stream nobody iterates must not be an unhandled rejection.
@@ -54,8 +54,11 @@ export function routerStream<C>(
   return iterator;
 }
 
-/** A stream of one item: the whole result of the call that served it (`info.whole`). */
-function servedWhole<C>(run: RunInfo<C>): Handle<C> {
+/**
+ * A stream of one item: the whole result of the call that served it (`info.whole`). Like any
+ * stream, it ends with `ABORTED` when its signal aborts before the item was taken.
+ */
+function servedWhole<C>(run: RunInfo<C>, signal: AbortSignal | undefined): Handle<C> {
   let given = false;
   return {
     info: {
@@ -69,6 +72,10 @@ function servedWhole<C>(run: RunInfo<C>): Handle<C> {
     next: async () => {
       if (given) return { value: undefined, done: true };
       given = true;
+      if (signal?.aborted === true)
+        throw new ZetaError('ABORTED', 'The stream was aborted by its signal.', {
+          requestId: run.id,
+        });
       return { value: run.result, done: false };
     },
     return: async () => {

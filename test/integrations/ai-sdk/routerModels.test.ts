@@ -283,6 +283,38 @@ describe('languageModel(router) with streamText', () => {
   });
 });
 
+describe('languageModel(router) with streamText, a streaming model that cannot take the call', () => {
+  it('is served by a model that cannot stream, in one routed request', async () => {
+    const small = new MockLanguageModelV4({ doGenerate: answer('from small', 'small-1') });
+    const big = new MockLanguageModelV4({ doGenerate: answer('from big', 'big-1') });
+    const { stream: _none, ...generateOnly } = aiSdkModel({
+      id: 'big',
+      model: big,
+      tasks: ['chat'],
+    });
+    const router = new ZetaDynamicRouter({
+      models: [
+        aiSdkModel({ id: 'small', model: small, tasks: ['chat'], maxComplexity: 0.3 }),
+        generateOnly,
+      ],
+    });
+    routers.push(router);
+    const rejects: string[] = [];
+    router.on('reject', (e) => rejects.push(e.error.code));
+    const result = streamText({
+      model: languageModel(router),
+      prompt: 'prove it',
+      providerOptions: { zeta: { task: { type: 'chat', complexity: 0.9 } } },
+    });
+    let text = '';
+    for await (const chunk of result.textStream) text += chunk;
+    expect(text).toBe('from big');
+    expect((await result.providerMetadata)?.['zeta']?.['model']).toBe('big');
+    expect(rejects).toEqual([]);
+    expect(small.doStreamCalls).toHaveLength(0);
+  });
+});
+
 describe('embeddingModel(router) with embedMany', () => {
   function vectorsOf(tag: number) {
     return async ({ values }: { values: string[] }) => ({

@@ -260,7 +260,8 @@ export class ZetaDynamicRouter<
    * Routes `req` to a model and resolves with its result.
    *
    * @throws {ZetaError} (as a rejection) `CONFIG_INVALID`, `CLASSIFIER_FAILED`, `STRATEGY_FAILED`,
-   * `NO_CAPABLE_MODEL`, `CAPACITY_EXCEEDED`, `TIMEOUT`, `ABORTED`, `MODEL_FAILED` or `CLOSED`.
+   * `NO_CAPABLE_MODEL`, `CAPACITY_EXCEEDED`, `TIMEOUT`, `ABORTED`, `REQUEST_REJECTED`,
+   * `MODEL_FAILED` or `CLOSED`.
    */
   run<Q extends ModelRequest<M>>(req: Q, options?: RunOptions): Promise<ResultFor<M, Q>> {
     return this.#intake.start(req, options, false) as Promise<ResultFor<M, Q>>;

@@ -35,7 +35,10 @@ export interface OtelOptions {
    * histogram; used by {@link OtelTracing.wrapCall}. Not needed for models that report their usage
    * to the router (a model's `usage`, `ctx.reportUsage`: `openaiModel` and `aiSdkModel` do), whose
    * figures are used and win. Without either, usage stays unset: the router never guesses.
-   * @example (res) => ({ inputTokens: res.usage?.prompt_tokens, outputTokens: res.usage?.completion_tokens })
+   * @example (res) => {
+   *   const u = (res as { usage?: { prompt_tokens: number; completion_tokens: number } }).usage;
+   *   return u && { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens };
+   * }
    */
   readonly usage?: (result: unknown) => TokenUsage | undefined;
 }

@@ -62,7 +62,10 @@ export interface ModelLearnedState {
   readonly speed?: SpeedState;
 }
 
-/** Decayed latency sums of the whole fleet: count, sum of latencies and of their logs (ms). */
+/**
+ * Decayed latency sums of the whole fleet: count, sum of latencies, and sum of the logs of the
+ * latencies divided by their models' speeds (may be negative).
+ */
 export interface LevelState {
   readonly n: number;
   readonly latencyMs: number;
@@ -104,6 +107,11 @@ const EVIDENCE_KEYS = ['ok', 'latencyMs', 'failed', 'quality', 'qualityWeight'] 
 const FIT_KEYS = ['n', 'sx', 'sy', 'sxx', 'sxy'] as const;
 const CALIBRATION_KEYS = ['n', 'estimated', 'prompt', 'completion'] as const;
 const LEVEL_KEYS = ['n', 'latencyMs', 'logLatency'] as const;
+/**
+ * Sums that may be negative: a level's log latencies are divided by their models' speeds, so a
+ * slow model alone on a fast task type takes it below 0.
+ */
+const SIGNED = new Set<string>(['logLatency']);
 /** Problems listed in a message at most (all are in `problems`). */
 const SHOWN = 5;
 
@@ -136,7 +144,11 @@ function numbers(
     return;
   }
   problems.push(...extraKeys(x, [...keys, ...extra], at));
-  for (const k of keys) count(x, k, at, problems);
+  for (const k of keys) {
+    if (!SIGNED.has(k)) count(x, k, at, problems);
+    else if (!(typeof x[k] === 'number' && Number.isFinite(x[k])))
+      problems.push(`${at}.${k} must be a finite number, got ${describeValue(x[k])}`);
+  }
 }
 
 function evidence(x: unknown, at: string, problems: string[]): void {

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isZetaError, type ZetaError } from '../../src/errors/ZetaError.js';
 import type { LearnedState } from '../../src/load/learnedState.js';
+import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
+import { ManualClock } from '../helpers/manualClock.js';
 import { fleet } from './fixtures.js';
 
 const code = { type: 'code', complexity: 0.6 } as const;
@@ -116,6 +118,40 @@ describe('ZetaDynamicRouter: exportState / importState', () => {
     const ranking = fresh.explain(code).ranking;
     const coder = ranking.find((r) => r.id === 'coder-7b')!;
     expect(coder.components.evidence).toBeGreaterThan(0);
+  });
+
+  it('round-trips a fleet level below 0 (a slow model alone on a fast task type)', async () => {
+    const clock = new ManualClock();
+    const latency: Record<string, Record<string, number>> = {
+      fast: { a: 100 },
+      slow: { a: 1500, b: 1 },
+    };
+    const model = (id: string, tasks: string[]) => ({
+      id,
+      tasks,
+      concurrency: 4,
+      maxQueue: 1000,
+      call: (req: string) =>
+        new Promise<string>((resolve) => clock.setTimeout(() => resolve(id), latency[id]![req]!)),
+    });
+    const router = new ZetaDynamicRouter<string, string>({
+      clock,
+      models: [model('fast', ['a']), model('slow', ['a', 'b'])],
+    });
+    const runs: Promise<unknown>[] = [];
+    for (let i = 0; i < 200; i++) {
+      const type = i < 100 || i % 2 === 1 ? 'a' : 'b'; // b, served by the slow model only, comes later
+      runs.push(router.run(type, { task: { type, complexity: 0.5 } }));
+      await clock.advance(200);
+    }
+    await clock.advance(10_000);
+    await Promise.all(runs);
+    const state = router.exportState();
+    expect(state.fleet!.find((f) => f.task === 'b')!.all.logLatency).toBeLessThan(0);
+    const json = JSON.stringify(state);
+    router.importState(json);
+    expect(JSON.stringify(router.exportState())).toBe(json);
+    await router.close();
   });
 
   it('round-trips any valid state (property)', () => {

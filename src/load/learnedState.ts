@@ -240,7 +240,8 @@ function fleetLevel(
  * Checks `input` (a {@link LearnedState} or its JSON text) completely and returns it parsed.
  *
  * @param bands - The number of complexity bands the tracker learns.
- * @param maxTaskTypes - The most task types the tracker keeps (per model and for calibration).
+ * @param maxTaskTypes - The most task types the tracker keeps (per model and for calibration);
+ * one entry more holds the task types past them, as the tracker folds them.
  * @throws {ZetaError} `STATE_INVALID` listing every problem (the first few in the message).
  */
 export function parseLearnedState(
@@ -288,9 +289,9 @@ export function parseLearnedState(
     evidence(m['quality'], `${at}.quality`, problems);
     if (v2) speed(m['speed'], `${at}.speed`, problems);
     const tasks = list(m, 'tasks', at, problems);
-    if (tasks.length > maxTaskTypes)
+    if (tasks.length > maxTaskTypes + 1)
       problems.push(
-        `${at}.tasks has ${tasks.length} task types, more than maxTaskTypes ${maxTaskTypes}`,
+        `${at}.tasks has ${tasks.length} task types, more than maxTaskTypes ${maxTaskTypes} plus one for the task types past it`,
       );
     const seen = new Set<string>();
     tasks.forEach((t, j) => {
@@ -298,9 +299,9 @@ export function parseLearnedState(
     });
   });
   const cal = list(x, 'calibration', 'state', problems);
-  if (cal.length > maxTaskTypes)
+  if (cal.length > maxTaskTypes + 1)
     problems.push(
-      `calibration has ${cal.length} task types, more than maxTaskTypes ${maxTaskTypes}`,
+      `calibration has ${cal.length} task types, more than maxTaskTypes ${maxTaskTypes} plus one for the task types past it`,
     );
   const seen = new Set<string>();
   cal.forEach((c, i) => {
@@ -310,9 +311,9 @@ export function parseLearnedState(
   });
   if (v2) {
     const levels = list(x, 'fleet', 'state', problems);
-    if (levels.length > maxTaskTypes)
+    if (levels.length > maxTaskTypes + 1)
       problems.push(
-        `fleet has ${levels.length} task types, more than maxTaskTypes ${maxTaskTypes}`,
+        `fleet has ${levels.length} task types, more than maxTaskTypes ${maxTaskTypes} plus one for the task types past it`,
       );
     const tasks = new Set<string>();
     levels.forEach((f, i) => {

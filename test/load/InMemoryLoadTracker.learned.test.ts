@@ -106,4 +106,22 @@ describe('InMemoryLoadTracker: learned()', () => {
     expect(t.learned('a', 'y', 0, 0)!.taskMeanMs).toBe(400);
     expect(t.exportLearned(0).models[0]!.tasks.map((x) => x.task)).toEqual(['x', '(other)']);
   });
+
+  it('imports its own export with the (other) entry past maxTaskTypes', () => {
+    const t = new InMemoryLoadTracker({ maxTaskTypes: 1 });
+    for (const [type, ms] of [
+      ['x', 100],
+      ['y', 300],
+      ['z', 500],
+    ] as const) {
+      t.recordFinish('a', type, ms, true, 0);
+      t.recordArrival(type, 0);
+    }
+    const state = JSON.parse(JSON.stringify(t.exportLearned(0)));
+    expect(state.fleet.map((f: { task: string }) => f.task)).toEqual(['x', '(other)']);
+    const fresh = new InMemoryLoadTracker({ maxTaskTypes: 1 });
+    fresh.importLearned(state, 0);
+    expect(fresh.exportLearned(0)).toEqual(t.exportLearned(0));
+    expect(fresh.learned('a', 'z', 0, 0)!.taskMeanMs).toBe(400);
+  });
 });

@@ -132,6 +132,12 @@ function count(x: Record<string, unknown>, key: string, at: string, problems: st
     problems.push(`${at}.${key} must be a finite number >= 0, got ${describeValue(v)}`);
 }
 
+function finite(x: Record<string, unknown>, key: string, at: string, problems: string[]): void {
+  const v = x[key];
+  if (!(typeof v === 'number' && Number.isFinite(v)))
+    problems.push(`${at}.${key} must be a finite number, got ${describeValue(v)}`);
+}
+
 function numbers(
   x: unknown,
   keys: readonly string[],
@@ -144,11 +150,7 @@ function numbers(
     return;
   }
   problems.push(...extraKeys(x, [...keys, ...extra], at));
-  for (const k of keys) {
-    if (!SIGNED.has(k)) count(x, k, at, problems);
-    else if (!(typeof x[k] === 'number' && Number.isFinite(x[k])))
-      problems.push(`${at}.${k} must be a finite number, got ${describeValue(x[k])}`);
-  }
+  for (const k of keys) (SIGNED.has(k) ? finite : count)(x, k, at, problems);
 }
 
 function evidence(x: unknown, at: string, problems: string[]): void {
@@ -210,8 +212,7 @@ function speed(x: unknown, at: string, problems: string[]): void {
   }
   problems.push(...extraKeys(x, ['n', 'logRatio'], at));
   count(x, 'n', at, problems);
-  if (!(typeof x['logRatio'] === 'number' && Number.isFinite(x['logRatio'])))
-    problems.push(`${at}.logRatio must be a finite number, got ${describeValue(x['logRatio'])}`);
+  finite(x, 'logRatio', at, problems);
 }
 
 function fleetLevel(

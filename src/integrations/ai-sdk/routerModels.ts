@@ -196,9 +196,10 @@ export function languageModel(
       }
       const info = stream.info;
       if (info?.whole !== true) return routedStream(stream, first, zetaStreamMetadata);
-      const whole = { ...zetaStreamMetadata(info), latencyMs: info.ttftMs };
-      delete whole.ttftMs;
-      return replayed(generated(first.value, info.model, whole));
+      // Served whole by a call: its metadata is a call's (`latencyMs`, the call's duration).
+      const { model, task, attempts, queuedMs, ttftMs: latencyMs } = info;
+      const zeta = { model, task: task.type, attempts, queuedMs, latencyMs };
+      return replayed(generated(first.value, model, zeta));
     },
   };
 }

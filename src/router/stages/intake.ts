@@ -106,7 +106,7 @@ export class Intake<Req, Res> {
         arrival: now,
         wantInfo,
         streaming,
-        callIfNoStream: false,
+        callIfNoStream: streaming && options.callIfNoStream === true,
         signal,
         resolve,
         reject,
@@ -221,7 +221,6 @@ export class Intake<Req, Res> {
     p.profile = t;
     p.tokens = t.tokens ?? 0;
     p.priority = options.priority ?? t.priority ?? 0;
-    p.callIfNoStream = p.streaming && options.callIfNoStream === true;
     this.#s.observer.tracker.recordArrival(t.type, p.arrival);
     this.#s.admission.route(p, now);
   }

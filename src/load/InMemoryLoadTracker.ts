@@ -1,7 +1,7 @@
 import type { FinishDetails, LatencyStats, LearnedStats, TaskType } from '../types.js';
 import { EMPTY_LATENCY, LatencyWindow } from './internal/LatencyWindow.js';
 import { COMPLEXITY_BANDS } from './internal/Learned.js';
-import { LearnedStore } from './internal/LearnedStore.js';
+import { bounded, LearnedStore } from './internal/LearnedStore.js';
 import { type ResolvedLoadTrackerOptions, resolveOptions } from './internal/resolveOptions.js';
 import { ArrivalState, ModelState, PairState } from './internal/state.js';
 import type {
@@ -494,6 +494,6 @@ export class InMemoryLoadTracker implements LoadTracker {
 
   /** The key `task` is tracked under in `map`: itself, or `(other)` once the map is full. */
   #key(map: ReadonlyMap<TaskType, unknown>, task: TaskType): TaskType {
-    return map.has(task) || map.size < this.#options.maxTaskTypes ? task : OTHER_TASK_TYPE;
+    return bounded(map, task, this.#options.maxTaskTypes, OTHER_TASK_TYPE);
   }
 }

@@ -326,12 +326,15 @@ export function parseLearnedState(
 }
 
 /** A `STATE_INVALID` error listing `problems`. */
-export function stateInvalid(problems: readonly string[]): ZetaError {
+export function stateInvalid(
+  problems: readonly string[],
+  fix = 'pass what exportState() returned',
+): ZetaError {
   const shown = problems.slice(0, SHOWN).join('; ');
   const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : '';
   return new ZetaError(
     'STATE_INVALID',
-    `Cannot import router state: ${shown}${more}. Nothing was imported; pass what exportState() returned.`,
+    `Cannot import router state: ${shown}${more}. Nothing was imported; ${fix}.`,
     { problems },
   );
 }

@@ -383,7 +383,8 @@ export class ZetaDynamicRouter<
    * as data or JSON text). The state is checked completely before anything is applied: bad or
    * foreign state changes nothing. State of models the router does not have is skipped and listed
    * in the result (or rejected with `unknownModels: 'error'`); the router's models missing from the
-   * state start fresh.
+   * state start fresh. Each task type the state names gets its own entry (up to the tracker's
+   * `maxTaskTypes`): to make room, an idle task type it does not name loses its latency window.
    *
    * @example
    * const saved = await readFile('router-state.json', 'utf8').catch(() => undefined);

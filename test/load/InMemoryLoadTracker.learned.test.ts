@@ -124,4 +124,40 @@ describe('InMemoryLoadTracker: learned()', () => {
     expect(fresh.exportLearned(0)).toEqual(t.exportLearned(0));
     expect(fresh.learned('a', 'z', 0, 0)!.taskMeanMs).toBe(400);
   });
+  it('gives the task types an import names their own entries, dropping idle ones it does not name', () => {
+    const t = new InMemoryLoadTracker({ maxTaskTypes: 2 });
+    for (const type of ['a', 'b']) t.recordFinish('m', type, 500, true, 0);
+    const source = new InMemoryLoadTracker({ maxTaskTypes: 2 });
+    source.recordFinish('m', 'c', 100, true, 0);
+    source.recordFinish('m', 'd', 900, true, 0);
+    t.importLearned(JSON.parse(JSON.stringify(source.exportLearned(0))), 0);
+    expect(t.learned('m', 'c', 0, 0)!.taskMeanMs).toBe(100);
+    expect(t.learned('m', 'd', 0, 0)!.taskMeanMs).toBe(900);
+    expect(t.exportLearned(0)).toEqual(source.exportLearned(0));
+  });
+
+  it('keeps a task type with a call in flight through an import; what does not fit folds', () => {
+    const t = new InMemoryLoadTracker({ maxTaskTypes: 1 });
+    t.recordStart('m', 'a', 0);
+    const source = new InMemoryLoadTracker({ maxTaskTypes: 1 });
+    source.recordFinish('m', 'c', 100, true, 0);
+    t.importLearned(JSON.parse(JSON.stringify(source.exportLearned(0))), 0);
+    t.recordFinish('m', 'a', 300, true, 0);
+    expect(t.learned('m', 'a', 0, 0)!.taskMeanMs).toBe(300);
+    expect(t.learned('m', 'c', 0, 0)!.taskMeanMs).toBe(100); // under (other), alone there
+    expect(t.exportLearned(0).models[0]!.tasks.map((x) => x.task)).toEqual(['a', '(other)']);
+  });
+  it('keeps the task types an import names and the idle ones that still fit', () => {
+    const t = new InMemoryLoadTracker({ maxTaskTypes: 2 });
+    for (const type of ['a', 'b', 'c']) t.recordFinish('m', type, 500, true, 0); // c: (other)
+    const source = new InMemoryLoadTracker({ maxTaskTypes: 2 });
+    source.recordFinish('m', 'a', 100, true, 0);
+    t.importLearned(JSON.parse(JSON.stringify(source.exportLearned(0))), 0);
+    t.recordFinish('m', 'b', 300, true, 0);
+    t.recordFinish('m', 'd', 700, true, 0);
+    expect(t.learned('m', 'a', 0, 0)!.taskMeanMs).toBe(100);
+    expect(t.learned('m', 'b', 0, 0)!.taskMeanMs).toBe(300);
+    expect(t.learned('m', 'd', 0, 0)!.taskMeanMs).toBe(700); // under (other)
+    expect(t.exportLearned(0).models[0]!.tasks.map((x) => x.task)).toEqual(['a', 'b', '(other)']);
+  });
 });

@@ -279,6 +279,8 @@ describe('ZetaDynamicRouter: exportState / importState', () => {
     const error = thrown(() => fresh.importState(renamed, { unknownModels: 'error' }));
     expect(error.code).toBe('STATE_INVALID');
     expect(error.message).toMatch(/model 'gone-model' is not in the router/);
+    expect(error.message).toMatch(/unknownModels: 'skip'/);
+    expect(error.message).not.toMatch(/pass what exportState/);
     expect(fresh.exportState().models).toEqual([]);
     const result = fresh.importState(renamed);
     expect(result.skipped).toEqual(['gone-model']);

@@ -382,6 +382,7 @@ export class LearnedStore {
     }
     for (const [id, learned] of prepared.models) {
       const m = make.model(id);
+      makeRoom(m.tasks, learned.tasks, this.#maxTaskTypes, this.#otherKey);
       m.quality = learned.quality;
       m.speed = learned.speed;
       for (const [task, learning] of learned.tasks) make.pair(m, task).learning = learning;
@@ -402,12 +403,37 @@ export class LearnedStore {
   }
 }
 
-/** `task`, or `otherKey` once `map` holds `max` task types and not this one: memory stays bounded. */
-function bounded(
+/**
+ * `task`, or `otherKey` once `map` holds `max` task types besides `otherKey` and not this one:
+ * memory stays bounded.
+ */
+export function bounded(
   map: ReadonlyMap<TaskType, unknown>,
   task: TaskType,
   max: number,
   otherKey: TaskType,
 ): TaskType {
-  return map.has(task) || map.size < max ? task : otherKey;
+  if (map.has(task)) return task;
+  return map.size - (map.has(otherKey) ? 1 : 0) < max ? task : otherKey;
+}
+
+/**
+ * Drops idle pairs the imported `tasks` do not name (fewest calls first), so each task type the
+ * state names gets its own entry rather than fold into `otherKey` beside another. A pair with a
+ * call in flight stays: its finish must find it.
+ */
+function makeRoom(
+  pairs: Map<TaskType, PairState>,
+  tasks: ReadonlyMap<TaskType, unknown>,
+  max: number,
+  otherKey: TaskType,
+): void {
+  let excess = -max;
+  for (const task of pairs.keys()) if (task !== otherKey) excess++;
+  for (const task of tasks.keys()) if (task !== otherKey && !pairs.has(task)) excess++;
+  if (excess <= 0) return;
+  const idle = [...pairs]
+    .filter(([task, pair]) => pair.inFlight === 0 && task !== otherKey && !tasks.has(task))
+    .sort(([, a], [, b]) => a.completed + a.failed - (b.completed + b.failed));
+  for (const [task] of idle.slice(0, excess)) pairs.delete(task);
 }

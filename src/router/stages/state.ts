@@ -85,6 +85,7 @@ export function importState(
         (id) =>
           `model '${id.slice(0, 80)}' is not in the router (known: ${s.fleet.ids().slice(0, 5).join(', ')})`,
       ),
+      "add those models first, or pass `unknownModels: 'skip'` to import the rest",
     );
   }
   // The tracker checks the state again against its own limits (maxTaskTypes) before applying.

@@ -11,7 +11,7 @@
  * - `CLASSIFIER_FAILED`: the classifier threw, rejected or returned something that is not a task profile.
  * - `STRATEGY_FAILED`: the strategy's `rank()` threw or ranked none of the candidates.
  * - `CLOSED`: `run()` was called after `close()`.
- * - `STATE_INVALID`: `importState()` was given state it cannot load (not JSON, another format or version, a wrong shape, a number that is not finite and >= 0, a model id the fleet does not have under `unknownModels: 'error'`); the message and `problems` list what was wrong, and nothing was applied.
+ * - `STATE_INVALID`: `importState()` was given state it cannot load (not JSON, another format or version, a wrong shape, a number that is not finite and >= 0, a sum no calls could have made (such as a mean latency above 1e9 ms), a model id the fleet does not have under `unknownModels: 'error'`); the message and `problems` list what was wrong, and nothing was applied.
  */
 export type ZetaErrorCode =
   | 'CONFIG_INVALID'

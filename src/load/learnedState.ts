@@ -1,5 +1,6 @@
 import { ZetaError } from '../errors/ZetaError.js';
 import { describeValue } from '../utils/options.js';
+import { LATENCY_CEILING_MS, LOG_SPEED_LIMIT, TOKEN_CEILING } from './internal/Learned.js';
 
 /**
  * The serialised form of what a tracker has learned (`router.exportState()`), and its checker.
@@ -153,16 +154,69 @@ function numbers(
   for (const k of keys) (SIGNED.has(k) ? finite : count)(x, k, at, problems);
 }
 
-function evidence(x: unknown, at: string, problems: string[]): void {
-  const before = problems.length;
-  numbers(x, EVIDENCE_KEYS, at, problems);
-  if (problems.length === before) {
-    const e = x as unknown as EvidenceState;
-    if (e.quality > e.qualityWeight * (1 + 1e-9))
+/**
+ * Checks that each sum of `x` is one its count could have made: within `[low, high]` times the count
+ * `x[weight]` (a mean within what one call teaches). Run once the numbers themselves are checked.
+ */
+function means(
+  x: Record<string, number>,
+  weight: string,
+  bounds: Readonly<Record<string, readonly [low: number, high: number, what: string]>>,
+  at: string,
+  problems: string[],
+): void {
+  const n = x[weight]!;
+  for (const [key, [low, high, what]] of Object.entries(bounds)) {
+    const v = x[key]!;
+    const slack = 1e-9 * Math.abs(v) + 1e-300;
+    if (v > n * high + slack || v < n * low - slack)
       problems.push(
-        `${at}.quality (${e.quality}) must not exceed its qualityWeight (${e.qualityWeight})`,
+        `${at}.${key} (${v}) must be within ${what} times its ${weight} (${n}): no call teaches more`,
       );
   }
+}
+
+/** Runs `check` on `x` once `numbers` found no problem with it. */
+function checked(
+  x: unknown,
+  keys: readonly string[],
+  at: string,
+  problems: string[],
+  check: (x: Record<string, number>) => void,
+  extra: readonly string[] = [],
+): void {
+  const before = problems.length;
+  numbers(x, keys, at, problems, extra);
+  if (problems.length === before) check(x as Record<string, number>);
+}
+
+const C = LATENCY_CEILING_MS;
+const T = TOKEN_CEILING;
+const L = LOG_SPEED_LIMIT;
+
+function evidence(x: unknown, at: string, problems: string[]): void {
+  checked(x, EVIDENCE_KEYS, at, problems, (e) => {
+    if (e['quality']! > e['qualityWeight']! * (1 + 1e-9))
+      problems.push(
+        `${at}.quality (${e['quality']}) must not exceed its qualityWeight (${e['qualityWeight']})`,
+      );
+    means(e, 'ok', { latencyMs: [0, C, `0..${C} ms`] }, at, problems);
+  });
+}
+
+function level(x: unknown, at: string, problems: string[]): void {
+  checked(x, LEVEL_KEYS, at, problems, (e) => {
+    means(
+      e,
+      'n',
+      {
+        latencyMs: [0, C * Math.exp(L), `0..${C * Math.exp(L)} ms`],
+        logLatency: [-L, 2 * L, `${(-L).toFixed(2)}..${(2 * L).toFixed(2)}`],
+      },
+      at,
+      problems,
+    );
+  });
 }
 
 function list(x: Record<string, unknown>, key: string, at: string, problems: string[]): unknown[] {
@@ -202,7 +256,15 @@ function task(x: unknown, at: string, bands: number, problems: string[], seen: S
   b.forEach((e, i) => {
     evidence(e, `${at}.bands[${i}]`, problems);
   });
-  numbers(x['tokens'], FIT_KEYS, `${at}.tokens`, problems);
+  checked(x['tokens'], FIT_KEYS, `${at}.tokens`, problems, (fit) => {
+    const bounds = {
+      sx: [0, T, `0..${T} tokens`],
+      sy: [0, C, `0..${C} ms`],
+      sxx: [0, T * T, `0..${T * T} tokens²`],
+      sxy: [0, T * C, `0..${T * C} token-ms`],
+    } as const;
+    means(fit, 'n', bounds, `${at}.tokens`, problems);
+  });
 }
 
 function speed(x: unknown, at: string, problems: string[]): void {
@@ -211,8 +273,17 @@ function speed(x: unknown, at: string, problems: string[]): void {
     return;
   }
   problems.push(...extraKeys(x, ['n', 'logRatio'], at));
+  const before = problems.length;
   count(x, 'n', at, problems);
   finite(x, 'logRatio', at, problems);
+  if (problems.length === before)
+    means(
+      x as Record<string, number>,
+      'n',
+      { logRatio: [-L, L, `±${L.toFixed(2)}`] },
+      at,
+      problems,
+    );
 }
 
 function fleetLevel(
@@ -228,12 +299,12 @@ function fleetLevel(
   }
   problems.push(...extraKeys(x, ['task', 'all', 'bands'], at));
   name(x, 'task', at, seen, problems);
-  numbers(x['all'], LEVEL_KEYS, `${at}.all`, problems);
+  level(x['all'], `${at}.all`, problems);
   const b = list(x, 'bands', at, problems);
   if (Array.isArray(x['bands']) && b.length !== bands)
     problems.push(`${at}.bands must have ${bands} entries, got ${b.length}`);
   b.forEach((e, i) => {
-    numbers(e, LEVEL_KEYS, `${at}.bands[${i}]`, problems);
+    level(e, `${at}.bands[${i}]`, problems);
   });
 }
 
@@ -307,7 +378,11 @@ export function parseLearnedState(
   const seen = new Set<string>();
   cal.forEach((c, i) => {
     const at = `calibration[${i}]`;
-    numbers(c, CALIBRATION_KEYS, at, problems, ['task']);
+    const tokens = [0, T, `0..${T} tokens`] as const;
+    const bounds = { estimated: tokens, prompt: tokens, completion: tokens };
+    checked(c, CALIBRATION_KEYS, at, problems, (x) => means(x, 'n', bounds, at, problems), [
+      'task',
+    ]);
     if (isRecord(c)) name(c, 'task', at, seen, problems);
   });
   if (v2) {

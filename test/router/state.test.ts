@@ -34,15 +34,18 @@ function thrown(fn: () => unknown): ZetaError {
 }
 
 const count = fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true });
+const share = fc.double({ min: 0, max: 1, noNaN: true });
+/** Decayed sums as calls make them: each sum is its count times a mean one call could give. */
 const evidence = fc
-  .record({
-    ok: count,
-    latencyMs: count,
-    failed: count,
-    qualityWeight: count,
-    share: fc.double({ min: 0, max: 1, noNaN: true }),
-  })
-  .map(({ share, ...e }) => ({ ...e, quality: e.qualityWeight * share }));
+  .record({ ok: count, meanMs: count, failed: count, qualityWeight: count, share })
+  .map(({ share, meanMs, ...e }) => ({
+    ...e,
+    latencyMs: e.ok * meanMs,
+    quality: e.qualityWeight * share,
+  }));
+const fit = fc
+  .record({ n: count, x: count, y: count, xx: count, xy: count })
+  .map(({ n, x, y, xx, xy }) => ({ n, sx: n * x, sy: n * y, sxx: n * xx, sxy: n * xy }));
 const tasks = fc.uniqueArray(fc.constantFrom('code', 'simple', 'reasoning', 'embedding', 'x'), {
   maxLength: 4,
 });
@@ -62,7 +65,7 @@ const arbState: fc.Arbitrary<LearnedState> = fc
                     task: fc.constant(task),
                     all: evidence,
                     bands: fc.array(evidence, { minLength: 4, maxLength: 4 }),
-                    tokens: fc.record({ n: count, sx: count, sy: count, sxx: count, sxy: count }),
+                    tokens: fit,
                   }),
                 ),
               ),
@@ -74,13 +77,13 @@ const arbState: fc.Arbitrary<LearnedState> = fc
     calibration: tasks.chain((ts) =>
       fc.tuple(
         ...ts.map((task) =>
-          fc.record({
-            task: fc.constant(task),
-            n: count,
-            estimated: count,
-            prompt: count,
-            completion: count,
-          }),
+          fc.record({ n: count, e: count, p: count, c: count }).map(({ n, e, p, c }) => ({
+            task,
+            n,
+            estimated: n * e,
+            prompt: n * p,
+            completion: n * c,
+          })),
         ),
       ),
     ),
@@ -172,6 +175,9 @@ describe('ZetaDynamicRouter: exportState / importState', () => {
     const bad = fc.constantFrom<unknown>(
       Number.NaN,
       -1,
+      1e300,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
       Number.POSITIVE_INFINITY,
       'x',
       null,
@@ -205,7 +211,13 @@ describe('ZetaDynamicRouter: exportState / importState', () => {
         } catch (error) {
           expect(isZetaError(error) && error.code).toBe('STATE_INVALID');
           expect(JSON.stringify(router.exportState())).toBe(kept);
+          return;
         }
+        // What was accepted prices every model with finite figures.
+        for (const type of ['code', 'simple', 'reasoning', 'x'])
+          for (const r of router.explain({ type, complexity: 0.6 }).ranking)
+            for (const v of [r.score, ...Object.values(r.components)])
+              expect(Number.isFinite(v), `${r.id} ${type}: ${JSON.stringify(r)}`).toBe(true);
       }),
       { numRuns: 150 },
     );
@@ -215,6 +227,8 @@ describe('ZetaDynamicRouter: exportState / importState', () => {
     const { router } = await trained();
     const before = JSON.stringify(router.exportState());
     const good = router.exportState();
+    const task0 = good.models[0]!.tasks[0]!;
+    const huge = { ...task0.all, ok: 1, latencyMs: 1e308 };
     const cases: [unknown, RegExp][] = [
       ['{not json', /not JSON/],
       [42, /must be an object, got 42/],
@@ -240,6 +254,22 @@ describe('ZetaDynamicRouter: exportState / importState', () => {
         /models\[0\]\.quality\.ok must be a finite number >= 0, got NaN/,
       ],
       [{ ...good, models: [good.models[0]!, good.models[0]!] }, /appears twice/],
+      // Sums no calls could have made: each would price a model at an overflowing figure.
+      [
+        { ...good, models: [{ ...good.models[0]!, tasks: [{ ...task0, all: huge }] }] },
+        /models\[0\]\.tasks\[0\]\.all\.latencyMs \(1e\+308\) must be within 0\.\.1000000000 ms times its ok \(1\)/,
+      ],
+      [
+        { ...good, models: [{ ...good.models[0]!, speed: { n: 1, logRatio: 1e6 } }] },
+        /models\[0\]\.speed\.logRatio \(1000000\) must be within ±20\.72 times its n/,
+      ],
+      [
+        {
+          ...good,
+          fleet: [{ ...good.fleet![0]!, all: { n: 1e-300, latencyMs: 1e10, logLatency: 0 } }],
+        },
+        /fleet\[0\]\.all\.latencyMs \(10000000000\) must be within/,
+      ],
     ];
     for (const [input, message] of cases) {
       const error = thrown(() => router.importState(input as never));

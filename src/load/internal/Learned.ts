@@ -20,6 +20,22 @@ export function bandOf(complexity: number | undefined): number {
   return Math.min(b, COMPLEXITY_BANDS - 1);
 }
 
+/**
+ * The longest latency one call teaches, in ms (about 11.6 days): a longer one (a clock jump, a
+ * wrong unit) counts as this, so decayed sums stay finite and every mean read is at most this.
+ */
+export const LATENCY_CEILING_MS = 1e9;
+/** The largest token count one call teaches (tokens of a prompt, an output or an estimate). */
+export const TOKEN_CEILING = 1e9;
+/** The largest |log| of a model's speed: at most 1e9 times slower or faster than the fleet. */
+export const LOG_SPEED_LIMIT = Math.log(LATENCY_CEILING_MS);
+
+/** A latency as learned: within 0..{@link LATENCY_CEILING_MS} (NaN stays NaN). */
+export const learnedLatency = (ms: number): number => Math.min(Math.max(ms, 0), LATENCY_CEILING_MS);
+
+/** A token count as learned: at most {@link TOKEN_CEILING}. */
+const learnedTokens = (n: number): number => Math.min(n, TOKEN_CEILING);
+
 /** The decay factor over `ms` milliseconds for a decay constant `lambda` (per ms); 1 for ms <= 0. */
 export function decayFactor(lambda: number, ms: number): number {
   return ms > 0 ? Math.exp(-lambda * ms) : 1;
@@ -67,8 +83,13 @@ export class Evidence extends DecayedSums {
     if (ok) {
       if (!Number.isFinite(latencyMs)) return;
       this.ok += 1;
-      this.latency += Math.max(latencyMs, 0);
+      this.latency += learnedLatency(latencyMs);
     } else this.failed += 1;
+  }
+
+  /** The mean latency of the successes, 0..{@link LATENCY_CEILING_MS}; NaN before any. */
+  meanMs(): number {
+    return this.ok > 0 ? learnedLatency(this.latency / this.ok) : Number.NaN;
   }
 
   addQuality(q: number): void {
@@ -96,32 +117,39 @@ export class TokenFit extends DecayedSums {
     this.sxy *= f;
   }
 
-  add(tokens: number, latencyMs: number): void {
+  add(tokenCount: number, latencyMs: number): void {
+    const tokens = learnedTokens(tokenCount);
+    const ms = learnedLatency(latencyMs);
     this.n += 1;
     this.sx += tokens;
-    this.sy += latencyMs;
+    this.sy += ms;
     this.sxx += tokens * tokens;
-    this.sxy += tokens * latencyMs;
+    this.sxy += tokens * ms;
   }
 
   /**
-   * The fit's milliseconds per token, >= 0. With too little spread in token counts to fit a slope,
-   * the whole latency is priced per token (base 0). NaN when there is no sample.
+   * The fit's milliseconds per token, 0..{@link LATENCY_CEILING_MS}. With too little spread in token
+   * counts to fit a slope, the whole latency is priced per token (base 0). NaN when there is no
+   * sample.
    */
   slope(): number {
     if (!(this.n > 0)) return Number.NaN;
     const meanX = this.sx / this.n;
     const meanY = this.sy / this.n;
     const varX = this.sxx / this.n - meanX * meanX;
-    if (varX > 1e-6 * (meanX * meanX + 1) && varX > 0)
-      return Math.max(0, (this.sxy / this.n - meanX * meanY) / varX);
-    return meanX > 0 ? meanY / meanX : 0;
+    const slope =
+      varX > 1e-6 * (meanX * meanX + 1) && varX > 0
+        ? (this.sxy / this.n - meanX * meanY) / varX
+        : meanX > 0
+          ? meanY / meanX
+          : 0;
+    return learnedLatency(slope);
   }
 
   /** The fit's fixed milliseconds per call, >= 0, for `slope` (NaN when there is no sample). */
   base(slope: number): number {
     if (!(this.n > 0)) return Number.NaN;
-    return Math.max(0, this.sy / this.n - slope * (this.sx / this.n));
+    return learnedLatency(this.sy / this.n - slope * (this.sx / this.n));
   }
 
   /** `[base, slope]`. */
@@ -149,10 +177,15 @@ export class TokenCalibration extends DecayedSums {
   }
 
   add(estimated: number, prompt: number, completion: number): void {
-    this.estimated += estimated;
-    this.prompt += prompt;
-    this.completion += completion;
+    this.estimated += learnedTokens(estimated);
+    this.prompt += learnedTokens(prompt);
+    this.completion += learnedTokens(completion);
     this.n += 1;
+  }
+
+  /** Real tokens (`of`: a decayed sum of them) per estimated token, at most {@link TOKEN_CEILING}; NaN without an estimate. */
+  per(of: number): number {
+    return this.estimated > 0 ? Math.min(of / this.estimated, TOKEN_CEILING) : Number.NaN;
   }
 }
 
@@ -194,9 +227,16 @@ export class Speed extends DecayedSums {
     this.logRatio *= f;
   }
 
+  /** One call's log ratio, within ±{@link LOG_SPEED_LIMIT}. */
   add(logRatio: number): void {
     this.n += 1;
-    this.logRatio += logRatio;
+    this.logRatio += Math.min(Math.max(logRatio, -LOG_SPEED_LIMIT), LOG_SPEED_LIMIT);
+  }
+
+  /** The speed: `exp(logRatio / n)`, NaN before any call. */
+  value(): number {
+    if (!(this.n > 0)) return Number.NaN;
+    return Math.exp(Math.min(Math.max(this.logRatio / this.n, -LOG_SPEED_LIMIT), LOG_SPEED_LIMIT));
   }
 }
 

@@ -16,6 +16,7 @@ import {
   Evidence,
   FleetLevel,
   isTokenCount,
+  learnedLatency,
   type MutableStats,
   newStats,
   PairLearning,
@@ -92,11 +93,11 @@ export class LearnedStore {
       learning.bands[band]!.decayTo(now, lambda);
       learning.bands[band]!.addOutcome(ok, latencyMs);
     }
-    if (ok) this.#speed(model, task, band, Math.max(latencyMs, 0), now);
+    if (ok) this.#speed(model, task, band, learnedLatency(latencyMs), now);
     const usage = details?.usage;
     if (!ok || usage === undefined || !isTokenCount(usage.completionTokens)) return;
     learning.tokens.decayTo(now, lambda);
-    learning.tokens.add(usage.completionTokens, Math.max(latencyMs, 0));
+    learning.tokens.add(usage.completionTokens, latencyMs);
     const estimated = details?.estimatedTokens;
     if (isTokenCount(estimated) && estimated > 0 && isTokenCount(usage.promptTokens)) {
       const key = this.#key(task);
@@ -218,31 +219,31 @@ export class LearnedStore {
     const tokens = learning.tokens;
     const perToken = tokens.slope();
     const cal = this.#calibration.size === 0 ? undefined : this.#calibration.get(this.#key(task));
-    const calOk = cal !== undefined && cal.estimated > 0;
     v.band = band;
     v.bandWeight = b === undefined ? 0 : b.ok * fb;
-    v.bandMeanMs = b !== undefined && b.ok > 0 ? b.latency / b.ok : Number.NaN;
+    v.bandMeanMs = b === undefined ? Number.NaN : b.meanMs();
     v.bandFailures = b === undefined ? 0 : b.failed * fb;
     v.taskWeight = all.ok * fa;
-    v.taskMeanMs = all.ok > 0 ? all.latency / all.ok : Number.NaN;
+    v.taskMeanMs = all.meanMs();
     v.taskFailures = all.failed * fa;
     v.quality = q.qualityWeight > 0 ? q.quality / q.qualityWeight : Number.NaN;
     v.qualityWeight = q.qualityWeight * decayFactor(lambda, now - q.at);
     v.tokenBaseMs = tokens.base(perToken);
     v.msPerOutputToken = perToken;
     v.tokenWeight = tokens.n * decayFactor(lambda, now - tokens.at);
-    v.outputPerEstimatedToken = calOk ? cal.completion / cal.estimated : Number.NaN;
-    v.realPerEstimatedToken = calOk ? (cal.prompt + cal.completion) / cal.estimated : Number.NaN;
+    v.outputPerEstimatedToken = cal === undefined ? Number.NaN : cal.per(cal.completion);
+    v.realPerEstimatedToken = cal === undefined ? Number.NaN : cal.per(cal.prompt + cal.completion);
     this.#refreshSpeed(v, model, task, now);
   }
 
   /** The model's speed and the fleet's level for `task`, in `v`. */
   #refreshSpeed(v: MutableStats, model: ModelState, task: TaskType, now: number): void {
     const sp = model.speed;
-    v.speed = sp.n > 0 ? Math.exp(sp.logRatio / sp.n) : Number.NaN;
+    v.speed = sp.value();
     v.speedWeight = sp.n * decayFactor(this.#lambda, now - sp.at);
     const level = this.#fleet.size === 0 ? undefined : this.#fleet.get(this.#fleetKey(task))?.[0];
-    v.fleetMeanMs = level !== undefined && level.n > 0 ? level.latency / level.n : Number.NaN;
+    v.fleetMeanMs =
+      level !== undefined && level.n > 0 ? learnedLatency(level.latency / level.n) : Number.NaN;
   }
 
   /** Everything learned of `models`, decayed to `now`, as plain data. */

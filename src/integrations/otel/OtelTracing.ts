@@ -18,6 +18,7 @@ import type {
   FailEvent,
   RejectEvent,
   TaskProfile,
+  TokenUsage,
   UsageEvent,
 } from '../../index.js';
 import { configInvalid, describeValue } from '../../utils/options.js';
@@ -37,12 +38,7 @@ import {
   TOKEN_BUCKETS,
   ZETA,
 } from './conventions.js';
-import {
-  type OtelOptions,
-  type ResolvedOtelOptions,
-  readOtelOptions,
-  type TokenUsage,
-} from './options.js';
+import { type OtelOptions, type ResolvedOtelOptions, readOtelOptions } from './options.js';
 
 /** The instrumentation scope of the spans and instruments. */
 export const INSTRUMENTATION_NAME = 'zeta-router';
@@ -71,10 +67,13 @@ export interface OtelTracing {
   detach(): void;
 }
 
+/** Token counts known of an attempt (a field left out when unknown). */
+type Usage = Partial<TokenUsage>;
+
 interface AttemptState {
   readonly span: Span;
   readonly n: number;
-  usage?: TokenUsage;
+  usage?: Usage;
 }
 
 interface RunState {
@@ -307,11 +306,14 @@ class Tracing implements OtelTracing {
       [ATTR_GEN_AI_RESPONSE_MODEL]: e.model,
     };
     this.#duration!.record(e.totalMs / 1000, attributes);
-    if (usage?.inputTokens !== undefined) {
-      this.#tokens!.record(usage.inputTokens, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
+    if (usage?.promptTokens !== undefined) {
+      this.#tokens!.record(usage.promptTokens, {
+        ...attributes,
+        [ATTR_GEN_AI_TOKEN_TYPE]: 'input',
+      });
     }
-    if (usage?.outputTokens !== undefined) {
-      this.#tokens!.record(usage.outputTokens, {
+    if (usage?.completionTokens !== undefined) {
+      this.#tokens!.record(usage.completionTokens, {
         ...attributes,
         [ATTR_GEN_AI_TOKEN_TYPE]: 'output',
       });
@@ -322,7 +324,7 @@ class Tracing implements OtelTracing {
   #onUsage(e: UsageEvent): void {
     const attempt = this.#runs.get(e.requestId)?.attempt;
     if (attempt === undefined || attempt.n !== e.attempt) return;
-    attempt.usage = { inputTokens: e.usage.promptTokens, outputTokens: e.usage.completionTokens };
+    attempt.usage = e.usage;
     attempt.span.setAttributes(usageAttributes(attempt.usage));
   }
 
@@ -361,18 +363,18 @@ class Tracing implements OtelTracing {
     run.attempt = undefined;
   }
 
-  #readUsage(result: unknown): TokenUsage | undefined {
+  #readUsage(result: unknown): Usage | undefined {
     try {
       const u = this.#o.usage!(result);
       if (typeof u !== 'object' || u === null) return undefined;
       const count = (v: unknown): number | undefined =>
         typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
-      const inputTokens = count(u.inputTokens);
-      const outputTokens = count(u.outputTokens);
-      if (inputTokens === undefined && outputTokens === undefined) return undefined;
+      const promptTokens = count(u.promptTokens);
+      const completionTokens = count(u.completionTokens);
+      if (promptTokens === undefined && completionTokens === undefined) return undefined;
       return {
-        ...(inputTokens === undefined ? {} : { inputTokens }),
-        ...(outputTokens === undefined ? {} : { outputTokens }),
+        ...(promptTokens === undefined ? {} : { promptTokens }),
+        ...(completionTokens === undefined ? {} : { completionTokens }),
       };
     } catch {
       return undefined; // a throwing usage reader loses the usage, never the result
@@ -380,10 +382,11 @@ class Tracing implements OtelTracing {
   }
 }
 
-function usageAttributes(usage: TokenUsage): Attributes {
+function usageAttributes(usage: Usage): Attributes {
   const a: Attributes = {};
-  if (usage.inputTokens !== undefined) a[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
-  if (usage.outputTokens !== undefined) a[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.outputTokens;
+  if (usage.promptTokens !== undefined) a[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.promptTokens;
+  if (usage.completionTokens !== undefined)
+    a[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.completionTokens;
   return a;
 }
 

@@ -12,7 +12,7 @@ export type { ModelCall, OtelTracing } from './OtelTracing.js';
 export type { ObservedRouter } from '../internal/ObservedRouter.js';
 
 // Options
-export type { OtelOptions, TokenUsage } from './options.js';
+export type { OtelOptions } from './options.js';
 
 // Semantic convention names (GenAI conventions are in development: copied, not imported)
 export {

@@ -1,12 +1,6 @@
 import type { Meter, Tracer } from '@opentelemetry/api';
-import type { TaskProfile } from '../../index.js';
+import type { TaskProfile, TokenUsage } from '../../index.js';
 import { describeValue, throwIfProblems, unknownKeyProblems } from '../../utils/options.js';
-
-/** Token counts a model reported for one call (leave a field out when unknown). */
-export interface TokenUsage {
-  readonly inputTokens?: number;
-  readonly outputTokens?: number;
-}
 
 /** Options of {@link createOtelTracing} and {@link instrumentRouter}. */
 export interface OtelOptions {
@@ -37,10 +31,10 @@ export interface OtelOptions {
    * figures are used and win. Without either, usage stays unset: the router never guesses.
    * @example (res) => {
    *   const u = (res as { usage?: { prompt_tokens: number; completion_tokens: number } }).usage;
-   *   return u && { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens };
+   *   return u && { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens };
    * }
    */
-  readonly usage?: (result: unknown) => TokenUsage | undefined;
+  readonly usage?: (result: unknown) => Partial<TokenUsage> | undefined;
 }
 
 /** {@link OtelOptions} as read: each read once, the operation name a function. */
@@ -49,7 +43,7 @@ export interface ResolvedOtelOptions {
   readonly meter: Meter | undefined;
   readonly providerName: string | undefined;
   readonly operationName: (task: TaskProfile) => string;
-  readonly usage: ((result: unknown) => TokenUsage | undefined) | undefined;
+  readonly usage: ((result: unknown) => Partial<TokenUsage> | undefined) | undefined;
 }
 
 const keys = [

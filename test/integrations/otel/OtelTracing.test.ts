@@ -3,11 +3,11 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZetaError } from '../../../src/errors/ZetaError.js';
+import type { TokenUsage } from '../../../src/index.js';
 import {
   createOtelTracing,
   errorType,
   instrumentRouter,
-  type TokenUsage,
 } from '../../../src/integrations/otel/index.js';
 import { ZetaDynamicRouter } from '../../../src/router/ZetaDynamicRouter.js';
 import { configError } from '../../helpers/configError.js';
@@ -180,7 +180,7 @@ describe('OpenTelemetry tracing with the real SDK', () => {
           call: tracing.wrapCall(async (req) => {
             await new Promise((r) => setImmediate(r));
             activeInCall = trace.getActiveSpan()?.spanContext().spanId;
-            return { text: req, usage: { inputTokens: 12, outputTokens: 0 } };
+            return { text: req, usage: { promptTokens: 12, completionTokens: 0 } };
           }),
         },
       ],

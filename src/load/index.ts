@@ -1,11 +1,11 @@
 // The load tracker contract and its built-in, in-memory implementation. The contract file does not
 // import its built-ins; this index re-exports both (no import circle).
+export { InMemoryLoadTracker } from './InMemoryLoadTracker.js';
 export {
-  InMemoryLoadTracker,
   type InMemoryLoadTrackerOptions,
   inMemoryLoadTrackerDefaults,
   OTHER_TASK_TYPE,
-} from './InMemoryLoadTracker.js';
+} from './InMemoryLoadTrackerOptions.js';
 export {
   type CalibrationState,
   type EvidenceState,

@@ -1,5 +1,5 @@
 import { type NumberRule, resolveNumericOptions, rules } from '../../utils/options.js';
-import type { InMemoryLoadTrackerOptions } from '../InMemoryLoadTracker.js';
+import type { InMemoryLoadTrackerOptions } from '../InMemoryLoadTrackerOptions.js';
 
 /** Options with every default filled in. */
 export type ResolvedLoadTrackerOptions = Readonly<Required<InMemoryLoadTrackerOptions>>;

@@ -1,4 +1,5 @@
 import type { FinishDetails, LatencyStats, LearnedStats, TaskType } from '../types.js';
+import { learnedLatency } from '../utils/limits.js';
 import {
   type InMemoryLoadTrackerOptions,
   inMemoryLoadTrackerDefaults,
@@ -36,7 +37,8 @@ const ZERO_MODEL_STATS: ModelLoadStats = Object.freeze({
  *   merged on read into p50 / p95 / p99; count and mean are exact over the window. Reads are served
  *   from a cache recomputed every `refreshEvery` samples or `refreshMs` milliseconds, whichever
  *   comes first. Only successful calls with a finite latency enter the window: a model that fails
- *   fast must not look fast.
+ *   fast must not look fast. A latency above 1e9 ms (a clock jump) counts as 1e9 ms, here and in
+ *   what is learned.
  * - **Error rate** per model: an EWMA over calls with half-life `errorHalfLife` calls,
  *   bias-corrected so the first calls count fully (one failure out of one call reads 1).
  * - **Throughput** per model and **arrival rate** per task: exponentially time-decayed rates with
@@ -134,12 +136,7 @@ export class InMemoryLoadTracker implements LoadTracker {
     state.version++;
     const pair = this.#pair(state, task);
     this.#learned.finish(state, pair, task, latencyMs, ok, now, details);
-    // Only a finish matched by a start on the same pair frees a slot, so a model's inFlight stays
-    // the sum of its pairs' and neither goes below 0.
-    if (pair.inFlight > 0) {
-      pair.inFlight--;
-      state.inFlight--;
-    }
+    this.#free(state, pair);
     const alpha = this.#errorAlpha;
     state.fadeErrors(now, this.#options.errorDecayMs);
     state.errorSum += alpha * ((ok ? 0 : 1) - state.errorSum);
@@ -152,17 +149,28 @@ export class InMemoryLoadTracker implements LoadTracker {
     state.completed++;
     pair.completed++;
     state.throughput.add(now);
-    if (Number.isFinite(latencyMs)) pair.window.add(Math.max(latencyMs, 0), now);
+    if (Number.isFinite(latencyMs)) pair.window.add(learnedLatency(latencyMs), now);
   }
 
   /** {@inheritDoc LoadTracker.recordAbandon} */
   recordAbandon(model: string, task: TaskType, _now: number): void {
     const state = this.#find(model);
     const pair = state?.tasks.get(this.#key(state.tasks, task));
-    if (state === undefined || pair === undefined || pair.inFlight === 0) return;
-    pair.inFlight--;
+    if (state !== undefined && this.#free(state, pair)) state.version++;
+  }
+
+  /**
+   * Frees the slot of a call of `pair` that finished or was abandoned: only one matched by a start
+   * frees one, so a model's inFlight stays the sum of its pairs' and neither goes below 0. A call
+   * started under `(other)` before an import gave its task type a pair of its own frees
+   * `(other)`'s. Whether a slot was freed.
+   */
+  #free(state: ModelState, pair: PairState | undefined): boolean {
+    const slot = pair !== undefined && pair.inFlight > 0 ? pair : state.tasks.get(OTHER_TASK_TYPE);
+    if (slot === undefined || slot.inFlight === 0) return false;
+    slot.inFlight--;
     state.inFlight--;
-    state.version++;
+    return true;
   }
 
   /** {@inheritDoc LoadTracker.recordFirstToken} */
@@ -170,7 +178,7 @@ export class InMemoryLoadTracker implements LoadTracker {
     if (!Number.isFinite(ttftMs)) return;
     const pair = this.#pair(this.#model(model), task);
     pair.firstToken ??= new LatencyWindow(this.#options);
-    pair.firstToken.add(Math.max(ttftMs, 0), now);
+    pair.firstToken.add(learnedLatency(ttftMs), now);
   }
 
   /** {@inheritDoc LoadTracker.firstToken} */

@@ -1,6 +1,7 @@
 import { ZetaError } from '../errors/ZetaError.js';
+import { LATENCY_CEILING_MS, LOG_SPEED_LIMIT, TOKEN_CEILING } from '../utils/limits.js';
 import { describeValue } from '../utils/options.js';
-import { LATENCY_CEILING_MS, LOG_SPEED_LIMIT, TOKEN_CEILING } from './internal/Learned.js';
+import { OTHER_TASK_TYPE } from './InMemoryLoadTrackerOptions.js';
 
 /**
  * The serialised form of what a tracker has learned (`router.exportState()`), and its checker.
@@ -196,7 +197,7 @@ const L = LOG_SPEED_LIMIT;
 
 function evidence(x: unknown, at: string, problems: string[]): void {
   checked(x, EVIDENCE_KEYS, at, problems, (e) => {
-    if (e['quality']! > e['qualityWeight']! * (1 + 1e-9))
+    if (e['quality']! > e['qualityWeight']! * (1 + 1e-9) + 1e-300)
       problems.push(
         `${at}.quality (${e['quality']}) must not exceed its qualityWeight (${e['qualityWeight']})`,
       );
@@ -309,11 +310,23 @@ function fleetLevel(
 }
 
 /**
+ * Checks that `entries` name at most `max` task types besides `OTHER_TASK_TYPE`, which holds the
+ * task types past them, as the tracker folds them.
+ */
+function tooMany(entries: readonly unknown[], at: string, max: number, problems: string[]): void {
+  const named = entries.filter((e) => !isRecord(e) || e['task'] !== OTHER_TASK_TYPE).length;
+  if (named > max)
+    problems.push(
+      `${at} has ${named} task types besides '${OTHER_TASK_TYPE}', more than maxTaskTypes ${max}`,
+    );
+}
+
+/**
  * Checks `input` (a {@link LearnedState} or its JSON text) completely and returns it parsed.
  *
  * @param bands - The number of complexity bands the tracker learns.
- * @param maxTaskTypes - The most task types the tracker keeps (per model and for calibration);
- * one entry more holds the task types past them, as the tracker folds them.
+ * @param maxTaskTypes - The most task types the tracker keeps (per model and for calibration)
+ * besides `OTHER_TASK_TYPE`, which holds the task types past them.
  * @throws {ZetaError} `STATE_INVALID` listing every problem (the first few in the message).
  */
 export function parseLearnedState(
@@ -361,20 +374,14 @@ export function parseLearnedState(
     evidence(m['quality'], `${at}.quality`, problems);
     if (v2) speed(m['speed'], `${at}.speed`, problems);
     const tasks = list(m, 'tasks', at, problems);
-    if (tasks.length > maxTaskTypes + 1)
-      problems.push(
-        `${at}.tasks has ${tasks.length} task types, more than maxTaskTypes ${maxTaskTypes} plus one for the task types past it`,
-      );
+    tooMany(tasks, `${at}.tasks`, maxTaskTypes, problems);
     const seen = new Set<string>();
     tasks.forEach((t, j) => {
       task(t, `${at}.tasks[${j}]`, bands, problems, seen);
     });
   });
   const cal = list(x, 'calibration', 'state', problems);
-  if (cal.length > maxTaskTypes + 1)
-    problems.push(
-      `calibration has ${cal.length} task types, more than maxTaskTypes ${maxTaskTypes} plus one for the task types past it`,
-    );
+  tooMany(cal, 'calibration', maxTaskTypes, problems);
   const seen = new Set<string>();
   cal.forEach((c, i) => {
     const at = `calibration[${i}]`;
@@ -387,10 +394,7 @@ export function parseLearnedState(
   });
   if (v2) {
     const levels = list(x, 'fleet', 'state', problems);
-    if (levels.length > maxTaskTypes + 1)
-      problems.push(
-        `fleet has ${levels.length} task types, more than maxTaskTypes ${maxTaskTypes} plus one for the task types past it`,
-      );
+    tooMany(levels, 'fleet', maxTaskTypes, problems);
     const tasks = new Set<string>();
     levels.forEach((f, i) => {
       fleetLevel(f, `fleet[${i}]`, bands, problems, tasks);

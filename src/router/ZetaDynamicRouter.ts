@@ -384,7 +384,8 @@ export class ZetaDynamicRouter<
    * foreign state changes nothing. State of models the router does not have is skipped and listed
    * in the result (or rejected with `unknownModels: 'error'`); the router's models missing from the
    * state start fresh. Each task type the state names gets its own entry (up to the tracker's
-   * `maxTaskTypes`): to make room, an idle task type it does not name loses its latency window.
+   * `maxTaskTypes`): to make room, an idle task type it does not name loses its live figures
+   * (latency windows, counts in `snapshot()`).
    *
    * @example
    * const saved = await readFile('router-state.json', 'utf8').catch(() => undefined);

@@ -160,4 +160,35 @@ describe('InMemoryLoadTracker: learned()', () => {
     expect(t.learned('m', 'd', 0, 0)!.taskMeanMs).toBe(700); // under (other)
     expect(t.exportLearned(0).models[0]!.tasks.map((x) => x.task)).toEqual(['a', 'b', '(other)']);
   });
+  it('frees the slot of a call started under (other) before an import gave its task type an entry', () => {
+    const t = new InMemoryLoadTracker({ maxTaskTypes: 2 });
+    for (const type of ['a', 'b']) t.recordFinish('m', type, 500, true, 0);
+    t.recordStart('m', 'x', 0); // tracked under (other)
+    t.recordStart('m', 'x', 0);
+    const source = new InMemoryLoadTracker({ maxTaskTypes: 2 });
+    source.recordFinish('m', 'x', 100, true, 0);
+    t.importLearned(JSON.parse(JSON.stringify(source.exportLearned(0))), 0);
+    expect(t.modelStats('m', 0).inFlight).toBe(2);
+    t.recordFinish('m', 'x', 100, true, 0);
+    t.recordAbandon('m', 'x', 0);
+    expect(t.modelStats('m', 0).inFlight).toBe(0);
+    t.recordFinish('m', 'x', 100, true, 0); // no call left in flight: stays at 0
+    expect(t.modelStats('m', 0).inFlight).toBe(0);
+  });
+
+  it('rejects state naming more task types than maxTaskTypes besides (other)', () => {
+    const source = new InMemoryLoadTracker({ maxTaskTypes: 3 });
+    for (const type of ['a', 'b', 'c']) {
+      source.recordArrival(type, 0);
+      source.recordFinish('m', type, 100, true, 0, {
+        estimatedTokens: 10,
+        usage: { promptTokens: 5, completionTokens: 5 },
+      });
+    }
+    const state = JSON.parse(JSON.stringify(source.exportLearned(0)));
+    const t = new InMemoryLoadTracker({ maxTaskTypes: 2 });
+    expect(() => t.importLearned(state, 0)).toThrow(
+      /models\[0\]\.tasks has 3 task types besides '\(other\)', more than maxTaskTypes 2.*calibration has 3.*fleet has 3/,
+    );
+  });
 });

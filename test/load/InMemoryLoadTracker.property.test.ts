@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryLoadTracker } from '../../src/load/index.js';
+import { LATENCY_CEILING_MS } from '../../src/utils/limits.js';
 import { mean } from './InMemoryLoadTracker.harness.js';
 
 describe('InMemoryLoadTracker', () => {
@@ -47,7 +48,7 @@ describe('InMemoryLoadTracker', () => {
               if (o.ok && Number.isFinite(o.latency)) {
                 samples.set(key, [
                   ...(samples.get(key) ?? []),
-                  { t: now, x: Math.max(o.latency, 0) },
+                  { t: now, x: Math.min(Math.max(o.latency, 0), LATENCY_CEILING_MS) },
                 ]);
               }
             }

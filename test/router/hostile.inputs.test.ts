@@ -1,6 +1,7 @@
 // Regression tests for defects a hostile test found in the request path (issue #8): each case was
 // reproduced on the old router. The property test in hostile.property.test.ts hunts the classes.
 import { describe, expect, it } from 'vitest';
+import { InMemoryLoadTracker } from '../../src/load/index.js';
 import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
 import type { Clock } from '../../src/types.js';
 import { configError } from '../helpers/configError.js';
@@ -205,6 +206,24 @@ describe('hostile parts plugged in', () => {
       expect(String(reported[0])).toMatch(/no timers here/);
     } finally {
       process.off('uncaughtException', onUncaught);
+    }
+  });
+  it('prices with finite scores after an absurd latency and for an absurd token estimate', () => {
+    const clock = new ManualClock();
+    const tracker = new InMemoryLoadTracker();
+    const model = (id: string) => ({ id, call: async () => id, tasks: ['chat'] });
+    const router = new ZetaDynamicRouter({ models: [model('a'), model('b')], tracker, clock });
+    const usage = { estimatedTokens: 10, usage: { promptTokens: 5, completionTokens: 10 } };
+    for (let i = 0; i < 3; i++) {
+      tracker.recordFinish('a', 'chat', 100, true, 0, { complexity: 0.5, ...usage });
+      tracker.recordFinish('b', 'chat', Number.MAX_VALUE, true, 0); // a clock jump, a wrong unit
+    }
+    for (const tokens of [undefined, 1e3, 1e307, Number.MAX_VALUE]) {
+      const { ranking } = router.explain({ type: 'chat', complexity: 0.5, tokens });
+      if (tokens === undefined || tokens < 1e9) expect(ranking[0]!.id).toBe('a');
+      for (const r of ranking)
+        for (const v of [r.score, ...Object.values(r.components)])
+          expect(Number.isFinite(v), `${tokens}: ${JSON.stringify(r)}`).toBe(true);
     }
   });
 });

@@ -1,4 +1,12 @@
 import type { LearnedStats } from '../../types.js';
+import {
+  boundedLogSpeed,
+  LATENCY_CEILING_MS,
+  LOG_SPEED_LIMIT,
+  learnedLatency,
+  learnedTokens,
+  TOKEN_CEILING,
+} from '../../utils/limits.js';
 
 /**
  * The learning maths of the in-memory tracker: exponentially time-decayed sums, so old evidence
@@ -19,22 +27,6 @@ export function bandOf(complexity: number | undefined): number {
   const b = Math.floor(Math.min(Math.max(complexity, 0), 1) * COMPLEXITY_BANDS);
   return Math.min(b, COMPLEXITY_BANDS - 1);
 }
-
-/**
- * The longest latency one call teaches, in ms (about 11.6 days): a longer one (a clock jump, a
- * wrong unit) counts as this, so decayed sums stay finite and every mean read is at most this.
- */
-export const LATENCY_CEILING_MS = 1e9;
-/** The largest token count one call teaches (tokens of a prompt, an output or an estimate). */
-export const TOKEN_CEILING = 1e9;
-/** The largest |log| of a model's speed: at most 1e9 times slower or faster than the fleet. */
-export const LOG_SPEED_LIMIT = Math.log(LATENCY_CEILING_MS);
-
-/** A latency as learned: within 0..{@link LATENCY_CEILING_MS} (NaN stays NaN). */
-export const learnedLatency = (ms: number): number => Math.min(Math.max(ms, 0), LATENCY_CEILING_MS);
-
-/** A token count as learned: at most {@link TOKEN_CEILING}. */
-const learnedTokens = (n: number): number => Math.min(n, TOKEN_CEILING);
 
 /** The decay factor over `ms` milliseconds for a decay constant `lambda` (per ms); 1 for ms <= 0. */
 export function decayFactor(lambda: number, ms: number): number {
@@ -230,13 +222,13 @@ export class Speed extends DecayedSums {
   /** One call's log ratio, within ±{@link LOG_SPEED_LIMIT}. */
   add(logRatio: number): void {
     this.n += 1;
-    this.logRatio += Math.min(Math.max(logRatio, -LOG_SPEED_LIMIT), LOG_SPEED_LIMIT);
+    this.logRatio += boundedLogSpeed(logRatio);
   }
 
   /** The speed: `exp(logRatio / n)`, NaN before any call. */
   value(): number {
     if (!(this.n > 0)) return Number.NaN;
-    return Math.exp(Math.min(Math.max(this.logRatio / this.n, -LOG_SPEED_LIMIT), LOG_SPEED_LIMIT));
+    return Math.exp(boundedLogSpeed(this.logRatio / this.n));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FinishDetails, LearnedStats, TaskType } from '../../types.js';
+import { boundedLogSpeed, learnedLatency } from '../../utils/limits.js';
 import {
   type CalibrationState,
   type EvidenceState,
@@ -16,7 +17,6 @@ import {
   Evidence,
   FleetLevel,
   isTokenCount,
-  learnedLatency,
   type MutableStats,
   newStats,
   PairLearning,
@@ -132,7 +132,8 @@ export class LearnedStore {
     own?.decayTo(now, lambda);
     const speed = model.speed;
     speed.decayTo(now, lambda);
-    const logSpeed = speed.n > 0 ? speed.logRatio / (speed.n + SPEED_LEVEL_PRIOR) : 0;
+    const logSpeed =
+      speed.n > 0 ? boundedLogSpeed(speed.logRatio / (speed.n + SPEED_LEVEL_PRIOR)) : 0;
     const ref = own !== undefined && own.n >= 1 ? own : all;
     const logLatency = Math.log(Math.max(latencyMs, 1));
     if (ref.n > 0) speed.add(logLatency - ref.logLatency / ref.n);
@@ -226,7 +227,7 @@ export class LearnedStore {
     v.taskWeight = all.ok * fa;
     v.taskMeanMs = all.meanMs();
     v.taskFailures = all.failed * fa;
-    v.quality = q.qualityWeight > 0 ? q.quality / q.qualityWeight : Number.NaN;
+    v.quality = q.qualityWeight > 0 ? Math.min(q.quality / q.qualityWeight, 1) : Number.NaN;
     v.qualityWeight = q.qualityWeight * decayFactor(lambda, now - q.at);
     v.tokenBaseMs = tokens.base(perToken);
     v.msPerOutputToken = perToken;

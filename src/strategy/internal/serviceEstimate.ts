@@ -1,4 +1,5 @@
 import type { CandidateState, TaskProfile } from '../../types.js';
+import { learnedLatency, learnedTokens } from '../../utils/limits.js';
 
 /**
  * The adaptive strategy's expected service time of one candidate, from what was learned of it
@@ -106,7 +107,7 @@ export function expectedService(
     }
     const predicted =
       task.tokens !== undefined && l.outputPerEstimatedToken >= 0
-        ? task.tokens * l.outputPerEstimatedToken
+        ? learnedTokens(task.tokens) * l.outputPerEstimatedToken
         : Number.NaN;
     if (l.tokenWeight > 0 && Number.isFinite(predicted) && Number.isFinite(l.msPerOutputToken)) {
       ms = shrink(l.tokenBaseMs + l.msPerOutputToken * predicted, l.tokenWeight, ms, k);
@@ -123,5 +124,5 @@ export function expectedService(
       observed = (1 - tailWeight) * observed + tailWeight * c.latency.p95;
     ms = shrink(observed, c.latency.count, prior, k);
   }
-  return { ms, evidence, banded, byTokens };
+  return { ms: learnedLatency(ms), evidence, banded, byTokens };
 }

@@ -164,7 +164,12 @@ export class RedisCapacityCoordinator
     const m = this.#view(request.model, request.limits);
     const id = `${this.#id}:${(++this.#seq).toString(36)}`;
     const tokens = request.tokens;
-    if (this.#state === 'down' || this.#closed) return this.#local(request.model, m, id, tokens);
+    if (this.#closed) return this.#local(request.model, m, id, tokens);
+    // Rejoining (Redis answers again, this instance still keeps to its share): a lease the share
+    // allows is taken in Redis too, atomically against the instances already counting on Redis (a
+    // local grant reached Redis a round trip late, and one of them could take the same slot).
+    if (this.#state === 'down' && (Number.isNaN(this.#rejoinAt) || !this.#fitsShare(m, tokens)))
+      return this.#local(request.model, m, id, tokens);
     const maxTokens = Number.isFinite(m.limits.maxTokens) ? String(m.limits.maxTokens) : '-1';
     return this.#run(ACQUIRE, m.keys, [
       id,
@@ -285,6 +290,13 @@ export class RedisCapacityCoordinator
     return held;
   }
 
+  /** Whether this instance's share of the model's limits takes one more call of `tokens`. */
+  #fitsShare(m: ModelView, tokens: number): boolean {
+    const calls = this.#allowance(m.limits.concurrency, m.othersCalls, true);
+    const budget = this.#allowance(m.limits.maxTokens, m.othersTokens, false);
+    return m.localCalls + 1 <= calls && m.localTokens + tokens <= budget;
+  }
+
   /**
    * Redis is not answering: this instance's share of the model's limits. A request that fits the
    * share once this instance's own calls end is refused (the model counts as full until one ends).
@@ -311,11 +323,7 @@ export class RedisCapacityCoordinator
       return undefined;
     }
     this.#dirty = true;
-    const held = this.#hold(model, m, id, tokens);
-    // Rejoining (Redis answers again): into Redis at once, not at the next tick.
-    if (!Number.isNaN(this.#rejoinAt) && !this.#closed)
-      this.#run(SYNC, m.keys, [String(this.#ttl), '1', id, String(tokens)]).catch(() => undefined);
-    return held;
+    return this.#hold(model, m, id, tokens);
   }
 
   /**

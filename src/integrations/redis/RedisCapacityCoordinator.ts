@@ -72,7 +72,9 @@ interface ModelView {
  *   others held beyond their shares when Redis went down), a `health` event
  *   says so, and the coordinator rejoins when Redis answers again: it re-asserts its live leases
  *   under their own ids (so none is counted twice), drops the ones given back meanwhile, and counts
- *   on Redis again `rejoinDelayMs` later (once every instance has re-asserted its own).
+ *   on Redis again `rejoinDelayMs` later (once every instance has re-asserted its own). Meanwhile
+ *   a lease the share allows is also taken in Redis, atomically, so an instance already back on
+ *   Redis cannot take the same slot.
  *
  * Call {@link RedisCapacityCoordinator.close} after closing the routers: it stops the timer and
  * leaves.

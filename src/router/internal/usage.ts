@@ -19,7 +19,8 @@ export function readUsage(value: unknown): TokenUsage | undefined {
     return undefined;
   }
   if (!isCount(promptTokens) || !isCount(completionTokens)) return undefined;
-  return { promptTokens, completionTokens };
+  // + 0 turns a -0 into 0: totals (0 + -0 = 0) and the usage reported then read the same.
+  return { promptTokens: promptTokens + 0, completionTokens: completionTokens + 0 };
 }
 
 /**

@@ -120,26 +120,4 @@ describe('adaptive: exploration', () => {
     // Not stale as a model: it is busy with other tasks (the evidence behind its speed).
     never([known, { ...stale, learned: learned(150, 0.5, { speed: 1.5, speedWeight: 40 }) }]);
   });
-  it('in a small fleet, first tries a free model never tried on the task, within exploreSlack', () => {
-    // Busy with other tasks (speed evidence), never run on this one: the home table did not name it.
-    const unseen = loaded(
-      'unseen',
-      { concurrency: 4 },
-      { priorLatencyMs: 150, learned: learned(Number.NaN, 0, { speed: 1, speedWeight: 40 }) },
-    );
-    const first = (cs: Parameters<typeof input>[0], options = {}, large = false) =>
-      createAdaptiveStrategy(options).rank({ ...input(cs, 7), largeFleet: large })[0]!;
-    const look = first([known, unseen]);
-    expect(look.id).toBe('unseen');
-    expect(look.components.explored).toBe(1);
-    expect(look.reasons.join('; ')).toMatch(/evidence is missing/);
-    // Not once it has answered, nor with explore 0, in a large fleet, busy, or past exploreSlack.
-    expect(first([known, { ...unseen, learned: learned(150, 0.5, { speedWeight: 40 }) }]).id).toBe(
-      'known',
-    );
-    expect(first([known, unseen], { explore: 0 }).id).toBe('known');
-    expect(first([known, unseen], {}, true).id).toBe('known');
-    expect(first([known, { ...unseen, free: false, inFlight: 4 }]).id).toBe('known');
-    expect(first([known, unseen], { exploreSlack: 1 }).id).toBe('known');
-  });
 });

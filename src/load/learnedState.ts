@@ -109,11 +109,13 @@ const EVIDENCE_KEYS = ['ok', 'latencyMs', 'failed', 'quality', 'qualityWeight'] 
 const FIT_KEYS = ['n', 'sx', 'sy', 'sxx', 'sxy'] as const;
 const CALIBRATION_KEYS = ['n', 'estimated', 'prompt', 'completion'] as const;
 const LEVEL_KEYS = ['n', 'latencyMs', 'logLatency'] as const;
+const SPEED_KEYS = ['n', 'logRatio'] as const;
 /**
- * Sums that may be negative: a level's log latencies are divided by their models' speeds, so a
- * slow model alone on a fast task type takes it below 0.
+ * Sums that may be negative: a speed's log ratios (a model faster than the fleet), and a level's
+ * log latencies, divided by their models' speeds, so a slow model alone on a fast task type takes
+ * it below 0.
  */
-const SIGNED = new Set<string>(['logLatency']);
+const SIGNED = new Set<string>(['logLatency', 'logRatio']);
 /** Problems listed in a message at most (all are in `problems`). */
 const SHOWN = 5;
 
@@ -269,22 +271,9 @@ function task(x: unknown, at: string, bands: number, problems: string[], seen: S
 }
 
 function speed(x: unknown, at: string, problems: string[]): void {
-  if (!isRecord(x)) {
-    problems.push(`${at} must be an object, got ${describeValue(x)}`);
-    return;
-  }
-  problems.push(...extraKeys(x, ['n', 'logRatio'], at));
-  const before = problems.length;
-  count(x, 'n', at, problems);
-  finite(x, 'logRatio', at, problems);
-  if (problems.length === before)
-    means(
-      x as Record<string, number>,
-      'n',
-      { logRatio: [-L, L, `±${L.toFixed(2)}`] },
-      at,
-      problems,
-    );
+  checked(x, SPEED_KEYS, at, problems, (sp) =>
+    means(sp, 'n', { logRatio: [-L, L, `±${L.toFixed(2)}`] }, at, problems),
+  );
 }
 
 function fleetLevel(

@@ -392,7 +392,8 @@ export class ZetaDynamicRouter<
    * if (saved !== undefined) router.importState(saved);
    * @throws {ZetaError} `STATE_INVALID` for state that is not JSON, of another format or version,
    * of the wrong shape, with numbers that are not finite and >= 0 or sums no calls could have made
-   * (the message says what and where); `CONFIG_INVALID` for bad options or a custom tracker that cannot import state.
+   * (the message says what and where); `CONFIG_INVALID` for bad options or a custom tracker that
+   * cannot import state.
    */
   importState(state: RouterState | string, options?: ImportStateOptions): ImportStateResult {
     return importState(this.#s, state, options);

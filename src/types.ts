@@ -129,6 +129,12 @@ export interface LearnedStats {
   readonly speedWeight: number;
   /** The whole fleet's decayed mean latency for the task type, in milliseconds (NaN before any call). */
   readonly fleetMeanMs: number;
+  /**
+   * Calls of the task type running on the model now (not learned, but read with what was: a
+   * strategy tells a pair being tried for the first time from one never tried). Undefined from a
+   * tracker that does not count them.
+   */
+  readonly taskInFlight?: number;
 }
 
 /**

@@ -69,7 +69,13 @@ export interface AdaptiveStrategyOptions {
    * model: little evidence for the task and, when the tracker learns speeds, little of any task
    * (a model busy with other tasks shows whether it works; in the simulator, exploring it for a
    * task it is merely slower at cost steady's median 0.5%). Draws from the router's seeded
-   * `random`, only when such a candidate exists. 0 never explores. Range [0, 1].
+   * `random`, only when such a candidate exists. Besides, in a small fleet (not
+   * `RoutingInput.largeFleet`), a free candidate never tried on the task at all (no call of it
+   * finished, failed or running: `LearnedStats.taskInFlight` and the task's weights all 0), within
+   * `exploreSlack` of a well-known best, is ranked first: a first look, one call at a time, so a
+   * faster model the home table does not name is found at once (in the simulator's ramp, the
+   * coder kept simple requests for two minutes before the faster embedder was tried). 0 never
+   * explores. Range [0, 1].
    * @default 0.01
    */
   readonly explore?: number;
@@ -193,7 +199,7 @@ interface Forecast {
  * priced as if it ran one call at a time until its first answer (slow start), so an unknown slow
  * model cannot take a burst. With a small probability (`explore`), a free
  * candidate whose evidence has faded is tried first, so a model that recovered wins its traffic
- * back.
+ * back; in a small fleet, a free model never tried on the task is tried once, when in reach.
  *
  * @example
  * const router = new ZetaDynamicRouter({ models, strategy: createAdaptiveStrategy({ costWeight: 50 }) });
@@ -237,7 +243,8 @@ function forecastGrowth(input: RoutingInput, o: Resolved): Forecast | undefined 
 /**
  * With probability `explore`, moves a free candidate with stale evidence, for the task and for the
  * model as a whole (scoring within `exploreSlack` of the best), to the front. Draws only when such
- * a candidate exists.
+ * a candidate exists. Without one, in a small fleet, moves a free candidate never tried on the task
+ * (within `exploreSlack`) to the front: a first look.
  */
 function explore(ranked: ScoredCandidate[], input: RoutingInput, o: Resolved): ScoredCandidate[] {
   const best = ranked[0]!;
@@ -254,8 +261,21 @@ function explore(ranked: ScoredCandidate[], input: RoutingInput, o: Resolved): S
       stale.push(i);
   }
   // Only when the best is well known: on a cold start the prior ranks, and nothing is stale.
-  if (stale.length === 0 || (best.components.evidence ?? 0) < o.priorWeight) return ranked;
-  if (input.random() >= o.explore) return ranked;
+  if ((best.components.evidence ?? 0) < o.priorWeight) return ranked;
+  if (stale.length > 0) {
+    if (input.random() >= o.explore) return ranked;
+  } else {
+    // A first look, in a small fleet: a free model never tried on the task (no call finished or
+    // running) goes first, so a model faster than the home table says is found in seconds. One
+    // call at a time, and never again once it answered or failed: from then on, what it showed
+    // prices it. A large fleet prices the unknown by its speed on other tasks instead.
+    if (input.largeFleet === true) return ranked;
+    for (let i = 1; i < ranked.length; i++) {
+      const c = ranked[i]!.components;
+      if (c.free === 1 && c.untried === 1 && ranked[i]!.score <= limit) stale.push(i);
+    }
+    if (stale.length === 0) return ranked;
+  }
   const at = stale[Math.min(stale.length - 1, Math.floor(input.random() * stale.length))]!;
   const picked = ranked[at]!;
   const out = ranked.slice();
@@ -284,7 +304,7 @@ const REASON_HOME = 'home model';
 const REASON_QUALITY = 'reported quality below 1';
 const REASON_DEGRADED = 'degraded health';
 const REASON_FIRST_TOKEN = 'streamed: priced partly by its time to first token';
-const REASON_EXPLORE = 'explored: its evidence has faded, so it is tried again';
+const REASON_EXPLORE = 'explored: its evidence is missing or has faded, so it is tried';
 
 function scoreCandidate(
   c: CandidateState,
@@ -388,6 +408,10 @@ function scoreCandidate(
       healthFactor,
       evidence: est.evidence,
       modelEvidence: l?.speedWeight ?? 0,
+      untried:
+        l !== undefined && l.taskWeight === 0 && l.taskFailures === 0 && l.taskInFlight === 0
+          ? 1
+          : 0,
       free: c.free ? 1 : 0,
     },
     reasons,

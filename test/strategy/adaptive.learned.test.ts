@@ -120,4 +120,36 @@ describe('adaptive: exploration', () => {
     // Not stale as a model: it is busy with other tasks (the evidence behind its speed).
     never([known, { ...stale, learned: learned(150, 0.5, { speed: 1.5, speedWeight: 40 }) }]);
   });
+
+  it('in a small fleet, first tries a free model never tried on the task, one call at a time', () => {
+    // Busy with other tasks (speed evidence), never run on this one: the home table did not name it.
+    const unseen = loaded(
+      'unseen',
+      { concurrency: 4 },
+      { priorLatencyMs: 150, learned: learned(Number.NaN, 0, { speed: 1, speedWeight: 40 }) },
+    );
+    const first = (cs: Parameters<typeof input>[0], options = {}, large = false) =>
+      createAdaptiveStrategy(options).rank({ ...input(cs, 7), largeFleet: large })[0]!;
+    const look = first([known, unseen]);
+    expect(look.id).toBe('unseen');
+    expect(look.components.explored).toBe(1);
+    expect(look.reasons.join('; ')).toMatch(/evidence is missing/);
+    const with_ = (more: Partial<LearnedStats>) => ({
+      ...unseen,
+      learned: learned(Number.NaN, 0, { speed: 1, speedWeight: 40, ...more }),
+    });
+    // Not once it answered or failed, nor while its first call runs (so requests do not pile onto
+    // an unknown model), nor from a tracker that does not count calls per task.
+    expect(first([known, with_({ taskWeight: 0.5, taskMeanMs: 150 })]).id).toBe('known');
+    expect(first([known, with_({ taskFailures: 0.01 })]).id).toBe('known');
+    expect(first([known, with_({ taskInFlight: 1 })]).id).toBe('known');
+    const { taskInFlight: _, ...uncounted } = unseen.learned!;
+    expect(first([known, { ...unseen, learned: uncounted }]).id).toBe('known');
+    // Nor with explore 0, in a large fleet, busy, past exploreSlack, or against a little-known best.
+    expect(first([known, unseen], { explore: 0 }).id).toBe('known');
+    expect(first([known, unseen], {}, true).id).toBe('known');
+    expect(first([known, { ...unseen, free: false, inFlight: 4 }]).id).toBe('known');
+    expect(first([known, unseen], { exploreSlack: 1 }).id).toBe('known');
+    expect(first([{ ...known, learned: learned(100, 1) }, unseen]).id).toBe('known');
+  });
 });

@@ -254,6 +254,7 @@ export function newStats(): MutableStats {
     speed: Number.NaN,
     speedWeight: 0,
     fleetMeanMs: Number.NaN,
+    taskInFlight: 0,
   };
 }
 

@@ -195,3 +195,53 @@ describe('quality feedback', () => {
     );
   });
 });
+
+describe('latency drift', () => {
+  it('prices a model that turned slow by its drift on every task, also one it served only before', async () => {
+    const clock = new ManualClock();
+    let slow = 1;
+    const model = (id: string, home: string[]) => ({
+      id,
+      tasks: ['code', 'simple'],
+      home,
+      concurrency: 4,
+      latencyPriorMs: 100,
+      call: (_req: string, ctx: { task: { type: string } }) =>
+        new Promise<string>((resolve) => {
+          const ms = (ctx.task.type === 'code' ? 100 : 50) * (id === 'drifty' ? slow : 1);
+          clock.setTimeout(() => resolve(id), ms);
+        }),
+    });
+    const router = new ZetaDynamicRouter<string, string>({
+      models: [model('drifty', ['code', 'simple']), model('steady', [])],
+      clock,
+      random: seededRandom(1),
+      health: { minSamples: 3 },
+    });
+    const served = async (type: string) => {
+      const run = router.runWithInfo('x', { task: type });
+      await clock.advance(2000);
+      return (await run).model;
+    };
+    for (let i = 0; i < 5; i++) {
+      expect(await served('code')).toBe('drifty');
+      expect(await served('simple')).toBe('drifty');
+    }
+    const changes: string[] = [];
+    router.on('health', (e) => changes.push(`${e.model}:${e.to}`));
+    slow = 10;
+    // Two code calls at once, both on drifty (its home, free), both ten times slower than usual.
+    const both = [
+      router.runWithInfo('x', { task: 'code' }),
+      router.runWithInfo('y', { task: 'code' }),
+    ];
+    await clock.advance(2000);
+    expect((await Promise.all(both)).map((r) => r.model)).toEqual(['drifty', 'drifty']);
+    expect(changes).toEqual(['drifty:degraded']);
+    const ranking = router.explain('simple').ranking;
+    const drifty = ranking.find((r) => r.id === 'drifty')!;
+    // Its simple calls were all fast, yet it is priced as slow as its recent code calls ran.
+    expect(drifty.components.healthFactor).toBeGreaterThan(2.9); // its drift, above degradedFactor 2
+    expect(ranking[0]!.id).toBe('steady');
+  });
+});

@@ -352,6 +352,7 @@ export class Decider<Req, Res> {
       errorRate: stats.errorRate,
       throughput: stats.throughput,
       health: e.health?.stateAt(now) ?? 'healthy',
+      ...(e.health !== undefined ? { latencyDrift: e.health.drift } : {}),
       learned,
       firstTokenMs: firstToken !== undefined && firstToken.count > 0 ? firstToken.mean : undefined,
       ...(e.probe?.load !== undefined ? { server: e.probe.load } : {}),

@@ -129,12 +129,6 @@ export interface LearnedStats {
   readonly speedWeight: number;
   /** The whole fleet's decayed mean latency for the task type, in milliseconds (NaN before any call). */
   readonly fleetMeanMs: number;
-  /**
-   * Calls of the task type running on the model now (not learned, but read with what was: a
-   * strategy tells a pair being tried for the first time from one never tried). Undefined from a
-   * tracker that does not count them.
-   */
-  readonly taskInFlight?: number;
 }
 
 /**
@@ -199,6 +193,12 @@ export interface CandidateState {
    * probe runs (this request would be the probe); `degraded` ones are candidates.
    */
   readonly health: HealthState;
+  /**
+   * Whether this router has sent the model a call of the request's task type since the model
+   * joined (bound to it, whether it started, waited for a slot, failed or was abandoned): false
+   * for a pair never tried here. Undefined from routers that do not keep count.
+   */
+  readonly taskTried?: boolean;
   /**
    * How much slower than usual the model's recent calls ran, across its task types (1: as usual;
    * 10: ten times slower): the latency drift its health tracks, faded with time. Undefined without

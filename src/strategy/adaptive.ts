@@ -73,10 +73,10 @@ export interface AdaptiveStrategyOptions {
    * (a model busy with other tasks shows whether it works; in the simulator, exploring it for a
    * task it is merely slower at cost steady's median 0.5%). Draws from the router's seeded
    * `random`, only when such a candidate exists. Besides, in a small fleet (not
-   * `RoutingInput.largeFleet`), a free candidate never tried on the task at all (no call of it
-   * finished, failed or running: `LearnedStats.taskInFlight` and the task's weights all 0), within
-   * `exploreSlack` of a well-known best, is ranked first: a first look, one call at a time, so a
-   * faster model the home table does not name is found at once (in the simulator's ramp, the
+   * `RoutingInput.largeFleet`), a free candidate never tried on the task (the router never sent
+   * it a call of the task: `CandidateState.taskTried` false, and nothing learned of the pair),
+   * within `exploreSlack` of a well-known best, is ranked first: a first look, once per pair, so
+   * a faster model the home table does not name is found at once (in the simulator's ramp, the
    * coder kept simple requests for two minutes before the faster embedder was tried). 0 never
    * explores. Range [0, 1].
    * @default 0.01
@@ -244,40 +244,38 @@ function forecastGrowth(input: RoutingInput, o: Resolved): Forecast | undefined 
 }
 
 /**
- * With probability `explore`, moves a free candidate with stale evidence, for the task and for the
- * model as a whole (scoring within `exploreSlack` of the best), to the front. Draws only when such
- * a candidate exists. Without one, in a small fleet, moves a free candidate never tried on the task
- * (within `exploreSlack`) to the front: a first look.
+ * In a small fleet, moves a free candidate never tried on the task (within `exploreSlack` of the
+ * best) to the front: a first look. Else, with probability `explore`, a free candidate with stale
+ * evidence, for the task and for the model as a whole (within `exploreSlack`). Draws only when such
+ * a candidate exists. Only when the best is well known: on a cold start the prior ranks.
  */
 function explore(ranked: ScoredCandidate[], input: RoutingInput, o: Resolved): ScoredCandidate[] {
   const best = ranked[0]!;
-  const limit = best.score * o.exploreSlack;
-  const stale: number[] = [];
-  for (let i = 1; i < ranked.length; i++) {
-    const c = ranked[i]!.components;
-    if (
-      c.free === 1 &&
-      (c.evidence ?? 0) < o.priorWeight &&
-      (c.modelEvidence ?? 0) < o.priorWeight &&
-      ranked[i]!.score <= limit
-    )
-      stale.push(i);
-  }
-  // Only when the best is well known: on a cold start the prior ranks, and nothing is stale.
   if ((best.components.evidence ?? 0) < o.priorWeight) return ranked;
-  if (stale.length > 0) {
-    if (input.random() >= o.explore) return ranked;
-  } else {
-    // A first look, in a small fleet: a free model never tried on the task (no call finished or
-    // running) goes first, so a model faster than the home table says is found in seconds. One
-    // call at a time, and never again once it answered or failed: from then on, what it showed
-    // prices it. A large fleet prices the unknown by its speed on other tasks instead.
-    if (input.largeFleet === true) return ranked;
+  const limit = best.score * o.exploreSlack;
+  // A first look, in a small fleet: a free model the router never sent a call of the task goes
+  // first, so a model faster than the home table says is found in seconds. Once per pair (the
+  // router marks the pair tried when it binds the call, whatever comes of it): from then on,
+  // what it showed prices it. A large fleet prices the unknown by its speed on other tasks.
+  const stale: number[] = [];
+  if (input.largeFleet !== true) {
     for (let i = 1; i < ranked.length; i++) {
       const c = ranked[i]!.components;
       if (c.free === 1 && c.untried === 1 && ranked[i]!.score <= limit) stale.push(i);
     }
-    if (stale.length === 0) return ranked;
+  }
+  if (stale.length === 0) {
+    for (let i = 1; i < ranked.length; i++) {
+      const c = ranked[i]!.components;
+      if (
+        c.free === 1 &&
+        (c.evidence ?? 0) < o.priorWeight &&
+        (c.modelEvidence ?? 0) < o.priorWeight &&
+        ranked[i]!.score <= limit
+      )
+        stale.push(i);
+    }
+    if (stale.length === 0 || input.random() >= o.explore) return ranked;
   }
   const at = stale[Math.min(stale.length - 1, Math.floor(input.random() * stale.length))]!;
   const picked = ranked[at]!;
@@ -414,7 +412,8 @@ function scoreCandidate(
       evidence: est.evidence,
       modelEvidence: l?.speedWeight ?? 0,
       untried:
-        l !== undefined && l.taskWeight === 0 && l.taskFailures === 0 && l.taskInFlight === 0
+        c.taskTried === false &&
+        (l === undefined ? c.latency.count === 0 : l.taskWeight === 0 && l.taskFailures === 0)
           ? 1
           : 0,
       free: c.free ? 1 : 0,

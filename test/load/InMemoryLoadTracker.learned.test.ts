@@ -9,21 +9,6 @@ describe('InMemoryLoadTracker: learned()', () => {
     expect(tracker().learned('a', 'code', 0.5, 0)).toBeUndefined();
   });
 
-  it("counts the task's calls running now, read fresh even within a cached view's millisecond", () => {
-    const t = tracker();
-    t.recordFinish('a', 'simple', 100, true, 0, { complexity: 0.1 });
-    expect(t.learned('a', 'code', 0.5, 0)!.taskInFlight).toBe(0); // never tried
-    t.recordStart('a', 'code', 0);
-    expect(t.learned('a', 'code', 0.5, 0)!.taskInFlight).toBe(1);
-    t.recordStart('a', 'code', 0);
-    expect(t.learned('a', 'code', 0.5, 0)!.taskInFlight).toBe(2);
-    expect(t.learned('a', 'simple', 0.5, 0)!.taskInFlight).toBe(0);
-    t.recordFinish('a', 'code', 100, false, 0, { complexity: 0.5 });
-    expect(t.learned('a', 'code', 0.5, 0)!.taskInFlight).toBe(1);
-    // The learned figures show the failure once the view's millisecond is over.
-    expect(t.learned('a', 'code', 0.5, 1)!.taskFailures).toBeCloseTo(1, 3);
-  });
-
   it('learns latency per complexity band and for the task as a whole', () => {
     const t = tracker();
     for (let i = 0; i < 10; i++) {

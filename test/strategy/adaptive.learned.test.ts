@@ -121,12 +121,16 @@ describe('adaptive: exploration', () => {
     never([known, { ...stale, learned: learned(150, 0.5, { speed: 1.5, speedWeight: 40 }) }]);
   });
 
-  it('in a small fleet, first tries a free model never tried on the task, one call at a time', () => {
-    // Busy with other tasks (speed evidence), never run on this one: the home table did not name it.
+  it('in a small fleet, first tries a free model never tried on the task', () => {
+    // Busy with other tasks (speed evidence), never sent this task: the home table did not name it.
     const unseen = loaded(
       'unseen',
       { concurrency: 4 },
-      { priorLatencyMs: 150, learned: learned(Number.NaN, 0, { speed: 1, speedWeight: 40 }) },
+      {
+        priorLatencyMs: 150,
+        taskTried: false,
+        learned: learned(Number.NaN, 0, { speed: 1, speedWeight: 40 }),
+      },
     );
     const first = (cs: Parameters<typeof input>[0], options = {}, large = false) =>
       createAdaptiveStrategy(options).rank({ ...input(cs, 7), largeFleet: large })[0]!;
@@ -134,17 +138,22 @@ describe('adaptive: exploration', () => {
     expect(look.id).toBe('unseen');
     expect(look.components.explored).toBe(1);
     expect(look.reasons.join('; ')).toMatch(/evidence is missing/);
-    const with_ = (more: Partial<LearnedStats>) => ({
+    // A model the tracker knows nothing of at all (no learned figures, no window) qualifies too.
+    expect(first([known, { ...unseen, learned: undefined }]).id).toBe('unseen');
+    // Not once the router sent it a call of the task (whatever came of it), nor when the tracker
+    // learned of the pair elsewhere (an import, another process), nor from a router that does not
+    // keep count.
+    expect(first([known, { ...unseen, taskTried: true }]).id).toBe('known');
+    const learnedOf = (more: Partial<LearnedStats>) => ({
       ...unseen,
       learned: learned(Number.NaN, 0, { speed: 1, speedWeight: 40, ...more }),
     });
-    // Not once it answered or failed, nor while its first call runs (so requests do not pile onto
-    // an unknown model), nor from a tracker that does not count calls per task.
-    expect(first([known, with_({ taskWeight: 0.5, taskMeanMs: 150 })]).id).toBe('known');
-    expect(first([known, with_({ taskFailures: 0.01 })]).id).toBe('known');
-    expect(first([known, with_({ taskInFlight: 1 })]).id).toBe('known');
-    const { taskInFlight: _, ...uncounted } = unseen.learned!;
-    expect(first([known, { ...unseen, learned: uncounted }]).id).toBe('known');
+    expect(first([known, learnedOf({ taskWeight: 0.5, taskMeanMs: 150 })]).id).toBe('known');
+    expect(first([known, learnedOf({ taskFailures: 0.01 })]).id).toBe('known');
+    const windowed = { ...unseen, learned: undefined, latency: { ...unseen.latency, count: 1 } };
+    expect(first([known, windowed]).id).toBe('known');
+    const { taskTried: _, ...uncounted } = unseen;
+    expect(first([known, uncounted]).id).toBe('known');
     // Nor with explore 0, in a large fleet, busy, past exploreSlack, or against a little-known best.
     expect(first([known, unseen], { explore: 0 }).id).toBe('known');
     expect(first([known, unseen], {}, true).id).toBe('known');

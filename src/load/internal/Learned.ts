@@ -254,7 +254,6 @@ export function newStats(): MutableStats {
     speed: Number.NaN,
     speedWeight: 0,
     fleetMeanMs: Number.NaN,
-    taskInFlight: 0,
   };
 }
 

@@ -182,7 +182,6 @@ export class LearnedStore {
       model.coldView ??= newStats();
       const v = model.coldView;
       v.band = bandOf(complexity);
-      v.taskInFlight = 0;
       this.#refreshSpeed(v, model, task, now);
       return v;
     }
@@ -195,8 +194,6 @@ export class LearnedStore {
     // negligible 1e-5 per ms at the default half-life). Quality reports and imports (the version)
     // show at once.
     const view = learning.views[slot]!;
-    // Load, not learning: always current.
-    view.taskInFlight = pair.inFlight;
     if (learning.viewShared[slot] === this.#version && now >= at && now - at < 1) return view;
     this.#refresh(view, model, learning, band, task, now);
     learning.viewShared[slot] = this.#version;

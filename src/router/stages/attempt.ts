@@ -9,7 +9,7 @@ import type { CallContext } from '../options.js';
 import { Call, Context } from './call.js';
 import type { Stages } from './context.js';
 import { exclusion } from './decide.js';
-import type { ModelEntry } from './fleet.js';
+import { type ModelEntry, markTried } from './fleet.js';
 import { giveBack, requestLease } from './lease.js';
 import { StreamHandle, streamBroke } from './stream.js';
 
@@ -57,6 +57,7 @@ export class Attempts<Req, Res> {
   dispatch(p: RouterRequest<Req, Res>, e: ModelEntry<Req, Res>, now: number): void {
     const call = new Call(this, p, e, ++p.attempt);
     p.call = call;
+    markTried(e, p.profile!.type);
     this.#bindingAt = now;
     call.ticket = e.lane.bindWork(
       p.tokens,

@@ -13,7 +13,7 @@ import type { Decision, ExcludedModel } from '../events.js';
 import { listSome } from '../internal/listSome.js';
 import type { NormalizedModel } from '../internal/validate.js';
 import type { Arm } from './experiments.js';
-import { canQueueNew, canStartNew, type Fleet, type ModelEntry } from './fleet.js';
+import { canQueueNew, canStartNew, type Fleet, type ModelEntry, triedOn } from './fleet.js';
 
 /**
  * Live decisions list every model that does not serve the task type among `excluded` up to this
@@ -352,6 +352,7 @@ export class Decider<Req, Res> {
       errorRate: stats.errorRate,
       throughput: stats.throughput,
       health: e.health?.stateAt(now) ?? 'healthy',
+      taskTried: triedOn(e, type),
       ...(e.health !== undefined ? { latencyDrift: e.health.drift } : {}),
       learned,
       firstTokenMs: firstToken !== undefined && firstToken.count > 0 ? firstToken.mean : undefined,

@@ -45,6 +45,21 @@ export interface ModelEntry<Req, Res> {
   sharedFull: boolean;
   /** Whether it is the only model serving some task type it serves (kept by the fleet's index). */
   soleServer: boolean;
+  /**
+   * Task types of the calls bound to it since it joined (at most {@link MAX_CACHED_TYPES}; once
+   * full, every type counts as tried).
+   */
+  readonly triedTasks: Set<TaskType>;
+}
+
+/** Whether a call of `type` was bound to `e` since it joined (see `ModelEntry.triedTasks`). */
+export function triedOn<Req, Res>(e: ModelEntry<Req, Res>, type: TaskType): boolean {
+  return e.triedTasks.size >= MAX_CACHED_TYPES || e.triedTasks.has(type);
+}
+
+/** Records that a call of `type` was bound to `e`. */
+export function markTried<Req, Res>(e: ModelEntry<Req, Res>, type: TaskType): void {
+  if (e.triedTasks.size < MAX_CACHED_TYPES) e.triedTasks.add(type);
 }
 
 /**
@@ -215,6 +230,7 @@ export class Fleet<Req, Res> {
       completionTokens: 0,
       sharedFull: false,
       soleServer: false,
+      triedTasks: new Set(),
       lane: new Lane(
         {
           concurrency: model.concurrency,

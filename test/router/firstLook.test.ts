@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  CapacityCoordinator,
+  CapacityLease,
+  LeaseRequest,
+} from '../../src/capacity/CapacityCoordinator.js';
+import { InMemoryCapacityCoordinator } from '../../src/capacity/InMemoryCapacityCoordinator.js';
+import { ModelCallError } from '../../src/errors/ModelCallError.js';
+import { ZetaDynamicRouter } from '../../src/router/ZetaDynamicRouter.js';
+import { seededRandom } from '../../src/utils/random.js';
+import { ManualClock } from '../helpers/manualClock.js';
+
+/**
+ * The adaptive strategy's first look, through the real router: a model never sent a call of a
+ * task gets one, once, whatever comes of it (the router marks the pair tried when it binds).
+ */
+
+type Outcome = 'slow' | 'fails' | 'rejected-request' | 'overloaded' | 'aborted';
+
+/** Answers acquires after `ms`, as a remote coordinator (Redis) does. */
+class DelayedCoordinator implements CapacityCoordinator {
+  readonly #inner = new InMemoryCapacityCoordinator();
+  constructor(
+    readonly clock: ManualClock,
+    readonly ms: number,
+  ) {}
+  acquire(request: LeaseRequest): Promise<CapacityLease | undefined> {
+    return new Promise((resolve) =>
+      this.clock.setTimeout(() => resolve(this.#inner.acquire(request)), this.ms),
+    );
+  }
+  release(lease: CapacityLease): void {
+    this.#inner.release(lease);
+  }
+  isFull(model: string): boolean {
+    return this.#inner.isFull(model);
+  }
+  watch(listener: (model: string) => void): () => void {
+    return this.#inner.watch(listener);
+  }
+}
+
+/** `best` serves code (its home, 100 ms); `other` serves chat (its home) and code, as `outcome`. */
+function setup(outcome: Outcome, capacity?: (clock: ManualClock) => CapacityCoordinator) {
+  const clock = new ManualClock();
+  const calls: Record<string, number> = {};
+  const model = (id: string, tasks: string[], home: string[]) => ({
+    id,
+    tasks,
+    home,
+    concurrency: 8,
+    latencyPriorMs: 100,
+    call: (_req: string, ctx: { task: { type: string } }) => {
+      const key = `${id}/${ctx.task.type}`;
+      calls[key] = (calls[key] ?? 0) + 1;
+      const odd = id === 'other' && ctx.task.type === 'code';
+      const ms = odd && (outcome === 'slow' || outcome === 'aborted') ? 5000 : 100;
+      return new Promise<string>((resolve, reject) =>
+        clock.setTimeout(() => {
+          if (!odd || outcome === 'slow' || outcome === 'aborted') resolve(id);
+          else if (outcome === 'fails') reject(new Error('boom'));
+          else
+            reject(new ModelCallError(outcome, `${outcome} by the server`, { retryAfterMs: 50 }));
+        }, ms),
+      );
+    },
+  });
+  const router = new ZetaDynamicRouter<string, string>({
+    models: [model('best', ['code'], ['code']), model('other', ['code', 'chat'], ['chat'])],
+    clock,
+    random: seededRandom(3),
+    ...(capacity ? { capacity: capacity(clock) } : {}),
+  });
+  /** Runs one request to its end (the caller gives up after 1 s for `aborted`). */
+  const run = async (task: string) => {
+    const ac = new AbortController();
+    if (outcome === 'aborted') clock.setTimeout(() => ac.abort(), 1000);
+    const done = router.runWithInfo('x', { task, signal: ac.signal }).then(
+      (r) => r.model,
+      (e: { code?: string }) => `error ${e.code}`,
+    );
+    await clock.advance(6000);
+    return done;
+  };
+  /** First looks the router's decisions took, as `model/task`. */
+  const looks: string[] = [];
+  router.on('decision', ({ decision: d }) => {
+    const first = d.ranking[0];
+    if (first?.components.explored === 1 && first.components.untried === 1)
+      looks.push(`${first.id}/${d.task.type}`);
+  });
+  return { router, clock, calls, run, looks };
+}
+
+describe('first look (adaptive, through the router)', () => {
+  it.each<Outcome>(['slow', 'fails', 'rejected-request', 'overloaded', 'aborted'])(
+    'sends a model never tried on a task one call of it, once, when the call %s',
+    async (outcome) => {
+      const { calls, run, looks } = setup(outcome);
+      // Busy with chat: well known as a model, never sent code.
+      for (let i = 0; i < 8; i++) await run('chat');
+      for (let i = 0; i < 30; i++) {
+        await run('code');
+        await run('chat'); // keeps it well known as a model
+      }
+      expect(looks).toEqual(['other/code']);
+      expect(calls['other/code']).toBeLessThanOrEqual(2);
+    },
+  );
+
+  it('does not pile a burst onto a model under its first look, with a coordinator that answers late', async () => {
+    const { router, clock, calls, run } = setup('slow', (c) => new DelayedCoordinator(c, 2));
+    for (let i = 0; i < 8; i++) await run('chat');
+    // Until the home model is well known (evidence 5): the burst's first decision looks.
+    const evidence = () => router.explain('code').ranking.find((r) => r.id === 'best')!.components;
+    while ((evidence().evidence ?? 0) < 5) await run('code');
+    expect(calls['other/code']).toBeUndefined();
+    expect(router.explain('code').ranking[0]!.id).toBe('other');
+    const burst = Array.from({ length: 8 }, () => router.runWithInfo('x', { task: 'code' }));
+    await clock.advance(10_000);
+    await Promise.all(burst);
+    expect(calls['other/code']).toBe(1);
+  });
+
+  it('looks at a model added at run time that the tracker has never seen', async () => {
+    const { router, calls, run, clock } = setup('slow');
+    for (let i = 0; i < 8; i++) await run('code');
+    router.addModel({
+      id: 'added',
+      tasks: ['code'],
+      concurrency: 8,
+      latencyPriorMs: 100,
+      call: () => {
+        calls['added/code'] = (calls['added/code'] ?? 0) + 1;
+        return new Promise<string>((resolve) => clock.setTimeout(() => resolve('added'), 20));
+      },
+    });
+    const served: string[] = [];
+    for (let i = 0; i < 20; i++) served.push(await run('code'));
+    // Once looked at, it is five times faster than the home model: it takes the work.
+    expect(calls['added/code']).toBeGreaterThanOrEqual(10);
+    expect(served.at(-1)).toBe('added');
+  });
+});

@@ -200,12 +200,6 @@ export interface CandidateState {
    */
   readonly taskTried?: boolean;
   /**
-   * How much slower than usual the model's recent calls ran, across its task types (1: as usual;
-   * 10: ten times slower): the latency drift its health tracks, faded with time. Undefined without
-   * health tracking.
-   */
-  readonly latencyDrift?: number;
-  /**
    * What the model's server last reported of its own load, when it has a probe and the last read
    * gave one. When it reaches the probe's `spillAt`, `free` is false.
    */

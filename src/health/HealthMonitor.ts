@@ -198,14 +198,6 @@ export class HealthMonitor {
     this.#drift = 1 + (this.#drift - 1) * keep;
   }
 
-  /**
-   * Recent latency over its task types' usual on this model (1: as usual; 10: ten times slower),
-   * as of the last reading (faded by {@link HealthMonitor.stateAt}).
-   */
-  get drift(): number {
-    return this.#drift;
-  }
-
   /** The exponentially weighted error rate, 0..1. */
   get errorRate(): number {
     return this.#errorRate;

@@ -35,10 +35,7 @@ export interface AdaptiveStrategyOptions {
    */
   readonly costWeight?: number;
   /**
-   * Multiplier on a `degraded` model's score, or its latency drift when that is higher
-   * (`CandidateState.latencyDrift`: a model whose recent calls ran ten times slower than usual is
-   * priced ten times higher, on every task, including those whose own evidence predates the
-   * slowdown). Must be >= 1.
+   * Multiplier on a `degraded` model's score. Must be >= 1.
    * @default 2
    */
   readonly degradedFactor?: number;
@@ -383,9 +380,7 @@ function scoreCandidate(
     qualityFactor = 1 + o.qualityWeight * (1 - q);
     reasons.push(REASON_QUALITY);
   }
-  const drift = c.latencyDrift ?? 1;
-  const healthFactor =
-    c.health === 'degraded' ? Math.max(o.degradedFactor, Number.isFinite(drift) ? drift : 1) : 1;
+  const healthFactor = c.health === 'degraded' ? o.degradedFactor : 1;
   if (c.health === 'degraded') reasons.push(REASON_DEGRADED);
   const costMs = o.costWeight * c.cost;
   // A spill onto the only model some traffic has: the delay it adds to that traffic counts too.

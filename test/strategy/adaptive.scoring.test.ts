@@ -109,22 +109,6 @@ describe('adaptive: penalties and preferences', () => {
     expect(scoreAlone(c, { degradedFactor: 1 }).score).toBe(100);
   });
 
-  it('multiplies a degraded model by its latency drift when that is above degradedFactor', () => {
-    const slow = (latencyDrift: number, health: 'healthy' | 'degraded' = 'degraded') =>
-      scoreAlone(candidate({ id: 'a', ...svc, health, latencyDrift }));
-    expect(slow(10).components.healthFactor).toBe(10);
-    expect(slow(10).score).toBe(1000);
-    expect(slow(1.5).components.healthFactor).toBe(2);
-    expect(
-      scoreAlone(candidate({ id: 'a', ...svc, health: 'degraded', latencyDrift: 10 }), {
-        degradedFactor: 12,
-      }).score,
-    ).toBe(1200);
-    // Health decides whether it is sick: drift alone (below driftRatio, say) changes nothing.
-    expect(slow(10, 'healthy').components.healthFactor).toBe(1);
-    expect(slow(Number.NaN).components.healthFactor).toBe(2);
-  });
-
   it('prefers a degraded model less than a healthy one of the same speed', () => {
     for (let seed = 0; seed < 20; seed++) {
       const ranking = createAdaptiveStrategy().rank(

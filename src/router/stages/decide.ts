@@ -353,7 +353,6 @@ export class Decider<Req, Res> {
       throughput: stats.throughput,
       health: e.health?.stateAt(now) ?? 'healthy',
       taskTried: triedOn(e, type),
-      ...(e.health !== undefined ? { latencyDrift: e.health.drift } : {}),
       learned,
       firstTokenMs: firstToken !== undefined && firstToken.count > 0 ? firstToken.mean : undefined,
       ...(e.probe?.load !== undefined ? { server: e.probe.load } : {}),

@@ -86,6 +86,19 @@ export interface AdaptiveStrategyOptions {
    */
   readonly exploreSlack?: number;
   /**
+   * In a large fleet (`RoutingInput.largeFleet`), how much later, in expected milliseconds, a
+   * request may finish on a model whose speed nothing has measured yet than on the best candidate,
+   * for that model to be tried first: a trial. A short request measures the model's speed, which
+   * prices it for every task (one found slow by a simple question is not given a long reasoning
+   * request). A trial goes to a model with nothing running, no recent error, no latency prior (a
+   * configured `latencyPriorMs` prices it instead) and no call of the task sent yet, so each model
+   * is tried at most once per task type. In the simulator's
+   * heterogeneous-1000 (1,000 models, all unknown at the start), 1000 lowered p99 against the
+   * pooled reference from 1.45x to 1.40x (seeds 1-5). 0 turns trials off.
+   * @default 1000
+   */
+  readonly trialBudgetMs?: number;
+  /**
    * Weight of reported quality (`router.reportQuality`): the score is multiplied by
    * `1 + qualityWeight * (1 - quality)`, quality being the learned mean of the reports (shrunk
    * towards 1 by one report's weight). 0 ignores quality.
@@ -147,6 +160,7 @@ const defaults: Resolved = {
   overrunThreshold: 4,
   explore: 0.01,
   exploreSlack: 2,
+  trialBudgetMs: 1000,
   qualityWeight: 1,
   forecastWeight: 1,
   firstTokenWeight: 0,
@@ -165,6 +179,7 @@ const ruleSet: { readonly [K in keyof Resolved]: NumberRule } = {
   overrunThreshold: rules.atLeast(1),
   explore: rules.between(0, 1),
   exploreSlack: rules.atLeast(1),
+  trialBudgetMs: rules.finiteAtLeast(0),
   qualityWeight: rules.finiteAtLeast(0),
   forecastWeight: rules.finiteAtLeast(0),
   firstTokenWeight: rules.between(0, 1),
@@ -221,6 +236,10 @@ export function createAdaptiveStrategy(options: AdaptiveStrategyOptions = {}): S
       const kept = ranked.filter(
         (c) => c === best || c.components.free === 1 || (c.components.serviceMs ?? 0) <= limit,
       );
+      if (input.largeFleet === true && o.trialBudgetMs > 0) {
+        const tried = trial(kept, o, input.random);
+        if (tried !== kept) return tried;
+      }
       return o.explore > 0 ? explore(kept, input, o) : kept;
     },
   };
@@ -238,6 +257,34 @@ function forecastGrowth(input: RoutingInput, o: Resolved): Forecast | undefined 
   const level = a.forecast - (trend * a.horizonMs) / 1000;
   if (!(level > 0 && Number.isFinite(level + trend))) return undefined;
   return { level, trend };
+}
+
+/**
+ * Moves a candidate worth a trial (see `trialBudgetMs`), drawn at random among those finishing at
+ * most `trialBudgetMs` later than the best by their scores, to the front: free, with nothing running
+ * or queued, its speed not measured yet, no recent error, the task never sent to it. Draws only
+ * when such a candidate exists. At random, not the best-scoring: unknown models all score alike
+ * (the fleet's level), and the best of them is a home of the request's task type, which may serve
+ * nothing else (in heterogeneous-1000, p99 against pooled 1.43x with the best-scoring, 1.40x at
+ * random).
+ */
+function trial(ranked: ScoredCandidate[], o: Resolved, random: () => number): ScoredCandidate[] {
+  const limit = ranked[0]!.score + o.trialBudgetMs;
+  const eligible: number[] = [];
+  for (let i = 1; i < ranked.length; i++) {
+    if (ranked[i]!.components.trial === 1 && ranked[i]!.score <= limit) eligible.push(i);
+  }
+  if (eligible.length === 0) return ranked;
+  const at = eligible[Math.min(eligible.length - 1, Math.floor(random() * eligible.length))]!;
+  const picked = ranked[at]!;
+  const out = ranked.slice();
+  out.splice(at, 1);
+  out.unshift({
+    ...picked,
+    components: { ...picked.components, explored: 1 },
+    reasons: [...picked.reasons, REASON_TRIAL],
+  });
+  return out;
 }
 
 /**
@@ -302,6 +349,7 @@ const REASON_HOME = 'home model';
 const REASON_QUALITY = 'reported quality below 1';
 const REASON_DEGRADED = 'degraded health';
 const REASON_FIRST_TOKEN = 'streamed: priced partly by its time to first token';
+const REASON_TRIAL = 'trial: a short request measures the speed of a model nothing measured yet';
 const REASON_EXPLORE = 'explored: its evidence is missing or has faded, so it is tried';
 
 function scoreCandidate(
@@ -409,6 +457,16 @@ function scoreCandidate(
       untried:
         c.taskTried === false &&
         (l === undefined ? c.latency.count === 0 : l.taskWeight === 0 && l.taskFailures === 0)
+          ? 1
+          : 0,
+      trial:
+        input.largeFleet === true &&
+        c.free &&
+        c.inFlight + c.queued === 0 &&
+        c.errorRate === 0 &&
+        c.taskTried === false &&
+        c.priorLatencyMs === undefined &&
+        !((l?.speedWeight ?? 0) > 0)
           ? 1
           : 0,
       free: c.free ? 1 : 0,

@@ -32,6 +32,9 @@ describe('adaptive: option validation', () => {
     ['lateBindSlack', 0.99],
     ['lateBindSlack', 0],
     ['lateBindSlack', Number.NaN],
+    ['trialBudgetMs', -1],
+    ['trialBudgetMs', Number.POSITIVE_INFINITY],
+    ['trialBudgetMs', Number.NaN],
   ];
 
   it.each(bad)('rejects %s = %s with CONFIG_INVALID naming the option and the value', (name, v) => {

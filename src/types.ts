@@ -246,6 +246,11 @@ export interface RoutingInput {
    * known to any one decision, and the home table names a class of models rather than a chosen few.
    */
   readonly largeFleet?: boolean;
+  /**
+   * Whether the request is routed again after an attempt failed (the models it tried are left
+   * out of `candidates`): its caller has already waited, so it is no time to try the unknown.
+   */
+  readonly retry?: boolean;
 }
 
 /** One ranked candidate: lower `score` is better. */

@@ -1,5 +1,6 @@
 import type { CandidateState, RoutingInput, ScoredCandidate } from '../types.js';
 import { type NumberRule, resolveNumericOptions, rules } from '../utils/options.js';
+import { explore, trial } from './internal/exploration.js';
 import { delayOnOthersMs } from './internal/queueing.js';
 import { sortByScore } from './internal/rankBy.js';
 import { expectedService, fleetPrior, priorService } from './internal/serviceEstimate.js';
@@ -74,8 +75,8 @@ export interface AdaptiveStrategyOptions {
    * it a call of the task: `CandidateState.taskTried` false, and nothing learned of the pair),
    * within `exploreSlack` of a well-known best, is ranked first: a first look, once per pair, so
    * a faster model the home table does not name is found at once (in the simulator's ramp, the
-   * coder kept simple requests for two minutes before the faster embedder was tried). 0 never
-   * explores. Range [0, 1].
+   * coder kept simple requests for two minutes before the faster embedder was tried). Neither on a
+   * retry (`RoutingInput.retry`). 0 never explores. Range [0, 1].
    * @default 0.01
    */
   readonly explore?: number;
@@ -86,15 +87,17 @@ export interface AdaptiveStrategyOptions {
    */
   readonly exploreSlack?: number;
   /**
-   * In a large fleet (`RoutingInput.largeFleet`), how much later, in expected milliseconds, a
-   * request may finish on a model whose speed nothing has measured yet than on the best candidate,
-   * for that model to be tried first: a trial. A short request measures the model's speed, which
-   * prices it for every task (one found slow by a simple question is not given a long reasoning
-   * request). A trial goes to a model with nothing running, no recent error, no latency prior (a
-   * configured `latencyPriorMs` prices it instead) and no call of the task sent yet, so each model
-   * is tried at most once per task type. In the simulator's
-   * heterogeneous-1000 (1,000 models, all unknown at the start), 1000 lowered p99 against the
-   * pooled reference from 1.45x to 1.40x (seeds 1-5). 0 turns trials off.
+   * In a large fleet (`RoutingInput.largeFleet`), trials: a short request (expected at most
+   * `trialBudgetMs` on the best candidate) that would finish at most `trialBudgetMs` later on a
+   * model whose speed nothing has measured yet is sent there first, the model drawn at random
+   * among such. It measures the model's speed, which prices it for every task, so a slow model is
+   * found by a short request rather than by a long one. A trial goes to a model that is free with
+   * nothing running, has never failed, has no latency prior (a configured `latencyPriorMs` prices
+   * it) and was never sent the task, so each model is tried at most once per task type; never on
+   * a retry (`RoutingInput.retry`), and never over a little-known home model that the home table
+   * names alone among the candidates (where several homes compete, the table names a class of
+   * models). In the simulator's heterogeneous-1000 (1,000 models, all unknown at the start), p99
+   * against the pooled reference went from 1.45x to 1.40x (seeds 1-5). 0 turns trials off.
    * @default 1000
    */
   readonly trialBudgetMs?: number;
@@ -236,6 +239,8 @@ export function createAdaptiveStrategy(options: AdaptiveStrategyOptions = {}): S
       const kept = ranked.filter(
         (c) => c === best || c.components.free === 1 || (c.components.serviceMs ?? 0) <= limit,
       );
+      // A retry's caller has already waited: no time to try the unknown.
+      if (input.retry === true) return kept;
       if (input.largeFleet === true && o.trialBudgetMs > 0) {
         const tried = trial(kept, o, input.random);
         if (tried !== kept) return tried;
@@ -259,80 +264,6 @@ function forecastGrowth(input: RoutingInput, o: Resolved): Forecast | undefined 
   return { level, trend };
 }
 
-/**
- * Moves a candidate worth a trial (see `trialBudgetMs`), drawn at random among those finishing at
- * most `trialBudgetMs` later than the best by their scores, to the front: free, with nothing running
- * or queued, its speed not measured yet, no recent error, the task never sent to it. Draws only
- * when such a candidate exists. At random, not the best-scoring: unknown models all score alike
- * (the fleet's level), and the best of them is a home of the request's task type, which may serve
- * nothing else (in heterogeneous-1000, p99 against pooled 1.43x with the best-scoring, 1.40x at
- * random).
- */
-function trial(ranked: ScoredCandidate[], o: Resolved, random: () => number): ScoredCandidate[] {
-  const limit = ranked[0]!.score + o.trialBudgetMs;
-  const eligible: number[] = [];
-  for (let i = 1; i < ranked.length; i++) {
-    if (ranked[i]!.components.trial === 1 && ranked[i]!.score <= limit) eligible.push(i);
-  }
-  if (eligible.length === 0) return ranked;
-  const at = eligible[Math.min(eligible.length - 1, Math.floor(random() * eligible.length))]!;
-  const picked = ranked[at]!;
-  const out = ranked.slice();
-  out.splice(at, 1);
-  out.unshift({
-    ...picked,
-    components: { ...picked.components, explored: 1 },
-    reasons: [...picked.reasons, REASON_TRIAL],
-  });
-  return out;
-}
-
-/**
- * In a small fleet, moves a free candidate never tried on the task (within `exploreSlack` of the
- * best) to the front: a first look. Else, with probability `explore`, a free candidate with stale
- * evidence, for the task and for the model as a whole (within `exploreSlack`). Draws only when such
- * a candidate exists. Only when the best is well known: on a cold start the prior ranks.
- */
-function explore(ranked: ScoredCandidate[], input: RoutingInput, o: Resolved): ScoredCandidate[] {
-  const best = ranked[0]!;
-  if ((best.components.evidence ?? 0) < o.priorWeight) return ranked;
-  const limit = best.score * o.exploreSlack;
-  // A first look, in a small fleet: a free model the router never sent a call of the task goes
-  // first, so a model faster than the home table says is found in seconds. Once per pair (the
-  // router marks the pair tried when it binds the call, whatever comes of it): from then on,
-  // what it showed prices it. A large fleet prices the unknown by its speed on other tasks.
-  const stale: number[] = [];
-  if (input.largeFleet !== true) {
-    for (let i = 1; i < ranked.length; i++) {
-      const c = ranked[i]!.components;
-      if (c.free === 1 && c.untried === 1 && ranked[i]!.score <= limit) stale.push(i);
-    }
-  }
-  if (stale.length === 0) {
-    for (let i = 1; i < ranked.length; i++) {
-      const c = ranked[i]!.components;
-      if (
-        c.free === 1 &&
-        (c.evidence ?? 0) < o.priorWeight &&
-        (c.modelEvidence ?? 0) < o.priorWeight &&
-        ranked[i]!.score <= limit
-      )
-        stale.push(i);
-    }
-    if (stale.length === 0 || input.random() >= o.explore) return ranked;
-  }
-  const at = stale[Math.min(stale.length - 1, Math.floor(input.random() * stale.length))]!;
-  const picked = ranked[at]!;
-  const out = ranked.slice();
-  out.splice(at, 1);
-  out.unshift({
-    ...picked,
-    components: { ...picked.components, explored: 1 },
-    reasons: [...picked.reasons, REASON_EXPLORE],
-  });
-  return out;
-}
-
 // Reasons are fixed phrases (the figures are in `components`): cheap on the hot path.
 const REASON_LEARNED = 'service time learned from its outcomes (shrunk to the prior while few)';
 const REASON_BAND = "priced for the request's complexity band";
@@ -349,8 +280,6 @@ const REASON_HOME = 'home model';
 const REASON_QUALITY = 'reported quality below 1';
 const REASON_DEGRADED = 'degraded health';
 const REASON_FIRST_TOKEN = 'streamed: priced partly by its time to first token';
-const REASON_TRIAL = 'trial: a short request measures the speed of a model nothing measured yet';
-const REASON_EXPLORE = 'explored: its evidence is missing or has faded, so it is tried';
 
 function scoreCandidate(
   c: CandidateState,

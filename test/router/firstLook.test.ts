@@ -122,6 +122,41 @@ describe('first look (adaptive, through the router)', () => {
     expect(calls['other/code']).toBe(1);
   });
 
+  it('looks again when the first call never started (its lease refused)', async () => {
+    let refuse = 0;
+    // Refuses other's first lease (full across the routers sharing it), then says it has room.
+    const refusing = (clock: ManualClock) => {
+      const inner = new DelayedCoordinator(clock, 0);
+      const listeners = new Set<(model: string) => void>();
+      return {
+        acquire: (r: LeaseRequest) => {
+          if (r.model !== 'other' || refuse-- <= 0) return inner.acquire(r);
+          clock.setTimeout(() => {
+            for (const f of listeners) f('other');
+          }, 10);
+          return undefined;
+        },
+        release: (l: CapacityLease) => inner.release(l),
+        isFull: () => false,
+        watch: (f: (model: string) => void) => {
+          listeners.add(f);
+          return () => listeners.delete(f);
+        },
+      };
+    };
+    const { router, calls, run, looks } = setup('slow', refusing);
+    for (let i = 0; i < 8; i++) await run('chat');
+    for (let i = 0; i < 30; i++) {
+      // Refuse the lease of the first look at code, when it comes.
+      if (looks.length === 0 && router.explain('code').ranking[0]!.id === 'other') refuse = 1;
+      await run('code');
+      await run('chat');
+    }
+    expect(refuse).toBeLessThan(0); // the refusal happened
+    expect(looks).toEqual(['other/code', 'other/code']);
+    expect(calls['other/code']).toBeGreaterThanOrEqual(1);
+  });
+
   it('looks at a model added at run time that the tracker has never seen', async () => {
     const { router, calls, run, clock } = setup('slow');
     for (let i = 0; i < 8; i++) await run('code');

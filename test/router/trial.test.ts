@@ -54,4 +54,38 @@ describe('trials in a large fleet (adaptive, through the router)', () => {
     expect(trials.length).toBeGreaterThan(10);
     expect(calls.get('picky') ?? 0).toBeLessThanOrEqual(1);
   });
+
+  it('never makes a retry a trial: a request whose trial failed goes to the model it knows', async () => {
+    const clock = new ManualClock();
+    // known: the home, with a prior; 39 others nothing measured, all failing.
+    const models = Array.from({ length: 40 }, (_, i) => {
+      const id = i === 0 ? 'known' : `u${i}`;
+      return {
+        id,
+        tasks: ['chat'],
+        home: i === 0 ? ['chat'] : [],
+        concurrency: 4,
+        ...(i === 0 ? { latencyPriorMs: 100 } : {}),
+        call: () =>
+          new Promise<string>((resolve, reject) =>
+            clock.setTimeout(
+              () => (id === 'known' ? resolve(id) : reject(new Error('HTTP 500'))),
+              100,
+            ),
+          ),
+      };
+    });
+    const router = new ZetaDynamicRouter<string, string>({
+      models,
+      clock,
+      random: seededRandom(4),
+    });
+    let failed = 0;
+    for (let i = 0; i < 40; i++) {
+      const run = router.run('x', { task: 'chat' }).catch(() => failed++);
+      await clock.advance(10_000);
+      await run;
+    }
+    expect(failed).toBe(0);
+  });
 });

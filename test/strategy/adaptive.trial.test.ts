@@ -68,6 +68,31 @@ describe('adaptive: trials in a large fleet', () => {
     expect(first([known, unknown('u')], { trialBudgetMs: 0, explore: 0 }, false).id).toBe('known');
   });
 
+  it('tries only on a short request, never on a retry, and leaves a lone little-known home first', () => {
+    // The best's expected service above the budget: a long request is not the one to measure with.
+    const slow = loaded(
+      'known',
+      { concurrency: 4 },
+      { ...known, learned: { ...known.learned!, taskMeanMs: 3000, bandMeanMs: 3000 } },
+    );
+    expect(first([slow, unknown('u', {}, { fleetMeanMs: 3500 })]).id).toBe('known');
+    expect(first([slow, unknown('u', {}, { fleetMeanMs: 3500 })], { trialBudgetMs: 4000 }).id).toBe(
+      'u',
+    );
+    // A retry's caller has waited already.
+    const retry = createAdaptiveStrategy().rank({
+      ...input([known, unknown('u')], 1),
+      largeFleet: true,
+      retry: true,
+    });
+    expect(retry[0]!.id).toBe('known');
+    // A cold home model the table names alone stands; among several homes (a class), a trial goes.
+    const home = unknown('home', { home: true, priorLatencyMs: 100 });
+    expect(first([home, unknown('u')]).id).toBe('home');
+    const other = unknown('home2', { home: true, priorLatencyMs: 100 });
+    expect(['home', 'home2']).not.toContain(first([home, other, unknown('u')]).id);
+  });
+
   it('draws the model tried at random among those within budget', () => {
     const cs = [known, unknown('a'), unknown('b'), unknown('c')];
     const picked = new Set<string>();

@@ -57,7 +57,7 @@ export class Attempts<Req, Res> {
   dispatch(p: RouterRequest<Req, Res>, e: ModelEntry<Req, Res>, now: number): void {
     const call = new Call(this, p, e, ++p.attempt);
     p.call = call;
-    markTried(e, p.profile!.type);
+    call.firstOfTask = markTried(e, p.profile!.type);
     this.#bindingAt = now;
     call.ticket = e.lane.bindWork(
       p.tokens,
@@ -306,6 +306,11 @@ export class Attempts<Req, Res> {
     const p = call.request;
     if (p.call === call) p.call = undefined;
     this.#dropLease(call);
+    // Never started (cancelled, skipped, sent back to routing): the model was not tried after all.
+    if (call.firstOfTask && (cancelled || (ok && (value === SKIPPED || value === REROUTE)))) {
+      call.firstOfTask = false;
+      call.entry.triedTasks.delete(p.profile!.type);
+    }
     if (cancelled || (ok && (value === SKIPPED || value === HUNG))) return;
     if (ok && value === REROUTE) {
       p.attempt--;

@@ -36,6 +36,8 @@ export class Call<Req, Res> extends LazyAbort implements CallState, LaneWork<unk
   lease: CapacityLease | undefined = undefined;
   /** Set while the call waits for the coordinator's answer (it holds its slot, nothing runs yet). */
   acquiring = false;
+  /** Whether binding this call marked its task type tried on its model (the first such call). */
+  firstOfTask = false;
 
   constructor(
     readonly attempts: CallOwner<Req, Res>,

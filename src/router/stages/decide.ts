@@ -153,7 +153,19 @@ export class Decider<Req, Res> {
     }
     const index = candidateIndex(candidates);
     const large = serving.length > Math.min(this.#sampleSize, LARGE_FLEET);
-    const ranking = this.#rank(by, arm, task, candidates, index, now, random, streaming, large);
+    const retry = tried !== undefined && tried.size > 0;
+    const ranking = this.#rank(
+      by,
+      arm,
+      task,
+      candidates,
+      index,
+      now,
+      random,
+      streaming,
+      large,
+      retry,
+    );
     const ranked = ranking.map((r) => entries[index.get(r.id)!]!);
     if (sampled) this.#remember(task, ranked, arm?.name);
     const unranked: string[] = [];
@@ -208,6 +220,7 @@ export class Decider<Req, Res> {
     random: RandomSource,
     streaming: boolean,
     largeFleet: boolean,
+    retry: boolean,
   ): readonly ScoredCandidate[] {
     let ranking: readonly ScoredCandidate[];
     const arrivals = this.#tracker.arrivals(task.type, now);
@@ -220,6 +233,7 @@ export class Decider<Req, Res> {
         arrivals,
         ...(streaming ? { streaming } : {}),
         ...(largeFleet ? { largeFleet } : {}),
+        ...(retry ? { retry } : {}),
       });
     } catch (error) {
       throw new ZetaError(

@@ -47,7 +47,8 @@ export interface ModelEntry<Req, Res> {
   soleServer: boolean;
   /**
    * Task types of the calls bound to it since it joined (at most {@link MAX_CACHED_TYPES}; once
-   * full, every type counts as tried).
+   * full, every type counts as tried). A type's first call that never started (rerouted, skipped,
+   * cancelled) takes its mark back.
    */
   readonly triedTasks: Set<TaskType>;
 }
@@ -57,9 +58,11 @@ export function triedOn<Req, Res>(e: ModelEntry<Req, Res>, type: TaskType): bool
   return e.triedTasks.size >= MAX_CACHED_TYPES || e.triedTasks.has(type);
 }
 
-/** Records that a call of `type` was bound to `e`. */
-export function markTried<Req, Res>(e: ModelEntry<Req, Res>, type: TaskType): void {
-  if (e.triedTasks.size < MAX_CACHED_TYPES) e.triedTasks.add(type);
+/** Records that a call of `type` was bound to `e`; true when it is the first. */
+export function markTried<Req, Res>(e: ModelEntry<Req, Res>, type: TaskType): boolean {
+  if (e.triedTasks.size >= MAX_CACHED_TYPES || e.triedTasks.has(type)) return false;
+  e.triedTasks.add(type);
+  return true;
 }
 
 /**

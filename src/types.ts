@@ -194,9 +194,10 @@ export interface CandidateState {
    */
   readonly health: HealthState;
   /**
-   * Whether this router has sent the model a call of the request's task type since the model
-   * joined (bound to it, whether it started, waited for a slot, failed or was abandoned): false
-   * for a pair never tried here. Undefined from routers that do not keep count.
+   * Whether this router has tried the model on the request's task type since the model joined: a
+   * call of the type started on it (whatever came of it), or is bound to it and waiting to start.
+   * False for a pair never tried here (a bound call that went back unstarted does not count).
+   * Undefined from routers that do not keep count.
    */
   readonly taskTried?: boolean;
   /**

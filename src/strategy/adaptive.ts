@@ -242,7 +242,9 @@ export function createAdaptiveStrategy(options: AdaptiveStrategyOptions = {}): S
       // A retry's caller has already waited: no time to try the unknown.
       if (input.retry === true) return kept;
       if (input.largeFleet === true && o.trialBudgetMs > 0) {
-        const tried = trial(kept, o, input.random);
+        let homes = 0;
+        for (const c of ranked) if (c.components.home === 1) homes++;
+        const tried = trial(kept, o, input.random, homes);
         if (tried !== kept) return tried;
       }
       return o.explore > 0 ? explore(kept, input, o) : kept;
@@ -398,6 +400,7 @@ function scoreCandidate(
         !((l?.speedWeight ?? 0) > 0)
           ? 1
           : 0,
+      home: c.home ? 1 : 0,
       free: c.free ? 1 : 0,
     },
     reasons,

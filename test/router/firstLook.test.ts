@@ -157,6 +157,53 @@ describe('first look (adaptive, through the router)', () => {
     expect(calls['other/code']).toBeGreaterThanOrEqual(1);
   });
 
+  it('looks again when the coordinator fails the first call before it starts', async () => {
+    let fail = 0;
+    const failing = (clock: ManualClock) => {
+      const inner = new DelayedCoordinator(clock, 0);
+      return {
+        acquire: (r: LeaseRequest) => {
+          if (r.model === 'other' && fail-- > 0) throw new Error('redis down');
+          return inner.acquire(r);
+        },
+        release: (l: CapacityLease) => inner.release(l),
+        isFull: (m: string) => inner.isFull(m),
+        watch: (f: (model: string) => void) => inner.watch(f),
+      };
+    };
+    const { router, run, looks } = setup('slow', failing);
+    for (let i = 0; i < 8; i++) await run('chat');
+    for (let i = 0; i < 30; i++) {
+      if (looks.length === 0 && router.explain('code').ranking[0]!.id === 'other') fail = 1;
+      await run('code');
+      await run('chat');
+    }
+    expect(fail).toBeLessThan(0);
+    expect(looks).toEqual(['other/code', 'other/code']);
+  });
+
+  it('keeps the mark while another call of the pair is bound, when the first goes back unstarted', async () => {
+    const { router, clock, calls, run, looks } = setup(
+      'slow',
+      (c) => new DelayedCoordinator(c, 20),
+    );
+    for (let i = 0; i < 8; i++) await run('chat');
+    const evidence = () => router.explain('code').ranking.find((r) => r.id === 'best')!.components;
+    while ((evidence().evidence ?? 0) < 5) await run('code');
+    // A: the first look at other; B and C: code on best (8 slots) or other, bound in the same tick.
+    const ac = new AbortController();
+    const a = router.run('x', { task: 'code', signal: ac.signal }).catch(() => 'aborted');
+    const others = Array.from({ length: 9 }, () => router.run('x', { task: 'code' }));
+    await clock.advance(10);
+    ac.abort(); // A never starts: its lease is still pending
+    await clock.advance(200);
+    const later = router.run('x', { task: 'code' });
+    await clock.advance(10_000);
+    await Promise.all([a, ...others, later]);
+    expect(looks).toEqual(['other/code']);
+    expect(calls['other/code']).toBeGreaterThanOrEqual(1); // the spilled call ran there
+  });
+
   it('looks at a model added at run time that the tracker has never seen', async () => {
     const { router, calls, run, clock } = setup('slow');
     for (let i = 0; i < 8; i++) await run('code');

@@ -93,6 +93,20 @@ describe('adaptive: trials in a large fleet', () => {
     expect(['home', 'home2']).not.toContain(first([home, other, unknown('u')]).id);
   });
 
+  it('tells homes by the home table, not by the preference, counted before late binding drops any', () => {
+    const home = unknown('home', { home: true, priorLatencyMs: 100 });
+    // homeFactor 1 turns the preference off; the lone home still stands while little known.
+    expect(first([home, unknown('u')], { homeFactor: 1 }).id).toBe('home');
+    // A second home, busy and slow, is dropped from the ranking (lateBindSlack): still two homes.
+    const busy = unknown('home2', { home: true, priorLatencyMs: 400, free: false, inFlight: 4 });
+    const ranked = createAdaptiveStrategy().rank({
+      ...input([home, busy, unknown('u')], 1),
+      largeFleet: true,
+    });
+    expect(ranked.map((r) => r.id)).not.toContain('home2');
+    expect(ranked[0]!.id).toBe('u');
+  });
+
   it('draws the model tried at random among those within budget', () => {
     const cs = [known, unknown('a'), unknown('b'), unknown('c')];
     const picked = new Set<string>();

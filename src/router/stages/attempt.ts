@@ -9,7 +9,7 @@ import type { CallContext } from '../options.js';
 import { Call, Context } from './call.js';
 import type { Stages } from './context.js';
 import { exclusion } from './decide.js';
-import { type ModelEntry, markTried } from './fleet.js';
+import { bindTried, type ModelEntry, settleTried } from './fleet.js';
 import { giveBack, requestLease } from './lease.js';
 import { StreamHandle, streamBroke } from './stream.js';
 
@@ -57,7 +57,7 @@ export class Attempts<Req, Res> {
   dispatch(p: RouterRequest<Req, Res>, e: ModelEntry<Req, Res>, now: number): void {
     const call = new Call(this, p, e, ++p.attempt);
     p.call = call;
-    call.firstOfTask = markTried(e, p.profile!.type);
+    call.countedTry = bindTried(e, p.profile!.type);
     this.#bindingAt = now;
     call.ticket = e.lane.bindWork(
       p.tokens,
@@ -142,6 +142,10 @@ export class Attempts<Req, Res> {
     const s = this.#s;
     p.queuedMs += start - p.waitStart;
     call.startedAt = start;
+    if (call.countedTry) {
+      call.countedTry = false;
+      settleTried(e, p.profile!.type, true);
+    }
     if (e.health?.state === 'open') this.#startProbeDeadline(call);
     s.observer.started(e, p.profile!.type, start);
     if (s.observer.listening('dispatch')) {
@@ -306,10 +310,10 @@ export class Attempts<Req, Res> {
     const p = call.request;
     if (p.call === call) p.call = undefined;
     this.#dropLease(call);
-    // Never started (cancelled, skipped, sent back to routing): the model was not tried after all.
-    if (call.firstOfTask && (cancelled || (ok && (value === SKIPPED || value === REROUTE)))) {
-      call.firstOfTask = false;
-      call.entry.triedTasks.delete(p.profile!.type);
+    // Never started (cancelled, skipped, sent back to routing, no lease): not tried after all.
+    if (call.countedTry) {
+      call.countedTry = false;
+      settleTried(call.entry, p.profile!.type, false);
     }
     if (cancelled || (ok && (value === SKIPPED || value === HUNG))) return;
     if (ok && value === REROUTE) {

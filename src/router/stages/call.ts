@@ -36,8 +36,8 @@ export class Call<Req, Res> extends LazyAbort implements CallState, LaneWork<unk
   lease: CapacityLease | undefined = undefined;
   /** Set while the call waits for the coordinator's answer (it holds its slot, nothing runs yet). */
   acquiring = false;
-  /** Whether binding this call marked its task type tried on its model (the first such call). */
-  firstOfTask = false;
+  /** Whether the call counts in its model's `triedTasks` until it starts or goes back unstarted. */
+  countedTry = false;
 
   constructor(
     readonly attempts: CallOwner<Req, Res>,

@@ -46,23 +46,41 @@ export interface ModelEntry<Req, Res> {
   /** Whether it is the only model serving some task type it serves (kept by the fleet's index). */
   soleServer: boolean;
   /**
-   * Task types of the calls bound to it since it joined (at most {@link MAX_CACHED_TYPES}; once
-   * full, every type counts as tried). A type's first call that never started (rerouted, skipped,
-   * cancelled) takes its mark back.
+   * Per task type it was tried on since it joined: {@link STARTED} once a call of the type
+   * started on it, else how many calls of the type are bound to it and not started yet (a type
+   * whose bound calls all went back unstarted is forgotten). At most {@link MAX_CACHED_TYPES}
+   * types; once full, every type counts as tried.
    */
-  readonly triedTasks: Set<TaskType>;
+  readonly triedTasks: Map<TaskType, number>;
 }
 
-/** Whether a call of `type` was bound to `e` since it joined (see `ModelEntry.triedTasks`). */
+/** The mark of a task type a call of which started on the model (see `ModelEntry.triedTasks`). */
+const STARTED = -1;
+
+/** Whether a call of `type` started on `e`, or is bound to it (see `ModelEntry.triedTasks`). */
 export function triedOn<Req, Res>(e: ModelEntry<Req, Res>, type: TaskType): boolean {
   return e.triedTasks.size >= MAX_CACHED_TYPES || e.triedTasks.has(type);
 }
 
-/** Records that a call of `type` was bound to `e`; true when it is the first. */
-export function markTried<Req, Res>(e: ModelEntry<Req, Res>, type: TaskType): boolean {
-  if (e.triedTasks.size >= MAX_CACHED_TYPES || e.triedTasks.has(type)) return false;
-  e.triedTasks.add(type);
+/** A call of `type` was bound to `e`: true when it is counted (to be started or given back). */
+export function bindTried<Req, Res>(e: ModelEntry<Req, Res>, type: TaskType): boolean {
+  const n = e.triedTasks.get(type);
+  if (n === STARTED || (n === undefined && e.triedTasks.size >= MAX_CACHED_TYPES)) return false;
+  e.triedTasks.set(type, (n ?? 0) + 1);
   return true;
+}
+
+/** A counted call of `type` started on `e`, or went back unstarted (`started` false). */
+export function settleTried<Req, Res>(
+  e: ModelEntry<Req, Res>,
+  type: TaskType,
+  started: boolean,
+): void {
+  const n = e.triedTasks.get(type);
+  if (n === undefined || n === STARTED) return;
+  if (started) e.triedTasks.set(type, STARTED);
+  else if (n <= 1) e.triedTasks.delete(type);
+  else e.triedTasks.set(type, n - 1);
 }
 
 /**
@@ -233,7 +251,7 @@ export class Fleet<Req, Res> {
       completionTokens: 0,
       sharedFull: false,
       soleServer: false,
-      triedTasks: new Set(),
+      triedTasks: new Map(),
       lane: new Lane(
         {
           concurrency: model.concurrency,

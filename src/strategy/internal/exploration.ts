@@ -31,11 +31,12 @@ export function trial(
   ranked: ScoredCandidate[],
   o: ExplorationOptions,
   random: () => number,
+  homes: number,
 ): ScoredCandidate[] {
   const best = ranked[0]!.components;
   // A short request only; and the home table stands while its home model is little known.
   if (!((best.serviceMs ?? Number.POSITIVE_INFINITY) <= o.trialBudgetMs)) return ranked;
-  if (standsAsHome(ranked, o)) return ranked;
+  if (standsAsHome(ranked, o, homes)) return ranked;
   const limit = ranked[0]!.score + o.trialBudgetMs;
   const eligible: number[] = [];
   for (let i = 1; i < ranked.length; i++) {
@@ -46,16 +47,18 @@ export function trial(
 }
 
 /**
- * Whether the best is a home model the home table names alone among the candidates and that is
- * still little known: the table is the prior, and a trial must not overrule it on a cold start.
- * Where several homes compete (in a large fleet the table names a class of models), it does not.
+ * Whether the best is a home model the home table names alone among the `homes` candidates it
+ * ranked (counted before any were dropped) and that is still little known: the table is the
+ * prior, and a trial must not overrule it on a cold start. Where several homes compete (in a large
+ * fleet the table names a class of models), it does not.
  */
-function standsAsHome(ranked: readonly ScoredCandidate[], o: ExplorationOptions): boolean {
+function standsAsHome(
+  ranked: readonly ScoredCandidate[],
+  o: ExplorationOptions,
+  homes: number,
+): boolean {
   const best = ranked[0]!.components;
-  if (!((best.homeFactor ?? 1) < 1) || (best.evidence ?? 0) >= o.priorWeight) return false;
-  let homes = 0;
-  for (const c of ranked) if ((c.components.homeFactor ?? 1) < 1) homes++;
-  return homes < 2;
+  return best.home === 1 && (best.evidence ?? 0) < o.priorWeight && homes < 2;
 }
 
 /**
@@ -74,8 +77,8 @@ export function explore(
   const limit = best.score * o.exploreSlack;
   // A first look, in a small fleet: a free model the router never sent a call of the task goes
   // first, so a model faster than the home table says is found in seconds. Once per pair (the
-  // router marks the pair tried when it binds the call, whatever comes of it): from then on,
-  // what it showed prices it. A large fleet prices the unknown by its speed on other tasks.
+  // router marks the pair tried when it binds the call, until the call goes back unstarted):
+  // from then on, what it showed prices it. A large fleet prices the unknown by its speed.
   const stale: number[] = [];
   if (input.largeFleet !== true) {
     for (let i = 1; i < ranked.length; i++) {

@@ -242,9 +242,7 @@ export function createAdaptiveStrategy(options: AdaptiveStrategyOptions = {}): S
       // A retry's caller has already waited: no time to try the unknown.
       if (input.retry === true) return kept;
       if (input.largeFleet === true && o.trialBudgetMs > 0) {
-        let homes = 0;
-        for (const c of ranked) if (c.components.home === 1) homes++;
-        const tried = trial(kept, o, input.random, homes);
+        const tried = trial(kept, ranked, o, input.random);
         if (tried !== kept) return tried;
       }
       return o.explore > 0 ? explore(kept, input, o) : kept;

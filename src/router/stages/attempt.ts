@@ -135,6 +135,13 @@ export class Attempts<Req, Res> {
     giveBack(this.#s.capacity, lease);
   }
 
+  /** The call started, or ended unstarted: it no longer counts in its model's `triedTasks`. */
+  #settleTry(call: Call<Req, Res>, started: boolean): void {
+    if (!call.countedTry) return;
+    call.countedTry = false;
+    settleTried(call.entry, call.request.profile!.type, started);
+  }
+
   /** The model call proper, at `start`, in the call's slot (and with its lease, if any). */
   #begin(call: Call<Req, Res>, start: number): unknown {
     const p = call.request;
@@ -142,10 +149,7 @@ export class Attempts<Req, Res> {
     const s = this.#s;
     p.queuedMs += start - p.waitStart;
     call.startedAt = start;
-    if (call.countedTry) {
-      call.countedTry = false;
-      settleTried(e, p.profile!.type, true);
-    }
+    this.#settleTry(call, true);
     if (e.health?.state === 'open') this.#startProbeDeadline(call);
     s.observer.started(e, p.profile!.type, start);
     if (s.observer.listening('dispatch')) {
@@ -311,10 +315,7 @@ export class Attempts<Req, Res> {
     if (p.call === call) p.call = undefined;
     this.#dropLease(call);
     // Never started (cancelled, skipped, sent back to routing, no lease): not tried after all.
-    if (call.countedTry) {
-      call.countedTry = false;
-      settleTried(call.entry, p.profile!.type, false);
-    }
+    this.#settleTry(call, false);
     if (cancelled || (ok && (value === SKIPPED || value === HUNG))) return;
     if (ok && value === REROUTE) {
       p.attempt--;

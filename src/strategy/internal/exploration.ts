@@ -29,14 +29,14 @@ const REASON_EXPLORE = 'explored: its evidence is missing or has faded, so it is
  */
 export function trial(
   ranked: ScoredCandidate[],
+  all: readonly ScoredCandidate[],
   o: ExplorationOptions,
   random: () => number,
-  homes: number,
 ): ScoredCandidate[] {
   const best = ranked[0]!.components;
   // A short request only; and the home table stands while its home model is little known.
   if (!((best.serviceMs ?? Number.POSITIVE_INFINITY) <= o.trialBudgetMs)) return ranked;
-  if (standsAsHome(ranked, o, homes)) return ranked;
+  if (standsAsHome(ranked, all, o)) return ranked;
   const limit = ranked[0]!.score + o.trialBudgetMs;
   const eligible: number[] = [];
   for (let i = 1; i < ranked.length; i++) {
@@ -47,18 +47,21 @@ export function trial(
 }
 
 /**
- * Whether the best is a home model the home table names alone among the `homes` candidates it
- * ranked (counted before any were dropped) and that is still little known: the table is the
- * prior, and a trial must not overrule it on a cold start. Where several homes compete (in a large
- * fleet the table names a class of models), it does not.
+ * Whether the best of `ranked` is a home model the home table names alone among `all` the
+ * candidates scored (before late binding dropped any) and that is still little known: the table
+ * is the prior, and a trial must not overrule it on a cold start. Where several homes compete (in
+ * a large fleet the table names a class of models), it does not.
  */
 function standsAsHome(
   ranked: readonly ScoredCandidate[],
+  all: readonly ScoredCandidate[],
   o: ExplorationOptions,
-  homes: number,
 ): boolean {
   const best = ranked[0]!.components;
-  return best.home === 1 && (best.evidence ?? 0) < o.priorWeight && homes < 2;
+  if (best.home !== 1 || (best.evidence ?? 0) >= o.priorWeight) return false;
+  let homes = 0;
+  for (const c of all) if (c.components.home === 1) homes++;
+  return homes < 2;
 }
 
 /**

@@ -7,9 +7,11 @@ import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ZetaError } from '../errors/ZetaError.js';
 import type { StrategyName } from '../router/options.js';
 import type { Strategy } from '../strategy/Strategy.js';
 import { MAX_REQUESTS } from './internal/check.js';
+import { readFleet, unservedByFleet } from './models/readFleet.js';
 import type { SimModelSpec } from './models/spec.js';
 import { isPeerStrategyName, peerStrategies, peerStrategyNames } from './peers/peers.js';
 import { renderCdfSvg, renderHtmlReport } from './report/html.js';
@@ -59,6 +61,10 @@ Options:
                         [static,least-loaded,adaptive]
   --seed <n>            seed of arrivals, service times and tie-breaks, 0 to 4294967295  [1]
   --requests <n>        number of requests, 1 to ${MAX_REQUESTS_TEXT} (scenario default, or the whole trace)
+  --fleet <file.json>   run on your own fleet instead of the scenario's (or, for a trace, the
+                        default one): a JSON array of model specs (id, tasks, home,
+                        maxComplexity, maxTokens, concurrency, service...; see SimModelSpec),
+                        or { "models": [...] }
   --type <type>         task type of a single Azure CSV  [from the file name: code.csv -> code]
   --utilization <u>     compress a replayed trace in time so the busiest model runs near u,
                         above 0 and below 10  [0.7]
@@ -188,9 +194,40 @@ interface Workload {
   readonly note?: string;
 }
 
+/** Problems of a fleet file shown on its one line (the rest are counted). */
+const SHOWN_FLEET_PROBLEMS = 5;
+
+/** Reads `--fleet`: an input error naming the file and its first problems when it is bad. */
+function loadFleet(file: string): readonly SimModelSpec[] {
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new UsageError(`--fleet ${file}: no such file; give a JSON file of model specs`);
+  }
+  try {
+    return readFleet(readText(file));
+  } catch (error) {
+    if (!(error instanceof ZetaError)) throw error;
+    const problems = error.problems.length > 0 ? error.problems : [error.message];
+    const more = problems.length - SHOWN_FLEET_PROBLEMS;
+    throw new InputError(
+      `${basename(file)}: ${problems.slice(0, SHOWN_FLEET_PROBLEMS).join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`,
+    );
+  }
+}
+
+/** A note for requests the fleet cannot serve: they fail whatever the strategy. */
+function unservedNote(workload: Workload): string | undefined {
+  const unserved = unservedByFleet(workload.models, workload.requests);
+  if (unserved.size === 0) return undefined;
+  let total = 0;
+  for (const n of unserved.values()) total += n;
+  const byType = [...unserved].map(([type, n]) => `'${type}' ${n.toLocaleString('en-US')}`);
+  return `${total.toLocaleString('en-US')} requests have no capable model in the fleet (${byType.join(', ')}): they fail with NO_CAPABLE_MODEL whatever the strategy; add a model serving them (tasks, maxComplexity, maxTokens)`;
+}
+
 function readTrace(
   inputs: readonly string[],
   options: {
+    models: readonly SimModelSpec[];
     type?: string;
     compress?: number;
     utilization: number;
@@ -254,13 +291,13 @@ function readTrace(
   if (options.requests !== undefined) requests = requests.slice(0, options.requests);
   if (requests.length === 0) throw new UsageError(`${files.join(' ')}: the trace has no requests`);
   const estimated =
-    options.compress ?? compressionForUtilization(defaultFleet, requests, options.utilization);
+    options.compress ?? compressionForUtilization(options.models, requests, options.utilization);
   // A trace spanning (almost) no time has no rate to scale: replay it as it is.
   const compress = Number.isFinite(estimated) && estimated > 0 ? estimated : 1;
   const scaled = requests.map((r) => ({ ...r, t: r.t / compress }));
   return {
     name: files.map((f) => basename(f)).join(' + '),
-    models: defaultFleet,
+    models: options.models,
     requests: scaled,
     note: `time compressed ${compress.toFixed(2)}x${options.compress === undefined ? ` (busiest model near ${(options.utilization * 100).toFixed(0)}% utilization)` : ''}`,
   };
@@ -291,6 +328,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         seed: { type: 'string', default: '1' },
         requests: { type: 'string' },
         type: { type: 'string' },
+        fleet: { type: 'string' },
         utilization: { type: 'string', default: '0.7' },
         compress: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -351,17 +389,19 @@ export async function main(argv: readonly string[]): Promise<number> {
         `--strategies lists ${entries.length} strategies; at most ${MAX_STRATEGIES} are compared in one run`,
       );
     const strategies = await Promise.all(entries.map((s) => loadStrategy(s)));
+    const fleet = values.fleet === undefined ? undefined : loadFleet(values.fleet as string);
     let workload: Workload;
     const first = positionals[0]!;
     if (positionals.length === 1 && (scenarioNames as readonly string[]).includes(first)) {
       const scenario = getScenario(first);
       workload = {
         name: scenario.name,
-        models: scenario.models,
+        models: fleet ?? scenario.models,
         requests: generateWorkload(scenario.workload, seed, requests ?? scenario.requests),
       };
     } else if (positionals.every((p) => existsSync(p))) {
       workload = readTrace(positionals, {
+        models: fleet ?? defaultFleet,
         ...(values.type !== undefined ? { type: values.type as string } : {}),
         ...(compress !== undefined ? { compress } : {}),
         ...(requests !== undefined ? { requests } : {}),
@@ -373,6 +413,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         `'${positionals.join(' ')}' is neither a scenario (${scenarioNames.join(', ')}) nor an existing file`,
       );
     }
+    const notes = [
+      ...(workload.note === undefined ? [] : [workload.note]),
+      ...(fleet === undefined
+        ? []
+        : [`fleet: ${basename(values.fleet as string)} (${fleet.length} models)`]),
+    ];
+    const unserved = unservedNote(workload);
+    if (unserved !== undefined) process.stderr.write(`zeta-sim: warning: ${unserved}\n`);
     const comparison = await compareStrategies({
       scenario: workload.name,
       models: workload.models,
@@ -385,7 +433,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
     } else {
       process.stdout.write(
-        `${formatComparison(comparison)}${workload.note ? `\n${workload.note}\n` : ''}`,
+        `${formatComparison(comparison)}${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}`,
       );
     }
     if (values.html) {

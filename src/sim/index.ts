@@ -76,6 +76,7 @@ export { SimAbortError } from './models/SimAbortError.js';
 export { SimModelError } from './models/SimModelError.js';
 export type { SimModelErrorCode } from './models/SimModelError.js';
 export { assertValidFleet, simModelProblems } from './models/spec.js';
+export { readFleet, unservedByFleet } from './models/readFleet.js';
 export type { SimModelPhase, SimModelSpec, SimServiceByTask } from './models/spec.js';
 
 // Workloads

@@ -243,3 +243,72 @@ describe('trace readers on random lines', () => {
     expect(codes[2]).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe('zeta-sim on random fleet files', () => {
+  const distribution = fc.oneof(
+    {
+      arbitrary: fc
+        .integer({ min: 1, max: 3000 })
+        .map((median) => ({ kind: 'lognormal', median, spread: 2.5 })),
+      weight: 8,
+    },
+    {
+      arbitrary: fc.record({
+        kind: or(fc.constantFrom('constant', 'lognormal')),
+        value: or(fc.integer({ min: 1, max: 500 })),
+      }),
+      weight: 1,
+    },
+  );
+  const spec = fc.record(
+    {
+      id: or(fc.constantFrom('a', 'b', 'c', 'd')),
+      tasks: or(fc.subarray(['simple', 'code', 'reasoning', 'embedding'], { minLength: 1 })),
+      home: or(fc.subarray(['simple', 'code', 'reasoning', 'embedding'])),
+      maxComplexity: or(fc.double({ min: 0, max: 1, noNaN: true })),
+      maxTokens: or(fc.integer({ min: 1, max: 200_000 })),
+      concurrency: or(fc.integer({ min: 1, max: 16 })),
+      service: or(distribution),
+      failureProbability: or(fc.double({ min: 0, max: 1, noNaN: true })),
+    },
+    { requiredKeys: ['id', 'tasks', 'concurrency', 'service'] },
+  );
+  const fleetText = fc.oneof(
+    { arbitrary: fc.array(spec, { maxLength: 4 }).map((ms) => JSON.stringify(ms)), weight: 8 },
+    {
+      arbitrary: fc.array(spec, { maxLength: 3 }).map((ms) => JSON.stringify({ models: ms })),
+      weight: 2,
+    },
+    { arbitrary: fc.json(), weight: 1 },
+    { arbitrary: fc.string({ maxLength: 20 }), weight: 1 },
+  );
+
+  it('runs on a random fleet or refuses it with exit 2 and one line naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zeta-sim-fleet-'));
+    let n = 0;
+    const codes = { 0: 0, 2: 0 };
+    await fc.assert(
+      fc.asyncProperty(fleetText, async (text) => {
+        const file = join(dir, `fleet${n++}.json`);
+        writeFileSync(file, text);
+        const { code, err } = await runCli([
+          'steady',
+          '--fleet',
+          file,
+          '--requests',
+          '20',
+          '--strategies',
+          'adaptive',
+        ]);
+        expect([0, 2]).toContain(code);
+        codes[code as 0 | 2]++;
+        if (code === 2) {
+          expect(err.trimEnd()).toMatch(new RegExp(`^zeta-sim: fleet${n - 1}\\.json: \\S[^\\n]*$`));
+        }
+      }),
+      { numRuns: 80 },
+    );
+    expect(codes[0]).toBeGreaterThan(0);
+    expect(codes[2]).toBeGreaterThan(0);
+  }, 120_000);
+});

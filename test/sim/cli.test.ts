@@ -116,6 +116,106 @@ describe('zeta-sim', () => {
     expect(io.out()).toMatch(/time compressed 1\.00x/);
   });
 
+  it('runs a scenario or a trace on a fleet file (--fleet), warning of requests it cannot serve', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zeta-sim-'));
+    const ln = (median: number) => ({ kind: 'lognormal', median, spread: 2.5 });
+    const fleet = [
+      {
+        id: 'small',
+        tasks: ['simple', 'code'],
+        home: ['simple'],
+        maxComplexity: 0.5,
+        concurrency: 4,
+        service: { byTask: { simple: ln(250), code: ln(700) } },
+      },
+      {
+        id: 'big',
+        tasks: ['code', 'reasoning'],
+        home: ['code', 'reasoning'],
+        concurrency: 2,
+        service: ln(2000),
+      },
+    ];
+    const file = join(dir, 'fleet.json');
+    writeFileSync(file, JSON.stringify({ note: 'two models, no embedder', models: fleet }));
+    let io = capture();
+    expect(
+      await main([
+        'steady',
+        '--fleet',
+        file,
+        '--requests',
+        '300',
+        '--strategies',
+        'adaptive',
+        '--json',
+      ]),
+    ).toBe(0);
+    const parsed = JSON.parse(io.out());
+    expect(parsed.models.map((m: { id: string }) => m.id)).toEqual(['small', 'big']);
+    const report = parsed.results[0].report;
+    const embeddings = report.errors.NO_CAPABLE_MODEL;
+    expect(embeddings).toBeGreaterThan(20);
+    expect(Object.keys(report.errors)).toEqual(['NO_CAPABLE_MODEL']);
+    expect(report.latencyByType.embedding).toBeUndefined();
+    expect(report.ok).toBe(300 - embeddings);
+    expect(io.err()).toContain(
+      `zeta-sim: warning: ${embeddings} requests have no capable model in the fleet ('embedding' ${embeddings}): they fail with NO_CAPABLE_MODEL whatever the strategy`,
+    );
+    vi.restoreAllMocks();
+    // A trace is compressed for the given fleet, not the default one.
+    const trace = join(dir, 'trace.jsonl');
+    writeFileSync(
+      trace,
+      Array.from({ length: 80 }, (_, i) =>
+        JSON.stringify({ t: i * 1000, type: 'code', complexity: 0.2, tokens: 300, priority: 0 }),
+      ).join('\n'),
+    );
+    const compressed = async (args: string[]): Promise<number> => {
+      const run = capture();
+      expect(await main([trace, '--strategies', 'adaptive', ...args])).toBe(0);
+      vi.restoreAllMocks();
+      return Number(/time compressed ([\d.]+)x/.exec(run.out())![1]);
+    };
+    const onDefault = await compressed([]);
+    io = capture();
+    expect(await main([trace, '--strategies', 'adaptive', '--fleet', file])).toBe(0);
+    expect(io.out()).toMatch(/^fleet: fleet\.json \(2 models\)$/m);
+    expect(io.err()).not.toMatch(/warning/);
+    vi.restoreAllMocks();
+    expect(await compressed(['--fleet', file])).not.toBeCloseTo(onDefault, 1);
+  });
+
+  it('refuses a bad fleet file on one line naming the file and its problems', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zeta-sim-'));
+    const cases: Array<[string, RegExp]> = [
+      [
+        '[{',
+        /^zeta-sim: f\.json: the text is not JSON \(.+\): give an array of model specs, or \{ "models": \[\.\.\.\] \}$/,
+      ],
+      ['{"fleet": []}', /^zeta-sim: f\.json: models must be a non-empty array of model specs, got/],
+      [
+        JSON.stringify(
+          Array.from({ length: 4 }, (_, i) => ({ id: `m${i}`, tasks: [], concurrency: 0 })),
+        ),
+        /^zeta-sim: f\.json: models\[0\]\.tasks must be .+; models\[0\]\.concurrency must be .+ \(and \d+ more\)$/,
+      ],
+    ];
+    for (const [text, message] of cases) {
+      writeFileSync(join(dir, 'f.json'), text);
+      const io = capture();
+      expect(await main(['steady', '--fleet', join(dir, 'f.json')])).toBe(2);
+      expect(io.err().trimEnd().split('\n')).toHaveLength(1);
+      expect(io.err().trimEnd()).toMatch(message);
+      vi.restoreAllMocks();
+    }
+    const io = capture();
+    expect(await main(['steady', '--fleet', join(dir, 'none.json')])).toBe(2);
+    expect(io.err()).toMatch(
+      /--fleet .*none\.json: no such file; give a JSON file of model specs\n\nUsage/,
+    );
+  });
+
   it('says what is wrong with bad input and exits 2', async () => {
     for (const args of [
       [],

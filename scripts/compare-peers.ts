@@ -13,6 +13,12 @@
  *
  *   npm run compare:peers                        # seeds 1..5, default request counts
  *   npm run compare:peers -- --seeds 3 --requests 5000 --only steady,ramp
+ *   npm run compare:peers -- --fleet fleet.json  # every workload and trace on your fleet
+ *
+ * With `--fleet` (a JSON array of SimModelSpec, or `{ "models": [...] }`, as `zeta-sim --fleet`
+ * reads it) every scenario's workload and both traces run on that fleet instead, the traces
+ * compressed for it; requests it cannot serve are counted in a note. A scenario's phases belong to
+ * its fleet: `slow-model` and `failing-model` are plain traffic on a fleet without `phases`.
  *
  * Traces are read from ZETA_TRACE_DIR (default ../shared/traces/azure-llm-2023) and
  * ZETA_MOONCAKE_DIR (default ../shared/traces/mooncake-conversation); a missing one is skipped
@@ -31,12 +37,14 @@ import {
   getScenario,
   mergeAzureTraces,
   peerStrategyNames,
+  readFleet,
   readMooncakeTrace,
   runSimulation,
   type SimModelSpec,
   type SimRequest,
   scenarioNames,
   summarize,
+  unservedByFleet,
 } from '../src/sim/index.js';
 
 const AZURE_DIR = process.env['ZETA_TRACE_DIR'] ?? '../shared/traces/azure-llm-2023';
@@ -53,18 +61,23 @@ interface Input {
   readonly requests: (seed: number) => SimRequest[];
 }
 
-function compressed(raw: SimRequest[]): SimRequest[] {
-  const c = compressionForUtilization(defaultFleet, raw, UTILIZATION);
+function compressed(raw: SimRequest[], fleet: readonly SimModelSpec[]): SimRequest[] {
+  const c = compressionForUtilization(fleet, raw, UTILIZATION);
   const compress = Number.isFinite(c) && c > 0 ? c : 1;
   return raw.map((r) => ({ ...r, t: r.t / compress }));
 }
 
-function inputs(limit: number | undefined, notes: string[]): Input[] {
+function inputs(
+  limit: number | undefined,
+  notes: string[],
+  fleet: readonly SimModelSpec[] | undefined,
+): Input[] {
+  const traceFleet = fleet ?? defaultFleet;
   const out: Input[] = scenarioNames.map((name) => {
     const s = getScenario(name);
     return {
       name,
-      models: s.models,
+      models: fleet ?? s.models,
       requests: (seed) => generateWorkload(s.workload, seed, limit ?? s.requests),
     };
   });
@@ -75,16 +88,16 @@ function inputs(limit: number | undefined, notes: string[]): Input[] {
       code: readFileSync(code, 'utf8'),
       conv: readFileSync(conv, 'utf8'),
     }).slice(0, limit);
-    const requests = compressed(raw);
-    out.push({ name: 'azure-llm-2023', models: defaultFleet, requests: () => requests });
+    const requests = compressed(raw, traceFleet);
+    out.push({ name: 'azure-llm-2023', models: traceFleet, requests: () => requests });
   } else notes.push(`azure-llm-2023 skipped: no code.csv + conv.csv in ${AZURE_DIR}`);
   const mooncake = join(MOONCAKE_DIR, 'conversation_trace.jsonl');
   if (existsSync(mooncake)) {
     const text = readFileSync(mooncake, 'utf8');
     out.push({
       name: 'mooncake',
-      models: defaultFleet,
-      requests: (seed) => compressed(readMooncakeTrace(text, { seed }).slice(0, limit)),
+      models: traceFleet,
+      requests: (seed) => compressed(readMooncakeTrace(text, { seed }).slice(0, limit), traceFleet),
     });
   } else notes.push(`mooncake skipped: no ${mooncake}`);
   return out;
@@ -160,6 +173,7 @@ async function main(): Promise<void> {
       seeds: { type: 'string', default: '5' },
       requests: { type: 'string' },
       only: { type: 'string' },
+      fleet: { type: 'string' },
     },
   });
   const seeds = Number(values.seeds);
@@ -169,7 +183,11 @@ async function main(): Promise<void> {
     throw new Error('--requests must be an integer >= 1');
   const only = values.only?.split(',').map((s) => s.trim());
   const notes: string[] = [];
-  const all = inputs(limit, notes).filter((i) => only === undefined || only.includes(i.name));
+  const fleet =
+    values.fleet === undefined ? undefined : readFleet(readFileSync(values.fleet, 'utf8'));
+  const all = inputs(limit, notes, fleet).filter(
+    (i) => only === undefined || only.includes(i.name),
+  );
   const header = [
     'scenario',
     'p50 adaptive',
@@ -190,6 +208,12 @@ async function main(): Promise<void> {
   for (const input of all) {
     const started = performance.now();
     const runs: Comparison[] = [];
+    const unserved = unservedByFleet(input.models, input.requests(1));
+    if (unserved.size > 0) {
+      notes.push(
+        `${input.name}: requests no model of the fleet serves (seed 1, per task type; NO_CAPABLE_MODEL for every strategy): ${[...unserved].map(([t, n]) => `${t} ${n}`).join(', ')}`,
+      );
+    }
     for (let seed = 1; seed <= seeds; seed++) {
       runs.push(
         await compareStrategies({
@@ -240,7 +264,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(
-    `adaptive vs the best baseline (${BASELINES.join(', ')}), seeds 1..${seeds}${limit === undefined ? '' : `, at most ${limit} requests`}`,
+    `adaptive vs the best baseline (${BASELINES.join(', ')}), seeds 1..${seeds}${limit === undefined ? '' : `, at most ${limit} requests`}${values.fleet === undefined ? '' : `, on the fleet of ${values.fleet}`}`,
   );
   console.log('mean: ratio of the means over the seeds (target <= 1.00x); max seed: largest');
   console.log(

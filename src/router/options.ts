@@ -236,8 +236,10 @@ export interface ZetaRouterOptions<
    * request's complexity and tokens (4 to 16 by default: a hard request runs long, so a better
    * pick is worth more to it), up to `sampleSize` of the type's home models (all of them when
    * there are that few, else drawn at random), and the best `sampleSize` of the last such decision
-   * for the same task and complexity band: power of d choices with memory, so a decision over
-   * 1,000 models costs about what one over a few does, and a good model found by chance is kept.
+   * for the same task and complexity band, and as many as it draws of the fastest models measured
+   * so far (learned speed across task types) that serve the type: power of d choices with memory,
+   * so a decision over 1,000 models costs about what one over a few does, a good model found by
+   * chance is kept, and a model found fast at one task is ranked for the others it serves.
    * Smaller fleets are always ranked whole. Raise it to trade decision cost for better choices
    * (in the simulator's heterogeneous-1000, 16 gave p99 1.43x the pooled reference against 1.45x,
    * at about three times the decision cost). An integer >= 2.

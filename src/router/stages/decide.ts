@@ -13,6 +13,7 @@ import type { Decision, ExcludedModel } from '../events.js';
 import { listSome } from '../internal/listSome.js';
 import type { NormalizedModel } from '../internal/validate.js';
 import type { Arm } from './experiments.js';
+import { FastestModels } from './fastest.js';
 import { canQueueNew, canStartNew, type Fleet, type ModelEntry, triedOn } from './fleet.js';
 
 /**
@@ -64,6 +65,8 @@ export class Decider<Req, Res> {
   readonly #tracker: LoadTracker;
   readonly #strategy: Strategy;
   readonly #sampleSize: number;
+  /** The fastest models measured, added to every large-fleet sample they can serve. */
+  readonly #fastest = new FastestModels<Req, Res>();
   /**
    * Power of d choices with memory: per task type and complexity band, the best-ranked models of
    * the last sampled decision, ranked again with the next sample. So good models found by chance
@@ -167,7 +170,14 @@ export class Decider<Req, Res> {
       retry,
     );
     const ranked = ranking.map((r) => entries[index.get(r.id)!]!);
-    if (sampled) this.#remember(task, ranked, arm?.name);
+    if (sampled) {
+      this.#remember(task, ranked, arm?.name);
+      for (let i = 0; i < candidates.length; i++) {
+        const l = candidates[i]!.learned;
+        if (l !== undefined && l.speedWeight >= 1 && l.speed > 0)
+          this.#fastest.note(entries[i]!, l.speed);
+      }
+    }
     const unranked: string[] = [];
     if (ranking.length < candidates.length) {
       const inRanking = new Set(ranking.map((r) => r.id));
@@ -297,6 +307,7 @@ export class Decider<Req, Res> {
     if (remembered !== undefined)
       for (const e of remembered) if (!picked.includes(e)) picked.push(e);
     const draws = Math.round(d * (1 + SAMPLE_GROWTH * task.complexity));
+    this.#fastest.addServing(picked, type, draws);
     draw(picked, serving, draws, random, task.complexity, tokens);
     return picked;
   }

@@ -197,19 +197,36 @@ interface Workload {
 /** Problems of a fleet file shown on its one line (the rest are counted). */
 const SHOWN_FLEET_PROBLEMS = 5;
 
+/** Largest fleet file read: a 10,000-model fleet is about 3 MB. */
+const MAX_FLEET_BYTES = 16 * 1024 * 1024;
+
 /** Reads `--fleet`: an input error naming the file and its first problems when it is bad. */
 function loadFleet(file: string): readonly SimModelSpec[] {
-  if (!existsSync(file) || !statSync(file).isFile()) {
+  if (!existsSync(file)) {
     throw new UsageError(`--fleet ${file}: no such file; give a JSON file of model specs`);
   }
+  const stat = statSync(file);
+  if (!stat.isFile()) {
+    throw new UsageError(
+      `--fleet ${file}: ${stat.isDirectory() ? 'is a directory' : 'is not a regular file'}; give a JSON file of model specs`,
+    );
+  }
+  if (stat.size > MAX_FLEET_BYTES) {
+    throw new InputError(
+      `${basename(file)} is ${(stat.size / 2 ** 20).toFixed(0)} MiB; fleet files up to ${MAX_FLEET_BYTES / 2 ** 20} MiB are read (10,000 models take about 3 MB)`,
+    );
+  }
   try {
-    return readFleet(readText(file));
+    return readFleet(readFileSync(file, 'utf8'));
   } catch (error) {
     if (!(error instanceof ZetaError)) throw error;
     const problems = error.problems.length > 0 ? error.problems : [error.message];
     const more = problems.length - SHOWN_FLEET_PROBLEMS;
     throw new InputError(
-      `${basename(file)}: ${problems.slice(0, SHOWN_FLEET_PROBLEMS).join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`,
+      `${basename(file)}: ${problems
+        .slice(0, SHOWN_FLEET_PROBLEMS)
+        .map((p) => p.replace(/\s+/g, ' '))
+        .join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`,
     );
   }
 }

@@ -38,7 +38,7 @@ export interface LognormalSpec {
   readonly kind: 'lognormal';
   /** The median, > 0. */
   readonly median: number;
-  /** The p95 / median ratio, >= 1 (1 means always the median). @default 2 */
+  /** The p95 / median ratio, 1 to 1000 (1 means always the median). @default 2 */
   readonly spread?: number;
 }
 
@@ -68,7 +68,7 @@ export interface PrefillDecodeSpec {
   /** Fixed milliseconds per call, >= 0. @default 0 */
   readonly overheadMs?: number;
   /**
-   * Multiplicative log-normal noise with median 1, given as its p95 / median ratio (>= 1).
+   * Multiplicative log-normal noise with median 1, given as its p95 / median ratio (1 to 1000).
    * @default 1 (no noise)
    */
   readonly jitter?: number;
@@ -94,6 +94,12 @@ const Z95 = 1.6448536269514722;
 
 /** Default p95 / median ratio of {@link lognormal}. */
 const DEFAULT_SPREAD = 2;
+
+/**
+ * Largest `spread` (and `jitter`): p95 a thousand times the median is already a tail no server
+ * has; far beyond it samples overflow to Infinity and break the simulation's clock.
+ */
+const MAX_SPREAD = 1000;
 
 /** A standard normal draw (Box-Muller, one of the pair: always two uniforms). */
 function normal(random: RandomSource): number {
@@ -166,8 +172,9 @@ export function distributionProblems(spec: unknown, path = 'distribution'): stri
       need('median', isNum(s['median']) && s['median'] > 0, 'a finite number > 0');
       need(
         'spread',
-        s['spread'] === undefined || (isNum(s['spread']) && s['spread'] >= 1),
-        'a finite number >= 1 (p95 / median)',
+        s['spread'] === undefined ||
+          (isNum(s['spread']) && s['spread'] >= 1 && s['spread'] <= MAX_SPREAD),
+        `a number from 1 to ${MAX_SPREAD} (p95 / median)`,
       );
       break;
     case 'uniform':
@@ -205,8 +212,9 @@ export function distributionProblems(spec: unknown, path = 'distribution'): stri
       );
       need(
         'jitter',
-        s['jitter'] === undefined || (isNum(s['jitter']) && s['jitter'] >= 1),
-        'a finite number >= 1 (p95 / median of the noise)',
+        s['jitter'] === undefined ||
+          (isNum(s['jitter']) && s['jitter'] >= 1 && s['jitter'] <= MAX_SPREAD),
+        `a number from 1 to ${MAX_SPREAD} (p95 / median of the noise)`,
       );
       break;
     default:
@@ -246,7 +254,7 @@ export function exponential(rate: number): Distribution {
  * (e.g. spread 2.5 gives a mean 1.168 times the median). Two uniforms per sample.
  *
  * @param options.median - The median, > 0.
- * @param options.spread - The p95 / median ratio, >= 1. @default 2
+ * @param options.spread - The p95 / median ratio, 1 to 1000. @default 2
  * @throws ZetaError `CONFIG_INVALID` listing every problem: an option out of range or an
  * unknown key.
  * @example

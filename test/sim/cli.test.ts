@@ -201,6 +201,11 @@ describe('zeta-sim', () => {
         /^zeta-sim: f\.json: models\[0\]\.tasks must be .+; models\[0\]\.concurrency must be .+ \(and \d+ more\)$/,
       ],
     ];
+    // A hand-edited file: pretty-printed, with a trailing comma (the parser quotes its lines).
+    cases.push([
+      `${JSON.stringify([{ id: 'a', tasks: ['simple'], concurrency: 1, service: { kind: 'constant', value: 5 } }], null, 2).slice(0, -2)},\n]\n`,
+      /^zeta-sim: f\.json: the text is not JSON \(.+\): give an array of model specs/,
+    ]);
     for (const [text, message] of cases) {
       writeFileSync(join(dir, 'f.json'), text);
       const io = capture();
@@ -213,6 +218,12 @@ describe('zeta-sim', () => {
     expect(await main(['steady', '--fleet', join(dir, 'none.json')])).toBe(2);
     expect(io.err()).toMatch(
       /--fleet .*none\.json: no such file; give a JSON file of model specs\n\nUsage/,
+    );
+    vi.restoreAllMocks();
+    const folder = capture();
+    expect(await main(['steady', '--fleet', dir])).toBe(2);
+    expect(folder.err()).toMatch(
+      /--fleet .+: is a directory; give a JSON file of model specs\n\nUsage/,
     );
   });
 

@@ -150,7 +150,7 @@ describe('validation', () => {
       'Invalid lognormal options:\n- median must be a finite number > 0, got -1',
     );
     expect(configError(() => lognormal({ median: 10, spread: 0.5 })).message).toMatch(
-      /- spread must be a finite number >= 1/,
+      /- spread must be a number from 1 to 1000 \(p95 \/ median\), got 0.5/,
     );
     expect(configError(() => exponential(0)).message).toBe(
       'Invalid exponential arguments:\n- rate must be a finite number > 0, got 0',

@@ -31,6 +31,36 @@ describe('queueing: M/M/c', () => {
   });
 });
 
+describe('queueing: models with very many slots', () => {
+  it('prices a billion slots at once, no lower than the exact figure (an upper bound)', () => {
+    // The exact recursion is linear in the slots: a billion per candidate would hang a decision
+    // (and this test past its timeout).
+    for (const rho of [0.1, 0.5, 0.9, 0.97, 0.99]) {
+      const q = queueLength(1e9, rho * 1e9);
+      expect(Number.isFinite(q) && q >= 0).toBe(true);
+      expect(Number.isFinite(delayOnOthersMs(1e9, rho * 1e9, 1000))).toBe(true);
+    }
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 10_001, max: 40_000 }),
+        fc.double({ min: 0.05, max: 0.99, noNaN: true }),
+        (c, rho) => {
+          // The exact figure, by the same recursion over every slot.
+          const load = Math.min(rho * c, 0.98 * c);
+          let b = 1;
+          for (let k = 1; k <= c; k++) b = (load * b) / (k + load * b);
+          const exact = (((c * b) / (c - load * (1 - b))) * load) / (c - load);
+          const q = queueLength(c, rho * c);
+          expect(q).toBeGreaterThanOrEqual(exact * (1 - 1e-9) - 1e-12);
+          // Both are small against the slots: below saturation a huge pool barely queues.
+          expect(q).toBeLessThan(0.01 * c);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe('adaptive: the cost of a spill onto the only model of other traffic', () => {
   // A flooded embedder (the only model serving embeddings), 14 of 16 slots busy of late, one free.
   const embedder = candidate({

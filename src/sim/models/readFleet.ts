@@ -23,7 +23,7 @@ export function readFleet(text: string): SimModelSpec[] {
     parsed = JSON.parse(text);
   } catch (error) {
     throwIfProblems('readFleet text', [
-      `the text is not JSON (${(error as Error).message}): give an array of model specs, or { "models": [...] }`,
+      `the text is not JSON (${(error as Error).message.replace(/\s+/g, ' ')}): give an array of model specs, or { "models": [...] }`,
     ]);
   }
   const models: unknown =

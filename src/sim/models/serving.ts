@@ -39,7 +39,8 @@ export function canServe(spec: SimModelSpec, task: SimTask): boolean {
 /** The service-time distribution spec of a task type on a model (undefined when none). */
 export function serviceSpecFor(spec: SimModelSpec, type: string): DistributionSpec | undefined {
   const service = spec.service;
-  if ('byTask' in service) return service.byTask[type] ?? service.default;
+  if ('byTask' in service)
+    return Object.hasOwn(service.byTask, type) ? service.byTask[type] : service.default;
   return service;
 }
 

@@ -48,7 +48,7 @@ export interface SimModelSpec {
   readonly home?: readonly string[];
   /** Highest complexity (0..1) it accepts. @default 1 */
   readonly maxComplexity?: number;
-  /** Calls it runs at once (an integer >= 1). */
+  /** Calls it runs at once (an integer from 1 to 100,000). */
   readonly concurrency: number;
   /**
    * Token budget: the most tokens it holds at once (the router's lane budget). A request with
@@ -124,8 +124,10 @@ export function simModelProblems(spec: unknown, path = 'model'): string[] {
   optional('maxComplexity', isProbability, 'a number in [0, 1]');
   need(
     'concurrency',
-    Number.isInteger(s['concurrency']) && (s['concurrency'] as number) >= 1,
-    'an integer >= 1',
+    Number.isInteger(s['concurrency']) &&
+      (s['concurrency'] as number) >= 1 &&
+      (s['concurrency'] as number) <= MAX_CONCURRENCY,
+    `an integer from 1 to ${MAX_CONCURRENCY.toLocaleString('en-US')}`,
   );
   optional('maxTokens', (x) => typeof x === 'number' && x > 0, 'a number > 0 (Infinity allowed)');
   optional('maxQueue', (x) => Number.isInteger(x) && (x as number) >= 0, 'an integer >= 0');
@@ -147,20 +149,20 @@ export function simModelProblems(spec: unknown, path = 'model'): string[] {
       out.push(mustBe(`${path}.service.byTask`, 'an object of distribution specs', byTask));
     } else {
       for (const [task, d] of Object.entries(byTask)) {
-        out.push(...distributionProblems(d, `${path}.service.byTask.${task}`));
+        out.push(...serviceProblems(d, `${path}.service.byTask.${task}`));
       }
       if (fallback !== undefined) {
-        out.push(...distributionProblems(fallback, `${path}.service.default`));
+        out.push(...serviceProblems(fallback, `${path}.service.default`));
       } else {
         for (const task of tasks) {
-          if (!(task in byTask)) {
+          if (!Object.hasOwn(byTask, task)) {
             out.push(`${path}.service has no distribution for task '${task}' and no default`);
           }
         }
       }
     }
   } else {
-    out.push(...distributionProblems(service, `${path}.service`));
+    out.push(...serviceProblems(service, `${path}.service`));
   }
 
   const phases = s['phases'];
@@ -199,6 +201,29 @@ export function simModelProblems(spec: unknown, path = 'model'): string[] {
 }
 
 /**
+ * A service-time distribution's problems: those of any distribution, then a value below 0 (a
+ * constant, a uniform's `min`, an empirical sample), which no call can take.
+ */
+function serviceProblems(d: unknown, path: string): string[] {
+  const out = distributionProblems(d, path);
+  if (out.length > 0 || !isRecord(d)) return out;
+  const negative = (x: unknown): boolean => isNum(x) && x < 0;
+  if (d['kind'] === 'constant' && negative(d['value']))
+    out.push(mustBe(`${path}.value`, 'a service time >= 0', d['value']));
+  if (d['kind'] === 'uniform' && negative(d['min']))
+    out.push(mustBe(`${path}.min`, 'a service time >= 0', d['min']));
+  if (d['kind'] === 'empirical' && Array.isArray(d['values']) && d['values'].some(negative))
+    out.push(`${path}.values must be service times >= 0, got a negative one`);
+  return out;
+}
+
+/** Most concurrent calls of one simulated model (the pooled reference holds a slot for each). */
+const MAX_CONCURRENCY = 100_000;
+
+/** Problems listed for one fleet before the rest are only counted (a fleet file can be huge). */
+const MAX_LISTED_MODEL_PROBLEMS = 100;
+
+/**
  * Lists what is wrong with a fleet: not a non-empty array, a spec's problems
  * ({@link simModelProblems}), an id used twice. Internal: the exported functions taking a fleet
  * add these to their own problems.
@@ -208,15 +233,23 @@ export function fleetProblems(models: unknown, path = 'models'): string[] {
     return [mustBe(path, 'a non-empty array of model specs', models)];
   }
   const out: string[] = [];
+  let more = 0;
+  const add = (problems: readonly string[]): void => {
+    for (const p of problems) {
+      if (out.length < MAX_LISTED_MODEL_PROBLEMS) out.push(p);
+      else more++;
+    }
+  };
   const seen = new Set<string>();
   models.forEach((m: unknown, i) => {
-    out.push(...simModelProblems(m, `${path}[${i}]`));
+    add(simModelProblems(m, `${path}[${i}]`));
     const id = isRecord(m) ? m['id'] : undefined;
     if (typeof id === 'string') {
-      if (seen.has(id)) out.push(`${path}[${i}].id '${id}' is used by an earlier model`);
+      if (seen.has(id)) add([`${path}[${i}].id '${id}' is used by an earlier model`]);
       seen.add(id);
     }
   });
+  if (more > 0) out.push(`and ${more} more problems in ${path}`);
   return out;
 }
 

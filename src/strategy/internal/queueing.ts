@@ -7,11 +7,21 @@
 const MAX_UTILIZATION = 0.98;
 
 /**
- * Mean number waiting in an M/M/c queue with `c` servers and an offered load of `a` Erlangs
- * (busy servers on average): Erlang C times `a / (c - a)`. 0 for no load.
+ * Most servers computed exactly: the recursion below is linear in them. A model with more (a hosted
+ * API configured as "unlimited") is priced as this many at the same utilization, an upper bound
+ * (more servers pool better) that is already close to 0 below saturation.
  */
-export function queueLength(c: number, a: number): number {
-  if (!(a > 0) || !(c >= 1)) return 0;
+const MAX_SERVERS = 10_000;
+
+/**
+ * Mean number waiting in an M/M/c queue with `c` servers and an offered load of `a` Erlangs
+ * (busy servers on average): Erlang C times `a / (c - a)`. 0 for no load. Above
+ * {@link MAX_SERVERS} servers, the figure for that many at the same utilization.
+ */
+export function queueLength(servers: number, offered: number): number {
+  if (!(offered > 0) || !(servers >= 1)) return 0;
+  const c = Math.min(servers, MAX_SERVERS);
+  const a = servers > MAX_SERVERS ? (offered * MAX_SERVERS) / servers : offered;
   const load = Math.min(a, MAX_UTILIZATION * c);
   // Erlang B by its stable recursion, then Erlang C (the chance that an arrival waits).
   let b = 1;

@@ -161,7 +161,7 @@ describe('validation', () => {
       configError(() => createSimModelCall({ ...coder, concurrency: 1.5 }, new VirtualClock(), 1))
         .message,
     ).toBe(
-      'Invalid createSimModelCall arguments:\n- spec.concurrency must be an integer >= 1, got 1.5',
+      'Invalid createSimModelCall arguments:\n- spec.concurrency must be an integer from 1 to 100,000, got 1.5',
     );
     expect(
       configError(() => createSimModelCall({ ...coder, cost: -1 }, {} as never, Number.NaN))

@@ -37,10 +37,36 @@ describe('readFleet', () => {
     expect(bad).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/unknown option `models\[0\]\.servise`/),
-        expect.stringMatching(/^models\[0\]\.concurrency must be an integer >= 1, got 0/),
+        expect.stringMatching(
+          /^models\[0\]\.concurrency must be an integer from 1 to 100,000, got 0/,
+        ),
         `models[2].id '${coder.id}' is used by an earlier model`,
       ]),
     );
+  });
+
+  it('refuses specs no simulation can run: huge spread or concurrency, negative times, prototype task names', () => {
+    const spec = (over: object) => JSON.stringify([{ ...coder, ...over }]);
+    expect(
+      problemsOf(spec({ service: { kind: 'lognormal', median: 100, spread: 1e200 } })),
+    ).toEqual([
+      'models[0].service.spread must be a number from 1 to 1000 (p95 / median), got 1e+200',
+    ]);
+    expect(problemsOf(spec({ concurrency: 1e9 }))).toEqual([
+      'models[0].concurrency must be an integer from 1 to 100,000, got 1000000000',
+    ]);
+    expect(problemsOf(spec({ service: { kind: 'constant', value: -100 } }))).toEqual([
+      'models[0].service.value must be a service time >= 0, got -100',
+    ]);
+    expect(problemsOf(spec({ tasks: ['constructor'], home: [], service: { byTask: {} } }))).toEqual(
+      ["models[0].service has no distribution for task 'constructor' and no default"],
+    );
+  });
+
+  it('lists at most 100 problems of a huge fleet and counts the rest', () => {
+    const problems = problemsOf(JSON.stringify(Array.from({ length: 5000 }, () => 1)));
+    expect(problems).toHaveLength(101);
+    expect(problems[100]).toBe('and 4900 more problems in models');
   });
 });
 

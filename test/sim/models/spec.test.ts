@@ -20,7 +20,7 @@ describe('validation', () => {
     expect(problems).toEqual([
       'models[0].id must be a non-empty string, got ""',
       'models[0].maxComplexity must be a number in [0, 1], got 2',
-      'models[0].concurrency must be an integer >= 1, got 0',
+      'models[0].concurrency must be an integer from 1 to 100,000, got 0',
       "models[0].home lists 'embedding', which is not in models[0].tasks",
       'models[0].service.byTask.code.median must be a finite number > 0, got 0',
       "models[0].service has no distribution for task 'simple' and no default",

@@ -65,12 +65,18 @@ export async function startRedis(port?: number): Promise<RedisServer> {
         ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
         { stdio: 'ignore' },
       );
-      await poll(
-        `redis-server on port ${p}`,
-        async () => ((await ping(p)) ? true : undefined),
-        10_000,
-        20,
-      );
+      try {
+        await poll(
+          `redis-server on port ${p}`,
+          async () => ((await ping(p)) ? true : undefined),
+          10_000,
+          20,
+        );
+      } catch (error) {
+        // Never answered: do not leave it running behind the caller's back.
+        await server.stop();
+        throw error;
+      }
     },
     async stop() {
       const c = child;

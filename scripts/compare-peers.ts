@@ -208,18 +208,19 @@ async function main(): Promise<void> {
   for (const input of all) {
     const started = performance.now();
     const runs: Comparison[] = [];
-    const unserved = unservedByFleet(input.models, input.requests(1));
-    if (unserved.size > 0) {
-      notes.push(
-        `${input.name}: requests no model of the fleet serves (seed 1, per task type; NO_CAPABLE_MODEL for every strategy): ${[...unserved].map(([t, n]) => `${t} ${n}`).join(', ')}`,
-      );
-    }
     for (let seed = 1; seed <= seeds; seed++) {
+      const requests = input.requests(seed);
+      const unserved = seed === 1 ? unservedByFleet(input.models, requests) : new Map();
+      if (unserved.size > 0) {
+        notes.push(
+          `${input.name}: requests no model of the fleet serves (seed 1, per task type; NO_CAPABLE_MODEL for every strategy): ${[...unserved].map(([t, n]) => `${t} ${n}`).join(', ')}`,
+        );
+      }
       runs.push(
         await compareStrategies({
           scenario: input.name,
           models: input.models,
-          requests: input.requests(seed),
+          requests,
           strategies: [...STRATEGIES],
           seed,
         }),

@@ -103,14 +103,20 @@ function number(
   return n;
 }
 
-/** Reads a trace file as text, refusing one too large to hold. */
-function readText(file: string): string {
+/**
+ * Reads a file as text, refusing one over `maxBytes` with `tooLarge(name, size)` (sizes in MiB,
+ * rounded); by default a trace, with the advice to cut it.
+ */
+function readText(
+  file: string,
+  maxBytes = MAX_TRACE_BYTES,
+  tooLarge: (name: string, mib: string) => Error = (name, mib) =>
+    new UsageError(
+      `${name} is ${mib} MiB; traces up to ${MAX_TRACE_BYTES / 2 ** 20} MiB are read: cut it (e.g. head -n ${MAX_REQUESTS} ${name})`,
+    ),
+): string {
   const size = statSync(file).size;
-  if (size > MAX_TRACE_BYTES) {
-    throw new UsageError(
-      `${basename(file)} is ${(size / 2 ** 20).toFixed(0)} MiB; traces up to ${MAX_TRACE_BYTES / 2 ** 20} MiB are read: cut it (e.g. head -n ${MAX_REQUESTS} ${basename(file)})`,
-    );
-  }
+  if (size > maxBytes) throw tooLarge(basename(file), (size / 2 ** 20).toFixed(0));
   return readFileSync(file, 'utf8');
 }
 
@@ -211,13 +217,16 @@ function loadFleet(file: string): readonly SimModelSpec[] {
       `--fleet ${file}: ${stat.isDirectory() ? 'is a directory' : 'is not a regular file'}; give a JSON file of model specs`,
     );
   }
-  if (stat.size > MAX_FLEET_BYTES) {
-    throw new InputError(
-      `${basename(file)} is ${(stat.size / 2 ** 20).toFixed(0)} MiB; fleet files up to ${MAX_FLEET_BYTES / 2 ** 20} MiB are read (10,000 models take about 3 MB)`,
-    );
-  }
+  const text = readText(
+    file,
+    MAX_FLEET_BYTES,
+    (name, mib) =>
+      new InputError(
+        `${name} is ${mib} MiB; fleet files up to ${MAX_FLEET_BYTES / 2 ** 20} MiB are read (10,000 models take about 3 MB)`,
+      ),
+  );
   try {
-    return readFleet(readFileSync(file, 'utf8'));
+    return readFleet(text);
   } catch (error) {
     if (!(error instanceof ZetaError)) throw error;
     const problems = error.problems.length > 0 ? error.problems : [error.message];

@@ -19,6 +19,16 @@ function capture() {
   return { out: () => out.join(''), err: () => err.join('') };
 }
 
+/** Writes a JSONL trace of `n` small code requests, one every `everyMs`. */
+function writeCodeTrace(file: string, n: number, everyMs: number): void {
+  writeFileSync(
+    file,
+    Array.from({ length: n }, (_, i) =>
+      JSON.stringify({ t: i * everyMs, type: 'code', complexity: 0.2, tokens: 300, priority: 0 }),
+    ).join('\n'),
+  );
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -104,12 +114,7 @@ describe('zeta-sim', () => {
   it('replays a JSONL trace file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zeta-sim-'));
     const file = join(dir, 'trace.jsonl');
-    writeFileSync(
-      file,
-      Array.from({ length: 50 }, (_, i) =>
-        JSON.stringify({ t: i * 100, type: 'code', complexity: 0.2, tokens: 300, priority: 0 }),
-      ).join('\n'),
-    );
+    writeCodeTrace(file, 50, 100);
     const io = capture();
     expect(await main([file, '--strategies', 'adaptive', '--compress', '1'])).toBe(0);
     expect(io.out()).toMatch(/trace\.jsonl: 50 requests/);
@@ -165,12 +170,7 @@ describe('zeta-sim', () => {
     vi.restoreAllMocks();
     // A trace is compressed for the given fleet, not the default one.
     const trace = join(dir, 'trace.jsonl');
-    writeFileSync(
-      trace,
-      Array.from({ length: 80 }, (_, i) =>
-        JSON.stringify({ t: i * 1000, type: 'code', complexity: 0.2, tokens: 300, priority: 0 }),
-      ).join('\n'),
-    );
+    writeCodeTrace(trace, 80, 1000);
     const compressed = async (args: string[]): Promise<number> => {
       const run = capture();
       expect(await main([trace, '--strategies', 'adaptive', ...args])).toBe(0);
